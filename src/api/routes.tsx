@@ -1,0 +1,49 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Hono } from "hono";
+import { raw } from "hono/html";
+import { apiHook } from "../http/api.ts";
+import { notFound } from "../http/errors.ts";
+import { asset, type ShopView } from "../../views/context.ts";
+
+/** /api/v1 (the feature APIs), its OpenAPI 3.1 document and an interactive docs page. */
+export function apiRoutes(shop: ShopView, features: OpenAPIHono[]) {
+  const v1 = new OpenAPIHono({ defaultHook: apiHook });
+  for (const feature of features) v1.route("/", feature);
+  v1.all("*", () => {
+    throw notFound("That API endpoint");
+  });
+
+  const document = v1.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: {
+      title: `${shop.name} API`,
+      version: "1.0.0",
+      description:
+        "The JSON API of Crumb. Errors always have the shape `{ error: { code, message, fields? } }`.",
+    },
+    servers: [{ url: "/api/v1" }],
+  });
+
+  return new Hono()
+    .route("/v1", v1)
+    .get("/openapi.json", (c) => c.json(document))
+    .get("/docs", (c) =>
+      c.html(
+        <>
+          {raw("<!doctype html>")}
+          <html lang="en">
+            <head>
+              <meta charset="utf-8" />
+              <meta name="viewport" content="width=device-width, initial-scale=1" />
+              <title>{shop.name} API</title>
+              <link rel="stylesheet" href={asset(shop, "vendor/swagger-ui/swagger-ui.css")} />
+            </head>
+            <body>
+              <div id="swagger-ui" data-spec-url="/api/openapi.json"></div>
+              <script src={asset(shop, "vendor/swagger-ui/swagger-ui-bundle.js")} defer></script>
+              <script src={asset(shop, "api-docs.js")} defer></script>
+            </body>
+          </html>
+        </>,
+      ));
+}

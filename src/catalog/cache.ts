@@ -1,0 +1,48 @@
+import type { Logger } from "../infra/log.ts";
+import type { Store } from "../infra/store.ts";
+
+/**
+ * The catalog cache: JSON entries under `catalog:` with a TTL ceiling. Every write to a
+ * product or category drops them all at once (writes are rare, reads are constant). The
+ * drop is repeated shortly after, so a read that loaded the old rows just before the write
+ * committed cannot keep them in the cache. Stock is never stored here.
+ */
+export const CATALOG_PREFIX = "catalog:";
+const SECOND_DROP_MS = 750;
+
+export interface CatalogCache {
+  /** Values for the keys, loading and storing the missing ones. */
+  read<T extends unknown[]>(
+    entries: { [K in keyof T]: { key: string; load: () => Promise<T[K]> } },
+  ): Promise<T>;
+  invalidate(): Promise<void>;
+}
+
+export function createCatalogCache(store: Store, log: Logger, ttlMs: number): CatalogCache {
+  const drop = async () => {
+    try {
+      await store.deletePrefix(CATALOG_PREFIX);
+    } catch (error) {
+      log.warn("catalog cache not invalidated", { error: (error as Error).message });
+    }
+  };
+  return {
+    async read(entries) {
+      const keys = entries.map((e) => CATALOG_PREFIX + e.key);
+      // The store being down only costs speed: the database answers instead.
+      const cached = await store.getMany(keys).catch(() => keys.map(() => null));
+      return await Promise.all(entries.map(async (entry, i) => {
+        const hit = cached[i];
+        if (hit !== null) return JSON.parse(hit);
+        const value = await entry.load();
+        store.set(keys[i], JSON.stringify(value), ttlMs).catch(() => {});
+        return value;
+      })) as never;
+    },
+    async invalidate() {
+      await drop();
+      const timer = setTimeout(drop, SECOND_DROP_MS);
+      if (typeof Deno !== "undefined") Deno.unrefTimer(timer as unknown as number);
+    },
+  };
+}

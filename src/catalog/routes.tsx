@@ -1,0 +1,96 @@
+import { Hono } from "hono";
+import { zValidator } from "@hono/zod-validator";
+import type { ShopView } from "../../views/context.ts";
+import { CatalogPage, CatalogResults } from "../../views/catalog/catalog-page.tsx";
+import { ProductPage } from "../../views/catalog/product-page.tsx";
+import { StockUpdate } from "../../views/catalog/stock-badge.tsx";
+import type { Logger } from "../infra/log.ts";
+import { newMessage, type Queue } from "../infra/queue.ts";
+import type { Sql } from "../infra/db.ts";
+import type { LiveHub } from "../live/hub.ts";
+import { notFound, validationError } from "../http/errors.ts";
+import { wantsFragment } from "../http/htmx.ts";
+import { catalogPageQuery, productIdParam } from "./schema.ts";
+import { type Catalog, STOCK_TOPIC } from "./service.ts";
+import { stockOfActive } from "./queries.ts";
+import { ANALYTICS_QUEUE } from "../jobs/names.ts";
+
+export const CATALOG_PAGE_SIZE = 24;
+
+export interface CatalogRouteDeps {
+  shop: ShopView;
+  catalog: Catalog;
+  sql: Sql;
+  live: LiveHub;
+  queue: Queue;
+  log: Logger;
+  today: () => string;
+}
+
+/** The customer catalog: browsing, product pages and the live stock stream. */
+export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: CatalogRouteDeps) {
+  return new Hono()
+    .get(
+      "/",
+      zValidator("query", catalogPageQuery, (result) => {
+        if (!result.success) throw validationError(result.error);
+      }),
+      async (c) => {
+        const query = c.req.valid("query");
+        const { categories, items, total } = await catalog.browse({
+          categorySlug: query.category,
+          search: query.q,
+          sort: query.sort,
+          limit: CATALOG_PAGE_SIZE,
+          offset: (query.page - 1) * CATALOG_PAGE_SIZE,
+        });
+        if (query.category && !categories.some((cat) => cat.slug === query.category)) {
+          throw notFound("That category");
+        }
+        const view = {
+          shop,
+          categories,
+          products: items,
+          total,
+          page: query.page,
+          pageCount: Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE)),
+          query: { q: query.q, category: query.category, sort: query.sort },
+        };
+        if (wantsFragment(c, "catalog-results")) return c.html(<CatalogResults {...view} />);
+        return c.html(<CatalogPage {...view} />);
+      },
+    )
+    .get(
+      "/products/:idOrSlug",
+      zValidator("param", productIdParam, (result) => {
+        if (!result.success) throw notFound("That product");
+      }),
+      async (c) => {
+        const product = await catalog.product(c.req.valid("param").idOrSlug);
+        if (!product) throw notFound("That product");
+        // Counting views must never slow or fail the page.
+        queue.publish(
+          ANALYTICS_QUEUE,
+          newMessage("product.viewed", { productId: product.id, day: today() }),
+        ).catch((error) => log.debug("product view not recorded", { error: error.message }));
+        return c.html(<ProductPage shop={shop} product={product} />);
+      },
+    )
+    .get("/events/stock", async (c) => {
+      // Every stream starts with an id, so a browser reconnecting after a drop sends
+      // Last-Event-ID and gets every badge's current stock: changes it missed are not lost.
+      const reconnecting = c.req.header("Last-Event-ID") !== undefined;
+      const first = [{
+        id: "stock",
+        data: reconnecting ? String(StockUpdate({ items: await stockOfActive(sql) })) : "",
+      }];
+      const body = live.open(STOCK_TOPIC, { first, signal: c.req.raw.signal });
+      return new Response(body, { headers: sseHeaders });
+    });
+}
+
+export const sseHeaders = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-cache, no-transform",
+  "X-Accel-Buffering": "no",
+};

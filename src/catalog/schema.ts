@@ -1,0 +1,95 @@
+import { z } from "@hono/zod-openapi";
+import { allergens } from "./allergens.ts";
+
+/** Zod schemas for catalog query strings and API bodies; the OpenAPI document comes from them. */
+
+const slugPattern = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+export const sorts = ["name", "price_asc", "price_desc", "newest"] as const;
+
+const blankIsAbsent = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const search = z.preprocess(
+  blankIsAbsent,
+  z.string().trim().max(100, "Search text can be at most 100 characters").optional(),
+).openapi({ description: "Words to look for in product names and descriptions", example: "rye" });
+
+const categorySlug = z.preprocess(
+  blankIsAbsent,
+  z.string().max(60).regex(slugPattern, "Category must be a category slug such as breads")
+    .optional(),
+).openapi({ description: "Only products of this category (its slug)", example: "breads" });
+
+const sort = z.preprocess(
+  blankIsAbsent,
+  z.enum(sorts, { message: `Sort must be one of ${sorts.join(", ")}` }).default("name"),
+).openapi({ description: "Order of the results" });
+
+const page = z.preprocess(
+  blankIsAbsent,
+  z.coerce.number({ message: "Page must be a whole number" }).int("Page must be a whole number")
+    .min(1, "Page starts at 1").max(10_000, "Page can be at most 10000").default(1),
+).openapi({ description: "1-based page number", example: 1 });
+
+/** The customer catalog page's query string. */
+export const catalogPageQuery = z.object({ q: search, category: categorySlug, sort, page });
+
+export const productListQuery = z.object({
+  q: search,
+  category: categorySlug,
+  sort,
+  page,
+  pageSize: z.preprocess(
+    blankIsAbsent,
+    z.coerce.number({ message: "pageSize must be a whole number" }).int().min(
+      1,
+      "pageSize must be at least 1",
+    ).max(100, "pageSize can be at most 100").default(24),
+  ).openapi({ description: "Results per page (1-100)", example: 24 }),
+});
+
+export const productIdParam = z.object({
+  idOrSlug: z.string().max(120).regex(
+    /^(\d{1,9}|[a-z0-9]+(-[a-z0-9]+)*)$/,
+    "Give a product id or slug",
+  ).openapi({
+    param: { name: "idOrSlug", in: "path" },
+    description: "Numeric id or slug of the product",
+    example: "butter-croissant",
+  }),
+});
+
+export const categorySchema = z.object({
+  id: z.number().int(),
+  slug: z.string(),
+  name: z.string(),
+  description: z.string(),
+  productCount: z.number().int().openapi({ description: "Active products in the category" }),
+}).openapi("Category");
+
+export const productSchema = z.object({
+  id: z.number().int(),
+  slug: z.string(),
+  name: z.string(),
+  description: z.string(),
+  priceCents: z.number().int().openapi({ description: "Price in the smallest currency unit" }),
+  currency: z.string().openapi({ example: "EUR" }),
+  stock: z.number().int().openapi({ description: "Units available now" }),
+  inStock: z.boolean(),
+  allergens: z.array(z.enum(allergens)).openapi({
+    description: "The EU-14 allergens this product contains",
+  }),
+  imageUrl: z.string().nullable(),
+  category: z.object({ slug: z.string(), name: z.string() }),
+}).openapi("Product");
+
+export const productListSchema = z.object({
+  items: z.array(productSchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+  totalPages: z.number().int(),
+}).openapi("ProductList");
+
+export const categoryListSchema = z.object({ items: z.array(categorySchema) }).openapi(
+  "CategoryList",
+);

@@ -1,0 +1,90 @@
+import type { Sql } from "../infra/db.ts";
+import type { LiveHub } from "../live/hub.ts";
+import { StockUpdate } from "../../views/catalog/stock-badge.tsx";
+import type { CatalogCache } from "./cache.ts";
+import {
+  type Category,
+  findProduct,
+  findProducts,
+  listCategories,
+  type ProductChanges,
+  type ProductFilter,
+  type ProductInfo,
+  setStockRow,
+  stockOf,
+  updateProductRow,
+} from "./queries.ts";
+
+export type ProductWithStock = ProductInfo & { stock: number };
+
+export interface CatalogDeps {
+  sql: Sql;
+  cache: CatalogCache;
+  live: LiveHub;
+}
+
+export const STOCK_TOPIC = "stock";
+
+/** Reads the catalog (info from the cache, stock always from the database) and writes it. */
+export function createCatalog({ sql, cache, live }: CatalogDeps) {
+  const withStock = async (items: ProductInfo[]): Promise<ProductWithStock[]> => {
+    const stock = await stockOf(sql, items.map((p) => p.id));
+    return items.map((p) => ({ ...p, stock: stock.get(p.id) ?? 0 }));
+  };
+
+  const productsEntry = (filter: ProductFilter) => ({
+    key: `products:${filter.categorySlug ?? ""}:${filter.sort}:${filter.limit}:${filter.offset}`,
+    load: () => findProducts(sql, filter),
+  });
+
+  return {
+    async categories(): Promise<Category[]> {
+      const [categories] = await cache.read<[Category[]]>([
+        { key: "categories", load: () => listCategories(sql) },
+      ]);
+      return categories;
+    },
+
+    /** Categories and one page of products, in one cache round trip. */
+    async browse(filter: ProductFilter) {
+      // Free-text searches are not cached: every distinct phrase would be a new entry.
+      const [categories, found] = filter.search
+        ? await Promise.all([this.categories(), findProducts(sql, filter)])
+        : await cache.read<[Category[], Awaited<ReturnType<typeof findProducts>>]>([
+          { key: "categories", load: () => listCategories(sql) },
+          productsEntry(filter),
+        ]);
+      return { categories, total: found.total, items: await withStock(found.items) };
+    },
+
+    async product(idOrSlug: string): Promise<ProductWithStock | null> {
+      const [info] = await cache.read<[ProductInfo | null]>([
+        { key: `product:${idOrSlug}`, load: () => findProduct(sql, idOrSlug) },
+      ]);
+      if (!info) return null;
+      const [product] = await withStock([info]);
+      return product;
+    },
+
+    /** Changes a product; false when `expectedVersion` no longer matches. */
+    async updateProduct(id: number, changes: ProductChanges, expectedVersion?: number) {
+      const row = await updateProductRow(sql, id, changes, expectedVersion);
+      await cache.invalidate();
+      return row;
+    },
+
+    async setStock(id: number, stock: number) {
+      const row = await setStockRow(sql, id, stock);
+      if (row) await publishStock(live, [row]);
+      return row;
+    },
+  };
+}
+
+export type Catalog = ReturnType<typeof createCatalog>;
+
+/** Tells every open catalog, product and cart page the new stock of these products. */
+export async function publishStock(live: LiveHub, items: { id: number; stock: number }[]) {
+  if (items.length === 0) return;
+  await live.publish(STOCK_TOPIC, { data: String(StockUpdate({ items })) });
+}

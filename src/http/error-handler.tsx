@@ -1,0 +1,91 @@
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { errorFields, type Logger } from "../infra/log.ts";
+import type { ShopView } from "../../views/context.ts";
+import { ErrorPage } from "../../views/error-page.tsx";
+import { AppError, type ErrorBody } from "./errors.ts";
+import { isHtmx } from "./htmx.ts";
+
+const titles: Record<number, string> = {
+  400: "That request doesn't look right",
+  401: "Please sign in",
+  403: "That's not for you",
+  404: "We couldn't find that",
+  405: "That action isn't supported here",
+  409: "That changed in the meantime",
+  413: "That's too big",
+  429: "Slow down a little",
+  500: "Something went wrong on our side",
+  503: "We're briefly unavailable",
+};
+
+const codes: Record<number, string> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  413: "payload_too_large",
+  429: "rate_limited",
+  500: "internal_error",
+  503: "unavailable",
+};
+
+function respond(
+  c: Context,
+  shop: ShopView,
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  fields?: Record<string, string>,
+) {
+  if (c.req.path.startsWith("/api/")) {
+    const body: ErrorBody = { error: { code, message, ...(fields ? { fields } : {}) } };
+    return c.json(body, status);
+  }
+  const title = titles[status] ?? "Something went wrong";
+  if (isHtmx(c) && c.req.header("HX-Boosted") !== "true") {
+    return c.html(
+      <div class="error-banner" role="alert">
+        <strong>{title}.</strong> {message}
+      </div>,
+      status,
+    );
+  }
+  return c.html(<ErrorPage shop={shop} status={status} title={title} message={message} />, status);
+}
+
+/** The one error path: known errors answer with their message, unknown ones are logged. */
+export function errorHandler(log: Logger, shop: ShopView): ErrorHandler {
+  return (error, c) => {
+    if (error instanceof AppError) {
+      return respond(c, shop, error.status, error.code, error.message, error.fields);
+    }
+    if (error instanceof HTTPException) {
+      const status = error.status as ContentfulStatusCode;
+      // Hono's own exceptions (malformed JSON, unsupported media) carry a usable message.
+      const message = error.message || titles[status] || "The request could not be handled.";
+      return respond(c, shop, status, codes[status] ?? "error", message);
+    }
+    log.error("unhandled error", {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      ...errorFields(error),
+    });
+    return respond(
+      c,
+      shop,
+      500,
+      "internal_error",
+      "Sorry, that didn't work. Please try again in a moment.",
+    );
+  };
+}
+
+export function notFoundHandler(shop: ShopView): NotFoundHandler {
+  return (c) =>
+    respond(c, shop, 404, "not_found", "There is nothing at this address. It may have moved.");
+}

@@ -1,0 +1,117 @@
+import type { Logger } from "./log.ts";
+import { errorFields } from "./log.ts";
+import { DEFAULT_MAX_ATTEMPTS, type JobHandler, type JobMessage, type Queue } from "./queue.ts";
+
+interface Delivery {
+  message: JobMessage;
+  attempt: number;
+}
+
+interface Line {
+  waiting: Delivery[];
+  dead: JobMessage[];
+  consumer?: { handler: JobHandler; prefetch: number; maxAttempts: number; inFlight: number };
+}
+
+/**
+ * The embedded queue: the same handlers and the same ack/retry/dead-letter rules as
+ * RabbitMQ, inside this process. Messages wait until a consumer attaches.
+ */
+export function createMemoryQueue(log: Logger, retryDelayMs: (attempt: number) => number): Queue {
+  const lines = new Map<string, Line>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const settling = new Set<Promise<void>>();
+  let closed = false;
+
+  const line = (name: string) => {
+    let found = lines.get(name);
+    if (!found) {
+      found = { waiting: [], dead: [] };
+      lines.set(name, found);
+    }
+    return found;
+  };
+
+  const pump = (name: string) => {
+    const current = line(name);
+    const consumer = current.consumer;
+    while (!closed && consumer && consumer.inFlight < consumer.prefetch && current.waiting.length) {
+      const delivery = current.waiting.shift()!;
+      consumer.inFlight++;
+      const run = (async () => {
+        try {
+          await consumer.handler(structuredClone(delivery.message), delivery.attempt);
+        } catch (error) {
+          fail(name, delivery, consumer.maxAttempts, error);
+        } finally {
+          consumer.inFlight--;
+          queueMicrotask(() => pump(name));
+        }
+      })();
+      settling.add(run);
+      run.finally(() => settling.delete(run));
+    }
+  };
+
+  const fail = (name: string, delivery: Delivery, maxAttempts: number, error: unknown) => {
+    if (delivery.attempt >= maxAttempts) {
+      log.error("job dead-lettered", {
+        queue: name,
+        messageId: delivery.message.id,
+        attempts: delivery.attempt,
+        ...errorFields(error),
+      });
+      line(name).dead.push(delivery.message);
+      return;
+    }
+    log.warn("job failed; will retry", {
+      queue: name,
+      messageId: delivery.message.id,
+      attempt: delivery.attempt,
+      ...errorFields(error),
+    });
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      line(name).waiting.push({ message: delivery.message, attempt: delivery.attempt + 1 });
+      pump(name);
+    }, retryDelayMs(delivery.attempt));
+    timers.add(timer);
+  };
+
+  return {
+    kind: "memory",
+    publish(name, message) {
+      if (closed) return Promise.reject(new Error("queue is closed"));
+      line(name).waiting.push({ message: structuredClone(message), attempt: 1 });
+      queueMicrotask(() => pump(name));
+      return Promise.resolve();
+    },
+    consume(name, handler, options = {}) {
+      const current = line(name);
+      if (current.consumer) throw new Error(`queue ${name} already has a consumer`);
+      current.consumer = {
+        handler,
+        prefetch: options.prefetch ?? 10,
+        maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        inFlight: 0,
+      };
+      queueMicrotask(() => pump(name));
+      return Promise.resolve({
+        stop: async () => {
+          current.consumer = undefined;
+          await Promise.allSettled([...settling]);
+        },
+      });
+    },
+    takeDeadLetters(name, max) {
+      return Promise.resolve(line(name).dead.splice(0, max));
+    },
+    ping: () => closed ? Promise.reject(new Error("queue is closed")) : Promise.resolve(),
+    async close() {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await Promise.allSettled([...settling]);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { Store } from "./store.ts";
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+/**
+ * The embedded store: one Map in this process. Expiry is checked on every read and swept
+ * periodically, so TTLs hold exactly as in Redis; JavaScript's single thread makes every
+ * operation atomic.
+ */
+export function createMemoryStore(prefix: string, now: () => number = Date.now): Store {
+  const entries = new Map<string, Entry>();
+  const channels = new Map<string, Set<(message: string) => void>>();
+  const k = (key: string) => prefix + key;
+
+  const live = (key: string): Entry | undefined => {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const sweep = setInterval(() => {
+    const t = now();
+    for (const [key, entry] of entries) if (entry.expiresAt <= t) entries.delete(key);
+  }, 30_000);
+  // Never keep the process alive just to sweep.
+  (sweep as unknown as { unref?: () => void }).unref?.();
+  if (typeof Deno !== "undefined") Deno.unrefTimer(sweep as unknown as number);
+
+  return {
+    kind: "memory",
+    get: (key) => Promise.resolve(live(k(key))?.value ?? null),
+    getMany: (keys) => Promise.resolve(keys.map((key) => live(k(key))?.value ?? null)),
+    set(key, value, ttlMs) {
+      entries.set(k(key), { value, expiresAt: ttlMs ? now() + ttlMs : Infinity });
+      return Promise.resolve();
+    },
+    setIfAbsent(key, value, ttlMs) {
+      if (live(k(key))) return Promise.resolve(false);
+      entries.set(k(key), { value, expiresAt: now() + ttlMs });
+      return Promise.resolve(true);
+    },
+    delete(...keys) {
+      let removed = 0;
+      for (const key of keys) if (live(k(key)) && entries.delete(k(key))) removed++;
+      return Promise.resolve(removed);
+    },
+    deletePrefix(start) {
+      let removed = 0;
+      for (const key of [...entries.keys()]) {
+        if (key.startsWith(k(start)) && live(key)) {
+          entries.delete(key);
+          removed++;
+        }
+      }
+      return Promise.resolve(removed);
+    },
+    increment(key, ttlMs) {
+      const entry = live(k(key));
+      if (!entry) {
+        entries.set(k(key), { value: "1", expiresAt: now() + ttlMs });
+        return Promise.resolve({ count: 1, ttlMs });
+      }
+      entry.value = String(Number(entry.value) + 1);
+      const left = entry.expiresAt === Infinity ? -1 : entry.expiresAt - now();
+      return Promise.resolve({ count: Number(entry.value), ttlMs: left });
+    },
+    publish(channel, message) {
+      const handlers = channels.get(k(channel));
+      if (handlers) {
+        // Delivered asynchronously, as from a broker: publishers never run subscriber code.
+        for (const handler of [...handlers]) queueMicrotask(() => handler(message));
+      }
+      return Promise.resolve();
+    },
+    subscribe(channel, onMessage) {
+      const name = k(channel);
+      const handlers = channels.get(name) ?? new Set();
+      handlers.add(onMessage);
+      channels.set(name, handlers);
+      return Promise.resolve(() => {
+        handlers.delete(onMessage);
+        if (handlers.size === 0) channels.delete(name);
+        return Promise.resolve();
+      });
+    },
+    ping: () => Promise.resolve(),
+    close() {
+      clearInterval(sweep);
+      entries.clear();
+      channels.clear();
+      return Promise.resolve();
+    },
+  };
+}

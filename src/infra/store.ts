@@ -1,0 +1,45 @@
+import type { Logger } from "./log.ts";
+import { createMemoryStore } from "./store-memory.ts";
+import { createRedisStore } from "./store-redis.ts";
+
+/**
+ * Key/value with TTL, atomic counters and pub/sub: Redis when REDIS_URL is set,
+ * otherwise an in-process implementation with the same semantics.
+ */
+export interface Store {
+  readonly kind: "redis" | "memory";
+  get(key: string): Promise<string | null>;
+  /** Several keys in one round trip, in order. */
+  getMany(keys: string[]): Promise<(string | null)[]>;
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Sets only when the key does not exist; true when this call set it. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  delete(...keys: string[]): Promise<number>;
+  /** Deletes every key starting with the prefix (the way a tag of entries is dropped). */
+  deletePrefix(prefix: string): Promise<number>;
+  /** Atomically adds one; a new counter expires after ttlMs. Returns the count and ms left. */
+  increment(key: string, ttlMs: number): Promise<{ count: number; ttlMs: number }>;
+  publish(channel: string, message: string): Promise<void>;
+  /** Resolves once subscribed; the returned function unsubscribes. */
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  url?: string;
+  /** Namespace for every key and channel, so instances of different shops or tests never meet. */
+  prefix: string;
+  log: Logger;
+  now?: () => number;
+}
+
+export class StoreUnavailableError extends Error {
+  override name = "StoreUnavailableError";
+}
+
+export function openStore(options: StoreOptions): Promise<Store> {
+  return options.url
+    ? createRedisStore(options.url, options.prefix, options.log)
+    : Promise.resolve(createMemoryStore(options.prefix, options.now));
+}

@@ -1,0 +1,62 @@
+import { configFromEnvironment } from "./config.ts";
+import { createLogger, errorFields } from "./infra/log.ts";
+import { openInfrastructure } from "./infra/infrastructure.ts";
+import { createLiveHub } from "./live/hub.ts";
+import { createApp, createServices } from "./app.ts";
+import { readAssetVersion, staticRoot } from "./assets.ts";
+import { catalogIsEmpty, seedDemoCatalog } from "./catalog/seed.ts";
+import { startConsumers, stopConsumers } from "../worker/handlers/index.ts";
+
+const config = configFromEnvironment();
+const log = createLogger(config.logLevel);
+
+async function start() {
+  const assetVersion = await readAssetVersion();
+  const infra = await openInfrastructure(config, log);
+  const { db, store, queue } = infra;
+
+  if (config.seedDemoData && await catalogIsEmpty(db.sql)) {
+    const { productsCreated } = await seedDemoCatalog(db.sql);
+    log.info("demo catalog seeded", { productsCreated });
+  }
+
+  const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000);
+  const deps = { config, db, store, queue, live, log, assetVersion, staticRoot };
+  const app = createApp(deps, createServices(deps));
+  // On embedded parts there is no separate worker: the same handlers run here.
+  const consumers = config.workerInProcess ? await startConsumers({ sql: db.sql, queue }) : [];
+
+  const server = Deno.serve({
+    hostname: config.host,
+    port: config.port,
+    onListen: ({ port }) => {
+      const host = ["0.0.0.0", "::", "127.0.0.1"].includes(config.host) ? "localhost" : config.host;
+      const url = config.publicUrl ?? `http://${host}:${port}`;
+      log.info("listening", { url, db: db.kind, store: store.kind, queue: queue.kind });
+      console.log(`\n  🥐 ${config.shopName} is open at ${url}\n`);
+    },
+  }, app.fetch);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    const serverDone = server.shutdown();
+    await live.close(); // ends the open event streams so the server can drain
+    await serverDone;
+    await stopConsumers(consumers);
+    await infra.close();
+    log.info("stopped");
+    Deno.exit(0);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => void shutdown(signal));
+  }
+}
+
+start().catch((error) => {
+  log.error("could not start", errorFields(error));
+  console.error(`Crumb could not start: ${error.message}`);
+  Deno.exit(1);
+});

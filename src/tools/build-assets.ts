@@ -1,0 +1,69 @@
+/**
+ * Builds what the browser loads: copies htmx, Alpine and Swagger UI from their npm packages
+ * into static/vendor (no CDN), builds the minified Tailwind CSS into static/build, and
+ * writes a content hash to static/build/manifest.json for cache-busting URLs.
+ * `--css-only` rebuilds just the CSS.
+ */
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+
+const root = new URL("../../", import.meta.url).pathname;
+const cssOnly = Deno.args.includes("--css-only");
+
+const vendored: [string, string][] = [
+  ["htmx.org/dist/htmx.min.js", "htmx.min.js"],
+  ["htmx.org/dist/ext/hx-sse.min.js", "hx-sse.min.js"],
+  ["@alpinejs/csp/dist/cdn.min.js", "alpine-csp.min.js"],
+  ["swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"],
+  ["swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css"],
+];
+
+async function run(args: string[]) {
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (code !== 0) throw new Error(`deno ${args.join(" ")} failed with exit code ${code}`);
+}
+
+if (!cssOnly) {
+  // Browser-only packages are not imported by any module, so install them explicitly.
+  await run(["install", "--quiet"]);
+  for (const [from, to] of vendored) {
+    const target = join(root, "static/vendor", to);
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(join(root, "node_modules", from), target);
+  }
+}
+
+await run([
+  "run",
+  "-A",
+  "npm:@tailwindcss/cli@4.3.3",
+  "--input",
+  join(root, "styles/app.css"),
+  "--output",
+  join(root, "static/build/app.css"),
+  "--minify",
+]);
+
+const hashed = [
+  "static/build/app.css",
+  "static/app.js",
+  "static/api-docs.js",
+  ...vendored.map(([, to]) => `static/vendor/${to}`),
+];
+const hash = await crypto.subtle.digest(
+  "SHA-256",
+  new TextEncoder().encode(
+    (await Promise.all(hashed.map((f) => readFile(join(root, f), "utf8").catch(() => "")))).join(
+      "\0",
+    ),
+  ),
+);
+const version = Array.from(new Uint8Array(hash).slice(0, 6), (b) => b.toString(16).padStart(2, "0"))
+  .join("");
+await writeFile(join(root, "static/build/manifest.json"), JSON.stringify({ version }) + "\n");
+console.log(`assets built (version ${version})`);

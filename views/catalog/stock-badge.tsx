@@ -1,0 +1,29 @@
+/** Stock as the shop shows it. The same markup goes out in live stock events. */
+export const LOW_STOCK = 10;
+
+export function stockText(stock: number): string {
+  if (stock <= 0) return "Sold out";
+  if (stock <= LOW_STOCK) return `Only ${stock} left`;
+  return "In stock";
+}
+
+export function StockBadge(
+  { productId, stock, outOfBand }: { productId: number; stock: number; outOfBand?: boolean },
+) {
+  const tone = stock <= 0 ? "stock-out" : stock <= LOW_STOCK ? "stock-low" : "stock-ok";
+  return (
+    <span
+      hx-swap-oob={outOfBand ? `outerHTML:.stock-${productId}` : undefined}
+      class={`stock-badge ${tone} stock-${productId}`}
+      data-product-id={productId}
+      data-stock={stock}
+    >
+      {stockText(stock)}
+    </span>
+  );
+}
+
+/** A live stock event: out-of-band swaps replacing every badge of the products named. */
+export function StockUpdate({ items }: { items: { id: number; stock: number }[] }) {
+  return <>{items.map(({ id, stock }) => <StockBadge productId={id} stock={stock} outOfBand />)}</>;
+}

@@ -1,0 +1,41 @@
+import { configFromEnvironment } from "../src/config.ts";
+import { createLogger, errorFields } from "../src/infra/log.ts";
+import { openInfrastructure } from "../src/infra/infrastructure.ts";
+import { startConsumers, stopConsumers } from "./handlers/index.ts";
+
+/** The job worker: consumes the queues until SIGINT/SIGTERM, then finishes what it holds. */
+const config = configFromEnvironment();
+const log = createLogger(config.logLevel).child({ process: "worker" });
+
+async function run() {
+  if (!config.amqpUrl) {
+    // On embedded parts the app runs these handlers itself; a second process would only
+    // fight it for the embedded database.
+    console.error(
+      "The worker needs AMQP_URL (and DATABASE_URL): on embedded parts the app runs the jobs itself.",
+    );
+    Deno.exit(1);
+  }
+  const infra = await openInfrastructure(config, log);
+  const consumers = await startConsumers({ sql: infra.db.sql, queue: infra.queue });
+  log.info("worker started", { queue: infra.queue.kind, db: infra.db.kind });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("worker stopping", { signal });
+    await stopConsumers(consumers);
+    await infra.close();
+    Deno.exit(0);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => void shutdown(signal));
+  }
+}
+
+run().catch((error) => {
+  log.error("worker could not start", errorFields(error));
+  console.error(`Crumb worker could not start: ${error.message}`);
+  Deno.exit(1);
+});
