@@ -47,7 +47,15 @@ export function Layout({ shop, title, description, section, children }: LayoutPr
                   Shop
                 </a>
                 <span id="cart-count" class="nav-link" aria-live="polite">
-                  <span aria-hidden="true">🧺</span>
+                  <svg
+                    aria-hidden="true"
+                    viewBox="0 0 24 24"
+                    width="20"
+                    height="20"
+                    class="fill-none stroke-current stroke-2"
+                  >
+                    <path d="M3 9h18l-2 11H5L3 9Zm5 0 4-6 4 6" stroke-linejoin="round" />
+                  </svg>
                   <span>
                     Cart <span class="sr-only">items:</span> 0
                   </span>

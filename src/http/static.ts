@@ -11,12 +11,14 @@ export function staticFiles(root: string): MiddlewareHandler {
     rewriteRequestPath: (path) => path.replace(/^\/static/, ""),
   });
   return async function staticWithCaching(c, next) {
-    await serve(c, next);
-    if (c.res.ok) {
-      c.header(
+    const response = await serve(c, next);
+    if (!response) return;
+    if (response.ok) {
+      response.headers.set(
         "Cache-Control",
         c.req.query("v") ? "public, max-age=31536000, immutable" : "public, max-age=3600",
       );
     }
+    return response;
   };
 }
