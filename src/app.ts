@@ -83,13 +83,15 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.notFound(notFoundHandler(shop));
 
   app.use("/static/*", staticFiles(deps.staticRoot));
+  // Browsers ask for /favicon.ico on pages that name no icon (and on plain files).
+  app.get("/favicon.ico", (c) => c.redirect(`/static/img/logo.svg?v=${deps.assetVersion}`, 301));
   app.route(
     "/",
     opsRoutes({
       database: deps.db.ping,
       store: deps.store.ping,
       queue: deps.queue.ping,
-    }),
+    }, log),
   );
   app.route(
     "/api",

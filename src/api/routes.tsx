@@ -36,6 +36,7 @@ export function apiRoutes(shop: ShopView, features: OpenAPIHono[]) {
               <meta charset="utf-8" />
               <meta name="viewport" content="width=device-width, initial-scale=1" />
               <title>{shop.name} API</title>
+              <link rel="icon" href={asset(shop, "img/logo.svg")} type="image/svg+xml" />
               <link rel="stylesheet" href={asset(shop, "vendor/swagger-ui/swagger-ui.css")} />
             </head>
             <body>

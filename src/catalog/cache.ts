@@ -18,6 +18,15 @@ export interface CatalogCache {
   invalidate(): Promise<void>;
 }
 
+/** The result of a store call, or undefined when it failed in any way. */
+async function attempt<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch {
+    return undefined;
+  }
+}
+
 export function createCatalogCache(store: Store, log: Logger, ttlMs: number): CatalogCache {
   const drop = async () => {
     try {
@@ -29,13 +38,18 @@ export function createCatalogCache(store: Store, log: Logger, ttlMs: number): Ca
   return {
     async read(entries) {
       const keys = entries.map((e) => CATALOG_PREFIX + e.key);
-      // The store being down only costs speed: the database answers instead.
-      const cached = await store.getMany(keys).catch(() => keys.map(() => null));
+      // The store being down (or answering nonsense) only costs speed: the database
+      // answers instead. Calls are wrapped so a synchronous throw is handled the same way.
+      const cached = await attempt(() => store.getMany(keys)) ?? [];
       return await Promise.all(entries.map(async (entry, i) => {
         const hit = cached[i];
-        if (hit !== null) return JSON.parse(hit);
+        if (typeof hit === "string") {
+          try {
+            return JSON.parse(hit);
+          } catch { /* a damaged entry is replaced below */ }
+        }
         const value = await entry.load();
-        store.set(keys[i], JSON.stringify(value), ttlMs).catch(() => {});
+        void attempt(() => store.set(keys[i], JSON.stringify(value), ttlMs));
         return value;
       })) as never;
     },

@@ -64,8 +64,9 @@ export async function findProducts(
     conditions.push(sql`(p.name ilike ${pattern} or p.description ilike ${pattern})`);
   }
   const where: postgres.Fragment = conditions.reduce((all, next) => sql`${all} and ${next}`);
+  // "name" is the shop's own order (category by category); the others span the catalog.
   const orderBy = {
-    name: sql`p.name, p.id`,
+    name: sql`c.position, c.name, p.name, p.id`,
     price_asc: sql`p.price_cents, p.name, p.id`,
     price_desc: sql`p.price_cents desc, p.name, p.id`,
     newest: sql`p.created_at desc, p.id desc`,
@@ -74,7 +75,7 @@ export async function findProducts(
     select ${productColumns(sql)}, count(*) over ()::int as total
     from products p join categories c on c.id = p.category_id
     where ${where}
-    order by c.position, ${orderBy}
+    order by ${orderBy}
     limit ${filter.limit} offset ${filter.offset}`;
   const total = rows[0]?.total ?? (filter.offset > 0 ? await countProducts(sql, where) : 0);
   return { items: rows.map(({ total: _, ...info }) => info), total };
@@ -183,13 +184,18 @@ export async function updateProductRow(
   if (changes.imagePath !== undefined) values.image_path = changes.imagePath;
   if (changes.active !== undefined) values.active = changes.active;
   if (changes.categoryId !== undefined) values.category_id = changes.categoryId;
-  const allergenSet = changes.allergens === undefined
-    ? sql``
-    : sql`, allergens = ${changes.allergens}::text[]`;
-  const columns = Object.keys(values);
-  const assignments = columns.length ? sql`${sql(values, columns)},` : sql``;
+  // One fragment per assignment: postgres.js's sql(object) helper only knows it is in an
+  // `update … set` when it sits directly in that query's text, not in a nested fragment.
+  const assignments = Object.entries(values).map(([column, value]) =>
+    sql`${sql(column)} = ${value}`
+  );
+  if (changes.allergens !== undefined) {
+    assignments.push(sql`allergens = ${changes.allergens}::text[]`);
+  }
+  assignments.push(sql`version = version + 1`, sql`updated_at = now()`);
+  const set = assignments.reduce((all, next) => sql`${all}, ${next}`);
   const [row] = await sql<{ id: number; version: number }[]>`
-    update products set ${assignments} version = version + 1, updated_at = now() ${allergenSet}
+    update products set ${set}
     where id = ${id}
       ${expectedVersion === undefined ? sql`` : sql`and version = ${expectedVersion}`}
     returning id, version`;

@@ -85,7 +85,8 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
         data: reconnecting ? String(StockUpdate({ items: await stockOfActive(sql) })) : "",
       }];
       const body = live.open(STOCK_TOPIC, { first, signal: c.req.raw.signal });
-      return new Response(body, { headers: sseHeaders });
+      // Through the context, so headers set by middleware (X-Request-Id) are kept.
+      return c.body(body, 200, sseHeaders);
     });
 }
 

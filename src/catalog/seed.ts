@@ -2,9 +2,15 @@ import type { Sql } from "../infra/db.ts";
 import { demoCategories, demoProducts } from "./demo-data.ts";
 import { ensureCategory, ensureProduct } from "./queries.ts";
 
+const SEED_LOCK = 7264532;
+
 /** Inserts the demo bakery's missing categories and products; existing ones are left as they are. */
 export async function seedDemoCatalog(sql: Sql): Promise<{ productsCreated: number }> {
   return await sql.begin(async (tx) => {
+    // Two instances starting on an empty database seed one after the other: without the
+    // lock the second's "insert … on conflict do nothing" waits for the first, then cannot
+    // see the row it conflicted with (its statement snapshot is older) and finds no id.
+    await tx`select pg_advisory_xact_lock(${SEED_LOCK})`;
     const categoryIds = new Map<string, number>();
     for (const [position, category] of demoCategories.entries()) {
       categoryIds.set(category.slug, await ensureCategory(tx, { ...category, position }));

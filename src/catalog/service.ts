@@ -2,6 +2,7 @@ import type { Sql } from "../infra/db.ts";
 import type { LiveHub } from "../live/hub.ts";
 import { StockUpdate } from "../../views/catalog/stock-badge.tsx";
 import type { CatalogCache } from "./cache.ts";
+import { createStockReader } from "./stock-reader.ts";
 import {
   type Category,
   findProduct,
@@ -11,7 +12,6 @@ import {
   type ProductFilter,
   type ProductInfo,
   setStockRow,
-  stockOf,
   updateProductRow,
 } from "./queries.ts";
 
@@ -27,8 +27,9 @@ export const STOCK_TOPIC = "stock";
 
 /** Reads the catalog (info from the cache, stock always from the database) and writes it. */
 export function createCatalog({ sql, cache, live }: CatalogDeps) {
+  const readStock = createStockReader(sql);
   const withStock = async (items: ProductInfo[]): Promise<ProductWithStock[]> => {
-    const stock = await stockOf(sql, items.map((p) => p.id));
+    const stock = await readStock(items.map((p) => p.id));
     return items.map((p) => ({ ...p, stock: stock.get(p.id) ?? 0 }));
   };
 

@@ -90,7 +90,8 @@ export async function createLiveHub(
       let held: ReadableStreamDefaultController<Uint8Array> | undefined;
       return new ReadableStream<Uint8Array>({
         start(controller) {
-          if (closed) return controller.close();
+          // A client that already left (or a hub shutting down) gets an ended stream.
+          if (closed || options.signal?.aborted) return controller.close();
           held = controller;
           // Tell the browser how soon to reconnect after a drop.
           controller.enqueue(encoder.encode("retry: 2000\n\n"));
