@@ -116,29 +116,37 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose values may carry credentials: shown with any `user:password@` masked. */
+const urlVariables = new Set(["DATABASE_URL", "REDIS_URL", "AMQP_URL", "PUBLIC_URL"]);
+
+/** The value quoted back in a problem, never with a password in it. */
+function shownValue(name: string, raw: string | undefined): string {
+  if (raw === undefined || name === "SESSION_SECRET") return "";
+  const value = urlVariables.has(name)
+    ? raw.replace(/^((?:[a-z][a-z0-9+.-]*:?)?\/\/)?.*@/is, "$1***@")
+    : raw;
+  return ` (got ${JSON.stringify(value)})`;
+}
+
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? "environment");
-      const raw = env[name];
-      const shown = raw === undefined ? "" : ` (got ${JSON.stringify(raw)})`;
-      return `${name} ${issue.message}${shown}`;
-    });
-    throw new ConfigError(problems);
-  }
-  const e = parsed.data;
-  const production = e.CRUMB_ENV === "production";
-  const problems: string[] = [];
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "environment");
+    return `${name} ${issue.message}${shownValue(name, env[name])}`;
+  });
+  // Checked even when other variables are bad, so one start-up lists everything wrong.
+  const production = env.CRUMB_ENV === "production";
+  const secret = emptyToUndefined(env.SESSION_SECRET) as string | undefined;
   if (production) {
-    if (!e.SESSION_SECRET || e.SESSION_SECRET === DEFAULT_SESSION_SECRET) {
+    if (!secret || secret === DEFAULT_SESSION_SECRET) {
       problems.push("SESSION_SECRET must be set to a private random value in production");
-    } else if (e.SESSION_SECRET.length < 32) {
+    } else if (secret.length < 32) {
       problems.push("SESSION_SECRET must be at least 32 characters in production");
     }
   }
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
 
   return Object.freeze({
     env: e.CRUMB_ENV,
@@ -150,7 +158,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,
     amqpUrl: e.AMQP_URL,
-    workerInProcess: e.WORKER_IN_PROCESS ?? !e.AMQP_URL,
+    // Without RabbitMQ the queue lives in this process: nothing else could run the jobs.
+    workerInProcess: !e.AMQP_URL || (e.WORKER_IN_PROCESS ?? false),
     sessionSecret: e.SESSION_SECRET ?? DEFAULT_SESSION_SECRET,
     seedDemoData: !production && e.SEED_DEMO_DATA !== false,
     catalogCacheTtlSeconds: e.CATALOG_CACHE_TTL_SECONDS,

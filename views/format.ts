@@ -6,7 +6,10 @@ export function formatMoney(cents: number, currency: string, locale: string): st
   const key = `${locale}|${currency}`;
   let entry = moneyFormats.get(key);
   if (!entry) {
-    entry = { format: new Intl.NumberFormat(locale, { style: "currency", currency }), seen: new Map() };
+    entry = {
+      format: new Intl.NumberFormat(locale, { style: "currency", currency }),
+      seen: new Map(),
+    };
     moneyFormats.set(key, entry);
   }
   let text = entry.seen.get(cents);

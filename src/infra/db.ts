@@ -65,12 +65,16 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir,
   });
-  const max = Math.max(1, options.poolMax);
+  // One connection: pglite-socket interleaves the extended-protocol messages of concurrent
+  // connections, so a second connection can receive another query's rows. postgres.js
+  // pipelines everything over the one connection instead; PGlite runs one query at a time
+  // anyway. (Hence the rule: inside `sql.begin(tx => …)` use only `tx`.)
+  const max = 1;
   const server = new PGLiteSocketServer({
     db: pglite,
     host: "127.0.0.1",
     port: 0,
-    maxConnections: max + 2,
+    maxConnections: 2,
   });
   await server.start();
   const [host, port] = server.getServerConn().split(":");

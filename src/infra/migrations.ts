@@ -1,5 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Sql } from "./db.ts";
 
 /**
@@ -20,7 +21,8 @@ export class MigrationError extends Error {
 
 const fileName = /^(\d{5})_([a-z0-9_]+)\.sql$/;
 
-export const migrationsDir = new URL("../../migrations/", import.meta.url).pathname;
+// fileURLToPath, not URL.pathname: a checkout under a path with spaces stays readable.
+export const migrationsDir = fileURLToPath(new URL("../../migrations/", import.meta.url));
 
 export async function loadMigrations(dir = migrationsDir): Promise<Migration[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith(".sql")).sort();
@@ -63,7 +65,8 @@ function checkSequence(migrations: Migration[]) {
 }
 
 /** Applies pending migrations in one transaction; returns the names applied. */
-export async function migrate(sql: Sql, migrations: Migration[]): Promise<string[]> {
+export async function migrate(sql: Sql, list: Migration[]): Promise<string[]> {
+  const migrations = [...list].sort((a, b) => a.version - b.version);
   checkSequence(migrations);
   const sums = await Promise.all(migrations.map((m) => checksum(m.sql)));
   return await sql.begin(async (tx) => {
@@ -86,6 +89,11 @@ export async function migrate(sql: Sql, migrations: Migration[]): Promise<string
           `Applied migration ${row.name} is missing from migrations/: restore the file`,
         );
       }
+      if (file.name !== row.name) {
+        throw new MigrationError(
+          `Applied migration ${row.name} was renamed to ${file.name}: restore its name`,
+        );
+      }
       if (sums[index] !== row.checksum) {
         throw new MigrationError(
           `Migration ${file.name} was edited after it was applied (checksum differs): restore it and add a new migration instead`,
@@ -95,7 +103,14 @@ export async function migrate(sql: Sql, migrations: Migration[]): Promise<string
     const pending = migrations.slice(applied.length);
     for (const [offset, m] of pending.entries()) {
       // Migration files are trusted code from the repository, never user input.
-      await tx.unsafe(m.sql);
+      try {
+        await tx.unsafe(m.sql);
+      } catch (error) {
+        // The transaction rolls back as a whole; say which file broke it.
+        throw new MigrationError(`Migration ${m.name} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
       await tx`
         insert into schema_migrations (version, name, checksum)
         values (${m.version}, ${m.name}, ${sums[applied.length + offset]})`;

@@ -7,10 +7,19 @@ interface Delivery {
   attempt: number;
 }
 
+interface MemoryConsumer {
+  handler: JobHandler;
+  prefetch: number;
+  maxAttempts: number;
+  inFlight: number;
+  /** This consumer's running handlers, which stop() waits for. */
+  running: Set<Promise<void>>;
+}
+
 interface Line {
   waiting: Delivery[];
   dead: JobMessage[];
-  consumer?: { handler: JobHandler; prefetch: number; maxAttempts: number; inFlight: number };
+  consumer?: MemoryConsumer;
 }
 
 /**
@@ -49,7 +58,11 @@ export function createMemoryQueue(log: Logger, retryDelayMs: (attempt: number) =
         }
       })();
       settling.add(run);
-      run.finally(() => settling.delete(run));
+      consumer.running.add(run);
+      run.finally(() => {
+        settling.delete(run);
+        consumer.running.delete(run);
+      });
     }
   };
 
@@ -88,18 +101,23 @@ export function createMemoryQueue(log: Logger, retryDelayMs: (attempt: number) =
     },
     consume(name, handler, options = {}) {
       const current = line(name);
-      if (current.consumer) throw new Error(`queue ${name} already has a consumer`);
-      current.consumer = {
+      if (current.consumer) {
+        return Promise.reject(new Error(`queue ${name} already has a consumer`));
+      }
+      const consumer: MemoryConsumer = {
         handler,
         prefetch: options.prefetch ?? 10,
         maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         inFlight: 0,
+        running: new Set(),
       };
+      current.consumer = consumer;
       queueMicrotask(() => pump(name));
       return Promise.resolve({
         stop: async () => {
-          current.consumer = undefined;
-          await Promise.allSettled([...settling]);
+          // Only this consumer: a second stop() must not detach a consumer attached since.
+          if (current.consumer === consumer) current.consumer = undefined;
+          await Promise.allSettled([...consumer.running]);
         },
       });
     },

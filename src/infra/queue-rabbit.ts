@@ -17,11 +17,15 @@ interface Registration {
   prefetch: number;
   maxAttempts: number;
   channel?: Channel;
+  consumerTag?: string;
   stopped: boolean;
+  stopping?: Promise<void>;
   inFlight: Set<Promise<void>>;
 }
 
 const CONFIRM_TIMEOUT_MS = 10_000;
+/** Pause before a consumer the broker cancelled (or whose channel it closed) starts again. */
+const RESTART_DELAY_MS = 1000;
 const ATTEMPT_HEADER = "x-crumb-attempt";
 
 /**
@@ -29,7 +33,8 @@ const ATTEMPT_HEADER = "x-crumb-attempt";
  * `q.retry` (messages wait out their backoff as per-message TTL, then dead-letter back to
  * `q`) and `q.dead` (poison messages). Publishing waits for the broker's confirm; consumers
  * ack only after the handler succeeded. amqplib's recovery reconnects with backoff and
- * `setup` re-creates channels and consumers after each reconnect.
+ * `setup` re-creates channels and consumers after each reconnect; a consumer whose channel
+ * alone was closed (or that the broker cancelled) starts again by itself.
  */
 export async function createRabbitQueue(
   url: string,
@@ -94,8 +99,30 @@ export async function createRabbitQueue(
     });
   };
 
+  const closedChannels = new WeakSet<Channel>();
+  const restartTimers = new Set<ReturnType<typeof setTimeout>>();
+
+  /** Acks or nacks; on a closed channel the broker has already put the message back. */
+  const settle = (channel: Channel, raw: ConsumeMessage, how: "ack" | "requeue" | "reject") => {
+    try {
+      if (how === "ack") channel.ack(raw);
+      else channel.nack(raw, false, how === "requeue");
+    } catch (error) {
+      log.warn("job not settled: its channel closed; the broker delivers it again", {
+        how,
+        messageId: raw.properties.messageId,
+        ...errorFields(error),
+      });
+    }
+  };
+
   const onDelivery = async (registration: Registration, channel: Channel, raw: ConsumeMessage) => {
     const queue = registration.queue;
+    if (registration.stopped) {
+      // Arrived while stop() cancels the consumer: leave it for the next one.
+      settle(channel, raw, "requeue");
+      return;
+    }
     let message: JobMessage;
     try {
       message = JSON.parse(raw.content.toString("utf8"));
@@ -105,51 +132,137 @@ export async function createRabbitQueue(
     } catch (error) {
       // Unreadable: retrying cannot help, so straight to the dead letters.
       log.error("unreadable job dead-lettered", { queue, ...errorFields(error) });
-      channel.nack(raw, false, false);
+      settle(channel, raw, "reject");
       return;
     }
     const attempt = Number(raw.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+    let failure: { error: unknown } | undefined;
     try {
       await registration.handler(message, attempt);
-      channel.ack(raw);
     } catch (error) {
-      try {
-        if (attempt >= registration.maxAttempts) {
-          log.error("job dead-lettered", {
-            queue,
-            messageId: message.id,
-            attempts: attempt,
-            ...errorFields(error),
-          });
-          await send(`${queue}.dead`, message, attempt);
-        } else {
-          log.warn("job failed; will retry", {
-            queue,
-            messageId: message.id,
-            attempt,
-            ...errorFields(error),
-          });
-          await send(`${queue}.retry`, message, attempt + 1, retryDelayMs(attempt));
-        }
-        channel.ack(raw);
-      } catch {
-        // Could not park it: leave it unacked so the broker delivers it again.
-        channel.nack(raw, false, true);
-      }
+      failure = { error };
     }
+    if (!failure) {
+      settle(channel, raw, "ack");
+      return;
+    }
+    if (closedChannels.has(channel)) {
+      // The broker already requeued it with the channel: parking a copy would double it.
+      log.warn("job failed on a closed channel; the broker delivers it again", {
+        queue,
+        messageId: message.id,
+        attempt,
+        ...errorFields(failure.error),
+      });
+      return;
+    }
+    try {
+      if (attempt >= registration.maxAttempts) {
+        log.error("job dead-lettered", {
+          queue,
+          messageId: message.id,
+          attempts: attempt,
+          ...errorFields(failure.error),
+        });
+        await send(`${queue}.dead`, message, attempt);
+      } else {
+        log.warn("job failed; will retry", {
+          queue,
+          messageId: message.id,
+          attempt,
+          ...errorFields(failure.error),
+        });
+        await send(`${queue}.retry`, message, attempt + 1, retryDelayMs(attempt));
+      }
+    } catch {
+      // Could not park it: leave it to the broker to deliver again.
+      settle(channel, raw, "requeue");
+      return;
+    }
+    settle(channel, raw, "ack");
+  };
+
+  /** A consumer lost without its connection (channel error, cancel by the broker) restarts. */
+  const restartLater = (registration: Registration, lost: Channel, reason: string) => {
+    if (registration.stopped || closing || registration.channel !== lost) return;
+    log.warn("rabbitmq consumer lost; starting it again", { queue: registration.queue, reason });
+    const timer = setTimeout(async () => {
+      restartTimers.delete(timer);
+      const model = current;
+      // A reconnect's setup starts it on a new channel by itself.
+      if (registration.stopped || closing || registration.channel !== lost) return;
+      if (!connected || !model) return;
+      declared.delete(registration.queue); // it may have been deleted
+      try {
+        await startConsumer(model, registration);
+      } catch (error) {
+        log.error("rabbitmq consumer could not start again", {
+          queue: registration.queue,
+          ...errorFields(error),
+        });
+        restartLater(registration, lost, "retry");
+        return;
+      }
+      // A cancelled consumer's channel may still be open with handlers running on it:
+      // let them ack, then close it.
+      const running = [...registration.inFlight];
+      void Promise.allSettled(running).then(() => {
+        closedChannels.add(lost);
+        return lost.close();
+      }).catch(() => {});
+    }, RESTART_DELAY_MS);
+    restartTimers.add(timer);
   };
 
   const startConsumer = async (model: ChannelModel, registration: Registration) => {
     const channel = await model.createChannel();
+    // Without a listener a channel error would be thrown as an uncaught exception.
+    channel.on("error", (error: Error) => {
+      log.warn("rabbitmq consumer channel error", {
+        queue: registration.queue,
+        ...errorFields(error),
+      });
+    });
+    channel.on("close", () => {
+      const expected = closedChannels.has(channel);
+      closedChannels.add(channel);
+      if (!expected) restartLater(registration, channel, "channel closed");
+    });
     await declare(channel, registration.queue);
     await channel.prefetch(registration.prefetch);
+    if (registration.stopped) {
+      await channel.close().catch(() => {});
+      return;
+    }
     registration.channel = channel;
-    await channel.consume(registration.queue, (raw) => {
-      if (!raw) return;
-      const run = onDelivery(registration, channel, raw);
+    const { consumerTag } = await channel.consume(registration.queue, (raw) => {
+      if (!raw) {
+        // Cancelled by the broker, e.g. the queue was deleted.
+        restartLater(registration, channel, "cancelled by the broker");
+        return;
+      }
+      const run = onDelivery(registration, channel, raw).catch((error) => {
+        log.error("job delivery failed", { queue: registration.queue, ...errorFields(error) });
+      });
       registration.inFlight.add(run);
       run.finally(() => registration.inFlight.delete(run));
     });
+    registration.consumerTag = consumerTag;
+  };
+
+  /** Stops deliveries first, then waits for the handlers running, then closes the channel. */
+  const stopConsumer = (registration: Registration): Promise<void> => {
+    registration.stopping ??= (async () => {
+      registration.stopped = true;
+      registrations.delete(registration);
+      const channel = registration.channel;
+      if (channel && registration.consumerTag) {
+        await channel.cancel(registration.consumerTag).catch(() => {});
+      }
+      while (registration.inFlight.size) await Promise.allSettled([...registration.inFlight]);
+      await channel?.close().catch(() => {});
+    })();
+    return registration.stopping;
   };
 
   const connection = await connect(url, {
@@ -166,7 +279,7 @@ export async function createRabbitQueue(
         for (const registration of registrations) {
           if (!registration.stopped) await startConsumer(model, registration);
         }
-        connected = true;
+        connected = !closing;
       },
     },
   });
@@ -201,19 +314,23 @@ export async function createRabbitQueue(
       };
       registrations.add(registration);
       const model = current;
-      if (connected && model) await startConsumer(model, registration);
-      return {
-        stop: async () => {
-          registration.stopped = true;
+      if (connected && model) {
+        try {
+          await startConsumer(model, registration);
+        } catch (error) {
+          registration.stopped = true; // never restarted behind the caller's back
           registrations.delete(registration);
-          await Promise.allSettled([...registration.inFlight]);
-          await registration.channel?.close().catch(() => {});
-        },
-      };
+          throw new QueueUnavailableError(`RabbitMQ: ${(error as Error).message}`, {
+            cause: error,
+          });
+        }
+      }
+      return { stop: () => stopConsumer(registration) };
     },
     takeDeadLetters: async (queue, max) => {
       if (!connected || !current) throw new QueueUnavailableError("RabbitMQ is not connected");
       const channel = await current.createChannel();
+      channel.on("error", () => {}); // e.g. the queue was deleted: get() rejects instead
       try {
         await declare(channel, name(queue));
         const taken: JobMessage[] = [];
@@ -243,10 +360,9 @@ export async function createRabbitQueue(
         : Promise.reject(new QueueUnavailableError("RabbitMQ is not connected")),
     close: async () => {
       closing = true;
-      for (const registration of registrations) {
-        registration.stopped = true;
-        await Promise.allSettled([...registration.inFlight]);
-      }
+      connected = false;
+      for (const timer of restartTimers) clearTimeout(timer);
+      await Promise.allSettled([...registrations].map(stopConsumer));
       await connection.close().catch(() => {});
     },
   };

@@ -1,3 +1,4 @@
+import { errorFields, type Logger, silentLogger } from "./log.ts";
 import type { Store } from "./store.ts";
 
 interface Entry {
@@ -10,7 +11,11 @@ interface Entry {
  * periodically, so TTLs hold exactly as in Redis; JavaScript's single thread makes every
  * operation atomic.
  */
-export function createMemoryStore(prefix: string, now: () => number = Date.now): Store {
+export function createMemoryStore(
+  prefix: string,
+  now: () => number = Date.now,
+  log: Logger = silentLogger,
+): Store {
   const entries = new Map<string, Entry>();
   const channels = new Map<string, Set<(message: string) => void>>();
   const k = (key: string) => prefix + key;
@@ -74,7 +79,16 @@ export function createMemoryStore(prefix: string, now: () => number = Date.now):
       const handlers = channels.get(k(channel));
       if (handlers) {
         // Delivered asynchronously, as from a broker: publishers never run subscriber code.
-        for (const handler of [...handlers]) queueMicrotask(() => handler(message));
+        for (const handler of [...handlers]) {
+          queueMicrotask(() => {
+            // A faulty subscriber must not take the process (or the others) down with it.
+            try {
+              handler(message);
+            } catch (error) {
+              log.error("store subscriber failed", { channel, ...errorFields(error) });
+            }
+          });
+        }
       }
       return Promise.resolve();
     },

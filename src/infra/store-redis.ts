@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import type { Logger } from "./log.ts";
+import { errorFields, type Logger } from "./log.ts";
 import { type Store, StoreUnavailableError } from "./store.ts";
 
 const reconnectDelay = (attempt: number) => Math.min(200 * 2 ** attempt, 10_000);
@@ -10,10 +10,19 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}`;
 
+/** A command unanswered this long fails, so a silent network (no RST) never hangs a request. */
+const COMMAND_TIMEOUT_MS = 2000;
+
+interface Channel {
+  handlers: Set<(message: string) => void>;
+  /** Settles once Redis confirmed the SUBSCRIBE for this channel. */
+  ready: Promise<void>;
+}
+
 /**
  * Redis through ioredis. Commands fail fast while the connection is down (no offline
- * queue), so callers fall back to the database instead of hanging; ioredis reconnects
- * with backoff and the subscriber resubscribes by itself.
+ * queue) or silent (command timeout), so callers fall back to the database instead of
+ * hanging; ioredis reconnects with backoff and the subscriber resubscribes by itself.
  */
 export async function createRedisStore(url: string, prefix: string, log: Logger): Promise<Store> {
   const common = {
@@ -21,17 +30,41 @@ export async function createRedisStore(url: string, prefix: string, log: Logger)
     lazyConnect: true,
     connectionName: "crumb",
   };
-  const client = new Redis(url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const client = new Redis(url, {
+    ...common,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+  });
   // The subscriber queues its SUBSCRIBE commands until the connection is back.
   const subscriber = new Redis(url, { ...common, enableOfflineQueue: true });
+  let lastError: Error | undefined;
+  client.on("error", (error: Error) => (lastError = error));
   watchConnection(client, log, "redis");
   watchConnection(subscriber, log, "redis subscriber");
-  await Promise.all([client.connect(), subscriber.connect()]);
+  const connected = await Promise.allSettled([client.connect(), subscriber.connect()]);
+  const failed = connected.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
+    // Otherwise both clients would go on reconnecting in the background for ever.
+    client.disconnect();
+    subscriber.disconnect();
+    const reason = lastError?.message ?? (failed.reason as Error).message;
+    throw new StoreUnavailableError(`Redis at ${new URL(url).host} is unreachable: ${reason}`, {
+      cause: failed.reason,
+    });
+  }
 
   const k = (key: string) => prefix + key;
-  const handlers = new Map<string, Set<(message: string) => void>>();
+  const channels = new Map<string, Channel>();
   subscriber.on("message", (channel: string, message: string) => {
-    for (const handler of handlers.get(channel) ?? []) handler(message);
+    for (const handler of [...channels.get(channel)?.handlers ?? []]) {
+      // One faulty subscriber must neither starve the others nor break the connection.
+      try {
+        handler(message);
+      } catch (error) {
+        log.error("store subscriber failed", { channel, ...errorFields(error) });
+      }
+    }
   });
 
   const guard = async <T>(operation: () => Promise<T>): Promise<T> => {
@@ -78,24 +111,38 @@ export async function createRedisStore(url: string, prefix: string, log: Logger)
       guard(async () => void await client.publish(k(channel), message)),
     subscribe: async (channel, onMessage) => {
       const name = k(channel);
-      let set = handlers.get(name);
-      if (!set) {
-        set = new Set();
-        handlers.set(name, set);
-        await subscriber.subscribe(name);
+      let entry = channels.get(name);
+      if (!entry) {
+        const created: Channel = {
+          handlers: new Set(),
+          ready: subscriber.subscribe(name).then(() => {}),
+        };
+        created.ready.catch(() => {
+          if (channels.get(name) === created) channels.delete(name);
+        });
+        channels.set(name, created);
+        entry = created;
       }
-      set.add(onMessage);
+      const joined = entry;
+      joined.handlers.add(onMessage);
+      // Every caller waits for the SUBSCRIBE, not only the first one on the channel.
+      try {
+        await joined.ready;
+      } catch (error) {
+        joined.handlers.delete(onMessage);
+        throw new StoreUnavailableError(`Redis: ${(error as Error).message}`, { cause: error });
+      }
       return async () => {
-        set.delete(onMessage);
-        if (set.size === 0 && handlers.get(name) === set) {
-          handlers.delete(name);
+        joined.handlers.delete(onMessage);
+        if (joined.handlers.size === 0 && channels.get(name) === joined) {
+          channels.delete(name);
           await subscriber.unsubscribe(name).catch(() => {});
         }
       };
     },
     ping: () => guard(async () => void await client.ping()),
     close: async () => {
-      handlers.clear();
+      channels.clear();
       await Promise.allSettled([client.quit(), subscriber.quit()]);
       client.disconnect();
       subscriber.disconnect();

@@ -41,5 +41,5 @@ export class StoreUnavailableError extends Error {
 export function openStore(options: StoreOptions): Promise<Store> {
   return options.url
     ? createRedisStore(options.url, options.prefix, options.log)
-    : Promise.resolve(createMemoryStore(options.prefix, options.now));
+    : Promise.resolve(createMemoryStore(options.prefix, options.now, options.log));
 }

@@ -1,0 +1,249 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_SESSION_SECRET, loadConfig } from "./config.ts";
+
+const goodSecret = "k3v9-very-private-random-value-of-40-chars";
+
+/** The ConfigError thrown for this environment (fails the test when none is thrown). */
+function problemsOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe("loadConfig", () => {
+  it("gives working defaults for an empty environment", () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      env: "development",
+      host: "0.0.0.0",
+      port: 8000,
+      publicUrl: undefined,
+      dataDir: "./data",
+      databaseUrl: undefined,
+      databasePoolMax: 10,
+      redisUrl: undefined,
+      amqpUrl: undefined,
+      workerInProcess: true,
+      sessionSecret: DEFAULT_SESSION_SECRET,
+      seedDemoData: true,
+      catalogCacheTtlSeconds: 300,
+      sseHeartbeatSeconds: 20,
+      shopName: "Crumb Bakery",
+      currency: "EUR",
+      locale: "en-GB",
+      logLevel: "info",
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("treats empty and blank values as unset", () => {
+    const config = loadConfig({ PORT: "", DATABASE_URL: "  ", LOG_LEVEL: "", CRUMB_ENV: "" });
+    expect(config.port).toBe(8000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.logLevel).toBe("info");
+    expect(config.env).toBe("development");
+  });
+
+  it("reads the values it is given", () => {
+    const config = loadConfig({
+      PORT: "3000",
+      DATABASE_URL: "postgresql://crumb:pw@db:5432/crumb",
+      REDIS_URL: "rediss://cache:6380",
+      AMQP_URL: "amqps://u:p@mq:5671/shop",
+      PUBLIC_URL: "https://shop.example.com/",
+      DATABASE_POOL_MAX: "25",
+      LOG_LEVEL: "debug",
+      CURRENCY: "GBP",
+    });
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBe("postgresql://crumb:pw@db:5432/crumb");
+    expect(config.redisUrl).toBe("rediss://cache:6380");
+    expect(config.amqpUrl).toBe("amqps://u:p@mq:5671/shop");
+    expect(config.publicUrl).toBe("https://shop.example.com");
+    expect(config.databasePoolMax).toBe(25);
+    expect(config.logLevel).toBe("debug");
+    expect(config.currency).toBe("GBP");
+  });
+
+  it("refuses PORT=abc with one line naming PORT and what is wrong", () => {
+    const error = problemsOf({ PORT: "abc" });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^PORT must be a whole number from 0 to 65535/);
+    expect(error.message).toContain("PORT");
+    expect(error.message).toContain('"abc"');
+    expect(error.message).not.toMatch(/[\r\n]/);
+  });
+
+  it.each(["70000", "-1", "8.5", "80 80", "0x50"])("refuses PORT=%j", (port) => {
+    const error = problemsOf({ PORT: port });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^PORT /);
+  });
+
+  it("keeps the message on one line even when a value holds a newline", () => {
+    const error = problemsOf({ PORT: "80\n81", LOG_LEVEL: "loud\r\nx" });
+    expect(error.message).not.toMatch(/[\r\n]/);
+  });
+
+  it.each([
+    ["DATABASE_URL", "localhost:5432"],
+    ["DATABASE_URL", "http://x"],
+    ["DATABASE_URL", "crumb"],
+    ["DATABASE_URL", "postgres://"],
+    ["REDIS_URL", "localhost:6379"],
+    ["REDIS_URL", "http://cache:6379"],
+    ["AMQP_URL", "rabbit:5672"],
+    ["AMQP_URL", "https://mq"],
+  ])("refuses a malformed %s (%j) and names it", (name, value) => {
+    const error = problemsOf({ [name]: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${name} must be a URL like `));
+  });
+
+  it("lists every bad variable at once", () => {
+    const error = problemsOf({
+      PORT: "abc",
+      DATABASE_URL: "localhost:5432",
+      REDIS_URL: "http://x",
+      AMQP_URL: "nope",
+      LOG_LEVEL: "loud",
+      WORKER_IN_PROCESS: "maybe",
+    });
+    const named = error.problems.map((p) => p.split(" ")[0]).sort();
+    expect(named).toEqual([
+      "AMQP_URL",
+      "DATABASE_URL",
+      "LOG_LEVEL",
+      "PORT",
+      "REDIS_URL",
+      "WORKER_IN_PROCESS",
+    ]);
+    expect(error.message).not.toMatch(/[\r\n]/);
+  });
+
+  it("lists a missing production secret together with other bad variables", () => {
+    const error = problemsOf({ CRUMB_ENV: "production", PORT: "abc" });
+    const named = error.problems.map((p) => p.split(" ")[0]).sort();
+    expect(named).toEqual(["PORT", "SESSION_SECRET"]);
+  });
+
+  it("never repeats a password or secret from a bad URL in the message", () => {
+    const error = problemsOf({
+      DATABASE_URL: "postgres//crumb:hunter2@db:5432/crumb",
+      REDIS_URL: "http://:redispass@cache:6379",
+      AMQP_URL: "amqp//user:mqsecret@mq",
+    });
+    expect(error.problems).toHaveLength(3);
+    for (const secret of ["hunter2", "redispass", "mqsecret"]) {
+      expect(error.message).not.toContain(secret);
+    }
+    // What is wrong stays visible: here the missing colon after the scheme.
+    expect(error.message).toContain('(got "postgres//***@db:5432/crumb")');
+    expect(problemsOf({ DATABASE_URL: "localhost:5432" }).message).toContain('"localhost:5432"');
+  });
+
+  describe("in production", () => {
+    const production = (extra: Record<string, string> = {}) => ({
+      CRUMB_ENV: "production",
+      ...extra,
+    });
+
+    it("refuses to start without SESSION_SECRET", () => {
+      const error = problemsOf(production());
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(/^SESSION_SECRET /);
+    });
+
+    it("refuses the development default secret", () => {
+      const error = problemsOf(production({ SESSION_SECRET: DEFAULT_SESSION_SECRET }));
+      expect(error.problems[0]).toMatch(/^SESSION_SECRET /);
+    });
+
+    it("refuses a secret shorter than 32 characters", () => {
+      const error = problemsOf(production({ SESSION_SECRET: "x".repeat(31) }));
+      expect(error.problems[0]).toMatch(/^SESSION_SECRET must be at least 32 characters/);
+      expect(error.message).not.toContain("x".repeat(31));
+    });
+
+    it("accepts a long private secret", () => {
+      const config = loadConfig(production({ SESSION_SECRET: goodSecret }));
+      expect(config.env).toBe("production");
+      expect(config.sessionSecret).toBe(goodSecret);
+    });
+
+    it("never seeds demo data, even when asked to", () => {
+      expect(loadConfig(production({ SESSION_SECRET: goodSecret })).seedDemoData).toBe(false);
+      expect(
+        loadConfig(production({ SESSION_SECRET: goodSecret, SEED_DEMO_DATA: "true" }))
+          .seedDemoData,
+      ).toBe(false);
+    });
+  });
+
+  it("seeds demo data outside production unless switched off", () => {
+    expect(loadConfig({}).seedDemoData).toBe(true);
+    expect(loadConfig({ CRUMB_ENV: "test" }).seedDemoData).toBe(true);
+    expect(loadConfig({ SEED_DEMO_DATA: "false" }).seedDemoData).toBe(false);
+    expect(loadConfig({ SEED_DEMO_DATA: "0" }).seedDemoData).toBe(false);
+  });
+
+  it("uses the development secret outside production", () => {
+    expect(loadConfig({ CRUMB_ENV: "test" }).sessionSecret).toBe(DEFAULT_SESSION_SECRET);
+  });
+
+  describe("WORKER_IN_PROCESS", () => {
+    const amqp = "amqp://guest:guest@127.0.0.1:5672";
+
+    it("defaults to true without AMQP_URL", () => {
+      expect(loadConfig({}).workerInProcess).toBe(true);
+    });
+
+    it("defaults to false with AMQP_URL (a separate worker consumes)", () => {
+      expect(loadConfig({ AMQP_URL: amqp }).workerInProcess).toBe(false);
+    });
+
+    it("can run the handlers in process next to RabbitMQ", () => {
+      expect(loadConfig({ AMQP_URL: amqp, WORKER_IN_PROCESS: "yes" }).workerInProcess).toBe(true);
+    });
+
+    it("stays true on the embedded queue, where no other process could consume", () => {
+      expect(loadConfig({ WORKER_IN_PROCESS: "false" }).workerInProcess).toBe(true);
+    });
+
+    it("refuses a value that is not a flag", () => {
+      const error = problemsOf({ WORKER_IN_PROCESS: "maybe" });
+      expect(error.problems).toEqual([
+        'WORKER_IN_PROCESS must be true or false (got "maybe")',
+      ]);
+    });
+  });
+});
+
+describe("starting with a bad environment", () => {
+  it("stops with a non-zero exit code and exactly one line naming PORT", async () => {
+    const root = fileURLToPath(new URL("../", import.meta.url));
+    const env = { ...process.env, PORT: "abc", NO_COLOR: "1" } as Record<string, string>;
+    delete env.CRUMB_ENV; // only PORT is wrong, whatever the surrounding shell says
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "src/main.ts"],
+      cwd: root,
+      env,
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    expect(output.code).not.toBe(0);
+    const lines = stderr.split("\n").filter((line) => line !== "");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("PORT");
+    expect(lines[0]).toContain("whole number");
+    expect(new TextDecoder().decode(output.stdout)).toBe("");
+  });
+});
