@@ -35,6 +35,17 @@ export function createCatalogCache(store: Store, log: Logger, ttlMs: number): Ca
       log.warn("catalog cache not invalidated", { error: (error as Error).message });
     }
   };
+  // The last parsed value per key: an unchanged entry is not parsed again on every request.
+  // Values are shared between requests, so nobody may modify them.
+  const parsed = new Map<string, { raw: string; value: unknown }>();
+  const parse = (key: string, raw: string) => {
+    const memo = parsed.get(key);
+    if (memo?.raw === raw) return memo.value;
+    const value = JSON.parse(raw);
+    if (parsed.size >= 1000) parsed.clear();
+    parsed.set(key, { raw, value });
+    return value;
+  };
   return {
     async read(entries) {
       const keys = entries.map((e) => CATALOG_PREFIX + e.key);
@@ -45,7 +56,7 @@ export function createCatalogCache(store: Store, log: Logger, ttlMs: number): Ca
         const hit = cached[i];
         if (typeof hit === "string") {
           try {
-            return JSON.parse(hit);
+            return parse(keys[i], hit);
           } catch { /* a damaged entry is replaced below */ }
         }
         const value = await entry.load();
