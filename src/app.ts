@@ -17,6 +17,30 @@ import { opsRoutes } from "./ops/routes.ts";
 import { errorHandler, notFoundHandler } from "./http/error-handler.tsx";
 import { requestLog } from "./http/request-log.ts";
 import { staticFiles } from "./http/static.ts";
+import type { AppEnv } from "./http/env.ts";
+import { requestMeta } from "./http/request-meta.ts";
+import { csrfProtection } from "./http/csrf.ts";
+import { apiRateLimit } from "./http/api-rate-limit.ts";
+import { createRateLimiter, type RateLimiter } from "./http/rate-limit.ts";
+import { type Accounts, createAccounts } from "./accounts/index.ts";
+import { createTokens } from "./accounts/tokens.ts";
+import { authentication } from "./accounts/middleware.ts";
+import { accountsApi } from "./accounts/api.ts";
+import { accountPages } from "./accounts/pages.tsx";
+import { staffRoutes } from "./staff/routes.tsx";
+import { adminRoutes } from "./admin/routes.tsx";
+import { createOutboxRelay, type OutboxRelay } from "./outbox/relay.ts";
+import { createOrders, type Orders } from "./orders/service.ts";
+import { ordersApi } from "./orders/api.ts";
+import { type Cart, createCart } from "./cart/service.ts";
+import { type CartStore, createCartStore } from "./cart/store.ts";
+import { cartOwners } from "./cart/owner.ts";
+import { cartCount } from "./cart/middleware.ts";
+import { cartRoutes } from "./cart/routes.tsx";
+import { checkoutRoutes } from "./checkout/routes.tsx";
+import { orderPages } from "./orders/pages.tsx";
+import { accountActivity } from "./orders/account-sections.tsx";
+import { createShopFormat, type ShopFormat } from "./shop/format.ts";
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -34,15 +58,58 @@ export interface AppDeps {
 
 export interface Services {
   catalog: Catalog;
+  accounts: Accounts;
+  limiter: RateLimiter;
+  carts: CartStore;
+  cart: Cart;
+  orders: Orders;
+  /** Publishes the outbox to the queue; started and stopped by the process. */
+  relay: OutboxRelay;
+  format: ShopFormat;
 }
 
 export function createServices(deps: AppDeps): Services {
+  const now = deps.now ?? (() => new Date());
   const cache = createCatalogCache(
     deps.store,
     deps.log,
     deps.config.catalogCacheTtlSeconds * 1000,
   );
-  return { catalog: createCatalog({ sql: deps.db.sql, cache, live: deps.live }) };
+  const limiter = createRateLimiter(deps.store, () => now().getTime());
+  const sql = deps.db.sql;
+  const format = createShopFormat(deps.config);
+  const relay = createOutboxRelay({ sql, queue: deps.queue, log: deps.log });
+  const carts = createCartStore(deps.store);
+  return {
+    catalog: createCatalog({ sql, cache, live: deps.live }),
+    limiter,
+    carts,
+    cart: createCart({ sql, carts }),
+    relay,
+    format,
+    orders: createOrders({
+      sql,
+      live: deps.live,
+      relay,
+      pickup: {
+        hours: deps.config.openingHours,
+        prepMinutes: deps.config.prepMinutes,
+        timeZone: deps.config.timeZone,
+      },
+      currency: deps.config.currency,
+      money: format.money,
+      date: format.date,
+      now,
+    }),
+    accounts: createAccounts({
+      sql: deps.db.sql,
+      store: deps.store,
+      tokens: createTokens(deps.config.jwtKeys, now),
+      limiter,
+      log: deps.log,
+      now,
+    }),
+  };
 }
 
 const contentSecurityPolicy = {
@@ -69,8 +136,9 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
     assetVersion: deps.assetVersion,
   };
   const https = config.publicUrl?.startsWith("https://") ?? false;
+  const cookieSecure = config.cookieSecure;
 
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(requestLog(log));
   app.use(secureHeaders({
@@ -83,8 +151,6 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.notFound(notFoundHandler(shop));
 
   app.use("/static/*", staticFiles(deps.staticRoot));
-  // Browsers ask for /favicon.ico on pages that name no icon (and on plain files).
-  app.get("/favicon.ico", (c) => c.redirect(`/static/img/logo.svg?v=${deps.assetVersion}`, 301));
   app.route(
     "/",
     opsRoutes({
@@ -93,9 +159,21 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       queue: deps.queue.ping,
     }, log),
   );
+  app.use(requestMeta(config.trustedProxies));
+  app.use(csrfProtection({ publicUrl: config.publicUrl, cookieSecure }));
+  app.use(authentication(services.accounts, { cookieSecure }));
+  app.use("/api/*", apiRateLimit(services.limiter, config.apiRateLimitPerMinute));
+  const owners = cartOwners(services.carts, config.sessionSecret, cookieSecure);
+  app.use(cartCount(owners, services.carts));
+  // Browsers ask for /favicon.ico on pages that name no icon (and on plain files).
+  app.get("/favicon.ico", (c) => c.redirect(`/static/img/logo.svg?v=${deps.assetVersion}`, 301));
   app.route(
     "/api",
-    apiRoutes(shop, [catalogApi({ catalog: services.catalog, currency: config.currency })]),
+    apiRoutes(shop, [
+      catalogApi({ catalog: services.catalog, currency: config.currency }),
+      accountsApi({ accounts: services.accounts }),
+      ordersApi({ orders: services.orders, carts: services.carts }),
+    ]),
   );
   app.route(
     "/",
@@ -109,6 +187,37 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       today: () => now().toISOString().slice(0, 10),
     }),
   );
+  app.route(
+    "/",
+    accountPages({
+      shop,
+      accounts: services.accounts,
+      cookieSecure,
+      accountSections: accountActivity({
+        shop,
+        sql: deps.db.sql,
+        orders: services.orders,
+        format: services.format,
+      }),
+    }),
+  );
+  app.route("/", cartRoutes({ shop, cart: services.cart, owners }));
+  app.route(
+    "/",
+    checkoutRoutes({
+      shop,
+      cart: services.cart,
+      carts: services.carts,
+      orders: services.orders,
+      format: services.format,
+    }),
+  );
+  app.route(
+    "/",
+    orderPages({ shop, orders: services.orders, live: deps.live, format: services.format }),
+  );
+  app.route("/", staffRoutes({ shop }));
+  app.route("/", adminRoutes({ shop }));
   return app;
 }
 

@@ -30,6 +30,24 @@ describe("loadConfig", () => {
       amqpUrl: undefined,
       workerInProcess: true,
       sessionSecret: DEFAULT_SESSION_SECRET,
+      jwtKeys: [{ kid: "dev", secret: DEFAULT_SESSION_SECRET }],
+      demoPassword: undefined,
+      trustedProxies: [],
+      apiRateLimitPerMinute: 100,
+      cookieSecure: false,
+      timeZone: "Europe/Paris",
+      openingHours: [
+        { opens: 480, closes: 780 },
+        { opens: 420, closes: 1110 },
+        { opens: 420, closes: 1110 },
+        { opens: 420, closes: 1110 },
+        { opens: 420, closes: 1110 },
+        { opens: 420, closes: 1110 },
+        { opens: 450, closes: 1020 },
+      ],
+      prepMinutes: 20,
+      smtpUrl: undefined,
+      mailFrom: "Crumb Bakery <orders@crumb.invalid>",
       seedDemoData: true,
       catalogCacheTtlSeconds: 300,
       sseHeartbeatSeconds: 20,
@@ -129,7 +147,7 @@ describe("loadConfig", () => {
   it("lists a missing production secret together with other bad variables", () => {
     const error = problemsOf({ CRUMB_ENV: "production", PORT: "abc" });
     const named = error.problems.map((p) => p.split(" ")[0]).sort();
-    expect(named).toEqual(["PORT", "SESSION_SECRET"]);
+    expect(named).toEqual(["JWT_KEYS", "PORT", "SESSION_SECRET"]);
   });
 
   it("never repeats a password or secret from a bad URL in the message", () => {
@@ -150,6 +168,7 @@ describe("loadConfig", () => {
   describe("in production", () => {
     const production = (extra: Record<string, string> = {}) => ({
       CRUMB_ENV: "production",
+      JWT_KEYS: `k1:${"k".repeat(40)}`,
       ...extra,
     });
 
@@ -157,6 +176,31 @@ describe("loadConfig", () => {
       const error = problemsOf(production());
       expect(error.problems).toHaveLength(1);
       expect(error.problems[0]).toMatch(/^SESSION_SECRET /);
+    });
+
+    it("refuses to start without JWT_KEYS, or with a short or repeated key", () => {
+      expect(problemsOf(production({ SESSION_SECRET: goodSecret, JWT_KEYS: "" })).problems)
+        .toEqual([expect.stringMatching(/^JWT_KEYS must be set in production/)]);
+      const short = problemsOf(production({ SESSION_SECRET: goodSecret, JWT_KEYS: "a:short" }));
+      expect(short.problems).toEqual([expect.stringMatching(/^JWT_KEYS key "a" must have/)]);
+      expect(short.message).not.toContain("short");
+      const twice = problemsOf(
+        production({ SESSION_SECRET: goodSecret, JWT_KEYS: `a:${goodSecret},a:${goodSecret}` }),
+      );
+      expect(twice.problems).toEqual(['JWT_KEYS names the key "a" twice']);
+    });
+
+    it("reads rotating JWT keys: the first signs, all verify", () => {
+      const config = loadConfig(
+        production({
+          SESSION_SECRET: goodSecret,
+          JWT_KEYS: `new:${goodSecret}, old:${"o".repeat(40)}`,
+        }),
+      );
+      expect(config.jwtKeys).toEqual([
+        { kid: "new", secret: goodSecret },
+        { kid: "old", secret: "o".repeat(40) },
+      ]);
     });
 
     it("refuses the development default secret", () => {
@@ -183,6 +227,65 @@ describe("loadConfig", () => {
           .seedDemoData,
       ).toBe(false);
     });
+  });
+
+  it("reads the security settings", () => {
+    const config = loadConfig({
+      TRUSTED_PROXIES: " 10.0.0.1, 10.0.0.2 ,",
+      API_RATE_LIMIT_PER_MINUTE: "250",
+      DEMO_PASSWORD: "a-demo-password",
+      PUBLIC_URL: "https://shop.example.com",
+    });
+    expect(config.trustedProxies).toEqual(["10.0.0.1", "10.0.0.2"]);
+    expect(config.apiRateLimitPerMinute).toBe(250);
+    expect(config.demoPassword).toBe("a-demo-password");
+    // Cookies are Secure when the shop is served over https, unless configured otherwise.
+    expect(config.cookieSecure).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: "http://localhost:8000" }).cookieSecure).toBe(false);
+    expect(loadConfig({ COOKIE_SECURE: "true" }).cookieSecure).toBe(true);
+  });
+
+  it("refuses a short demo password and a bad rate limit, without echoing the password", () => {
+    const error = problemsOf({ DEMO_PASSWORD: "short", API_RATE_LIMIT_PER_MINUTE: "0" });
+    expect(error.problems.map((p) => p.split(" ")[0]).sort()).toEqual([
+      "API_RATE_LIMIT_PER_MINUTE",
+      "DEMO_PASSWORD",
+    ]);
+    expect(error.message).not.toContain("short");
+  });
+
+  it("reads the shop's hours, time zone and mail settings", () => {
+    const config = loadConfig({
+      TIMEZONE: "America/New_York",
+      OPENING_HOURS: "tue-sat 06:30-14:00; sun closed",
+      PREP_MINUTES: "45",
+      SMTP_URL: "smtp://mailer:secret@mail.example.com:587",
+    });
+    expect(config.timeZone).toBe("America/New_York");
+    expect(config.openingHours).toEqual([
+      null,
+      null,
+      ...Array(5).fill({ opens: 390, closes: 840 }),
+    ]);
+    expect(config.prepMinutes).toBe(45);
+    expect(config.smtpUrl).toBe("smtp://mailer:secret@mail.example.com:587");
+  });
+
+  it("refuses an unknown time zone and unreadable opening hours", () => {
+    const error = problemsOf({
+      TIMEZONE: "Mars/Olympus",
+      OPENING_HOURS: "weekdays 7 to 6",
+      SMTP_URL: "mail.example.com",
+    });
+    expect(error.problems.map((p) => p.split(" ")[0]).sort()).toEqual([
+      "OPENING_HOURS",
+      "SMTP_URL",
+      "TIMEZONE",
+    ]);
+    expect(problemsOf({ OPENING_HOURS: "mon 18:00-07:00" }).message).toMatch(
+      /OPENING_HOURS closes before it opens/,
+    );
+    expect(problemsOf({ OPENING_HOURS: "sun closed" }).message).toMatch(/closed every day/);
   });
 
   it("seeds demo data outside production unless switched off", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type OpeningHours, parseOpeningHours } from "./shop/hours.ts";
 
 /**
  * Every setting Crumb reads, parsed once from the environment at boot.
@@ -70,6 +71,35 @@ const envSchema = z.object({
   WORKER_IN_PROCESS: flag(undefined),
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
   SEED_DEMO_DATA: flag(true),
+  JWT_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
+  DEMO_PASSWORD: z.preprocess(
+    emptyToUndefined,
+    z.string().min(10, { message: "must be at least 10 characters" }).optional(),
+  ),
+  TRUSTED_PROXIES: z.preprocess(emptyToUndefined, z.string().optional()),
+  API_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, 100),
+  COOKIE_SECURE: flag(undefined),
+  TIMEZONE: z.preprocess(
+    emptyToUndefined,
+    z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, { message: "must be an IANA time zone such as Europe/Paris" }).default("Europe/Paris"),
+  ),
+  OPENING_HOURS: z.preprocess(
+    emptyToUndefined,
+    z.string().default("mon-fri 07:00-18:30; sat 07:30-17:00; sun 08:00-13:00"),
+  ),
+  PREP_MINUTES: wholeNumber(0, 24 * 60, 20),
+  SMTP_URL: urlWithProtocols(["smtp:", "smtps:"], "smtp://user:password@mail.example.com:587"),
+  MAIL_FROM: z.preprocess(
+    emptyToUndefined,
+    z.string().max(200).default("Crumb Bakery <orders@crumb.invalid>"),
+  ),
   CATALOG_CACHE_TTL_SECONDS: wholeNumber(1, 86_400, 300),
   SSE_HEARTBEAT_SECONDS: wholeNumber(1, 300, 20),
   SHOP_NAME: z.preprocess(emptyToUndefined, z.string().max(80).default("Crumb Bakery")),
@@ -100,6 +130,22 @@ export interface Config {
   /** Run the job handlers inside the web process (always so with the embedded queue). */
   workerInProcess: boolean;
   sessionSecret: string;
+  /** JWT signing keys by id; the first signs new tokens, all verify (key rotation). */
+  jwtKeys: { kid: string; secret: string }[];
+  /** Password of the demo accounts; generated at start when unset. */
+  demoPassword?: string;
+  /** Peers whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
+  apiRateLimitPerMinute: number;
+  /** Cookies only over https. */
+  cookieSecure: boolean;
+  /** The shop's time zone: opening hours, pickup slots and order codes follow it. */
+  timeZone: string;
+  openingHours: OpeningHours;
+  /** Minutes from order to the earliest pickup. */
+  prepMinutes: number;
+  smtpUrl?: string;
+  mailFrom: string;
   seedDemoData: boolean;
   catalogCacheTtlSeconds: number;
   sseHeartbeatSeconds: number;
@@ -121,11 +167,34 @@ const urlVariables = new Set(["DATABASE_URL", "REDIS_URL", "AMQP_URL", "PUBLIC_U
 
 /** The value quoted back in a problem, never with a password in it. */
 function shownValue(name: string, raw: string | undefined): string {
-  if (raw === undefined || name === "SESSION_SECRET") return "";
+  if (raw === undefined || ["SESSION_SECRET", "JWT_KEYS", "DEMO_PASSWORD"].includes(name)) {
+    return "";
+  }
   const value = urlVariables.has(name)
     ? raw.replace(/^((?:[a-z][a-z0-9+.-]*:?)?\/\/)?.*@/is, "$1***@")
     : raw;
   return ` (got ${JSON.stringify(value)})`;
+}
+
+/** `kid:secret,kid2:secret2`: the first key signs, every key verifies. */
+function parseJwtKeys(raw: string | undefined, problems: string[]) {
+  if (!raw) return [];
+  const keys: { kid: string; secret: string }[] = [];
+  for (const part of raw.split(",")) {
+    const at = part.indexOf(":");
+    const kid = part.slice(0, at).trim();
+    const secret = part.slice(at + 1).trim();
+    if (at < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(kid) || !secret) {
+      problems.push('JWT_KEYS must be a comma-separated list of kid:secret (e.g. "2026a:…")');
+      return [];
+    }
+    if (keys.some((k) => k.kid === kid)) {
+      problems.push(`JWT_KEYS names the key "${kid}" twice`);
+      return [];
+    }
+    keys.push({ kid, secret });
+  }
+  return keys;
 }
 
 /** Parses the environment; throws ConfigError naming every bad variable. */
@@ -145,6 +214,26 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       problems.push("SESSION_SECRET must be at least 32 characters in production");
     }
   }
+  const jwtKeys = parseJwtKeys(emptyToUndefined(env.JWT_KEYS) as string | undefined, problems);
+  if (production && !emptyToUndefined(env.JWT_KEYS)) {
+    problems.push("JWT_KEYS must be set in production (kid:secret, at least 32 characters each)");
+  }
+  if (production) {
+    for (const key of jwtKeys) {
+      if (key.secret.length < 32 || key.secret === DEFAULT_SESSION_SECRET) {
+        problems.push(`JWT_KEYS key "${key.kid}" must have a private secret of 32+ characters`);
+      }
+    }
+  }
+  let openingHours: OpeningHours | undefined;
+  try {
+    openingHours = parseOpeningHours(
+      (emptyToUndefined(env.OPENING_HOURS) as string | undefined) ??
+        "mon-fri 07:00-18:30; sat 07:30-17:00; sun 08:00-13:00",
+    );
+  } catch (error) {
+    problems.push(`OPENING_HOURS ${(error as Error).message}`);
+  }
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -161,6 +250,16 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     // Without RabbitMQ the queue lives in this process: nothing else could run the jobs.
     workerInProcess: !e.AMQP_URL || (e.WORKER_IN_PROCESS ?? false),
     sessionSecret: e.SESSION_SECRET ?? DEFAULT_SESSION_SECRET,
+    jwtKeys: jwtKeys.length ? jwtKeys : [{ kid: "dev", secret: DEFAULT_SESSION_SECRET }],
+    demoPassword: e.DEMO_PASSWORD,
+    trustedProxies: (e.TRUSTED_PROXIES ?? "").split(",").map((p) => p.trim()).filter(Boolean),
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    cookieSecure: e.COOKIE_SECURE ?? (e.PUBLIC_URL?.startsWith("https://") ?? false),
+    timeZone: e.TIMEZONE,
+    openingHours: openingHours!,
+    prepMinutes: e.PREP_MINUTES,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
     seedDemoData: !production && e.SEED_DEMO_DATA !== false,
     catalogCacheTtlSeconds: e.CATALOG_CACHE_TTL_SECONDS,
     sseHeartbeatSeconds: e.SSE_HEARTBEAT_SECONDS,

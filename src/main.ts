@@ -5,7 +5,9 @@ import { createLiveHub } from "./live/hub.ts";
 import { createApp, createServices } from "./app.ts";
 import { readAssetVersion, staticRoot } from "./assets.ts";
 import { catalogIsEmpty, seedDemoCatalog } from "./catalog/seed.ts";
-import { startConsumers, stopConsumers } from "../worker/handlers/index.ts";
+import { seedDemoCoupons } from "./coupons/demo.ts";
+import { demoAccounts, generateDemoPassword, seedDemoAccounts } from "./accounts/demo.ts";
+import { startConsumers, stopConsumers, workerDeps } from "../worker/handlers/index.ts";
 
 const config = configFromEnvironment();
 const log = createLogger(config.logLevel);
@@ -17,14 +19,23 @@ async function start() {
 
   if (config.seedDemoData && await catalogIsEmpty(db.sql)) {
     const { productsCreated } = await seedDemoCatalog(db.sql);
+    await seedDemoCoupons(db.sql);
     log.info("demo catalog seeded", { productsCreated });
   }
+  const demoPassword = config.seedDemoData
+    ? config.demoPassword ?? generateDemoPassword()
+    : undefined;
+  if (demoPassword) await seedDemoAccounts(db.sql, demoPassword);
 
   const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000);
   const deps = { config, db, store, queue, live, log, assetVersion, staticRoot };
-  const app = createApp(deps, createServices(deps));
+  const services = createServices(deps);
+  const app = createApp(deps, services);
+  services.relay.start();
   // On embedded parts there is no separate worker: the same handlers run here.
-  const consumers = config.workerInProcess ? await startConsumers({ sql: db.sql, queue }) : [];
+  const consumers = config.workerInProcess
+    ? await startConsumers(workerDeps(config, { sql: db.sql, queue, log }))
+    : [];
 
   const server = Deno.serve({
     hostname: config.host,
@@ -34,6 +45,13 @@ async function start() {
       const url = config.publicUrl ?? `http://${host}:${port}`;
       log.info("listening", { url, db: db.kind, store: store.kind, queue: queue.kind });
       console.log(`\n  🥐 ${config.shopName} is open at ${url}\n`);
+      if (demoPassword) {
+        console.log(`  Demo sign-ins (password: ${demoPassword}):`);
+        for (const account of demoAccounts) {
+          console.log(`    ${account.email.padEnd(22)} ${account.role}`);
+        }
+        console.log("");
+      }
     },
   }, app.fetch);
 
@@ -45,6 +63,7 @@ async function start() {
     const serverDone = server.shutdown();
     await live.close(); // ends the open event streams so the server can drain
     await serverDone;
+    await services.relay.stop();
     await stopConsumers(consumers);
     await infra.close();
     log.info("stopped");

@@ -136,6 +136,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     queue,
     live,
     close: async () => {
+      await services.relay.stop();
       await live.close();
       if (!options.queue) await queue.close();
       if (!options.store) await store.close();

@@ -8,3 +8,11 @@ export interface ShopView {
 }
 
 export const asset = (shop: ShopView, path: string) => `/static/${path}?v=${shop.assetVersion}`;
+
+/** Who is looking at a page, for the header; `csrfToken` is called only when a form renders. */
+export interface Viewer {
+  user: { name: string; role: "customer" | "staff" | "admin" } | null;
+  csrfToken: () => string;
+  /** Items in the visitor's cart, for the header. */
+  cartCount: number;
+}

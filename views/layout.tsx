@@ -1,17 +1,55 @@
 import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
-import { asset, type ShopView } from "./context.ts";
+import { asset, type ShopView, type Viewer } from "./context.ts";
+import { CartLink } from "./cart/cart-link.tsx";
 
 export interface LayoutProps {
   shop: ShopView;
   title: string;
   description?: string;
   /** Which top-level section to mark as current in the navigation. */
-  section?: "shop";
+  section?: Section;
+  /** Who is signed in; without it the header shows no account links (e.g. on error pages). */
+  viewer?: Viewer;
   children: Child;
 }
 
-export function Layout({ shop, title, description, section, children }: LayoutProps) {
+type Section = "shop" | "cart" | "account" | "board" | "admin";
+
+const current = (section: Section | undefined, link: Section) =>
+  section === link ? "page" : undefined;
+
+/** "Ada" from "Ada Lovelace": the header has room for one word. */
+const firstName = (name: string) => name.trim().split(/\s+/)[0] || name;
+
+/** Said before the name by screen readers ("Signed in as Ada"). */
+const SIGNED_IN_AS = "Signed in as ";
+
+/** Sign in, or the signed-in user's name, their links and a sign-out button. */
+function AccountLinks({ viewer, section }: { viewer: Viewer; section?: Section }) {
+  const { user } = viewer;
+  if (!user) {
+    return <a href="/signin" class="nav-link">Sign in</a>;
+  }
+  return (
+    <>
+      <span class="nav-user" title={user.name}>
+        <span class="sr-only">{SIGNED_IN_AS}</span>
+        {firstName(user.name)}
+      </span>
+      <a href="/account" class="nav-link" aria-current={current(section, "account")}>
+        Account
+      </a>
+      <form method="post" action="/signout" hx-disable="find button">
+        <input type="hidden" name="_csrf" value={viewer.csrfToken()} />
+        <button type="submit" class="nav-link">Sign out</button>
+      </form>
+    </>
+  );
+}
+
+export function Layout({ shop, title, description, section, viewer, children }: LayoutProps) {
+  const role = viewer?.user?.role;
   const fullTitle = title === shop.name ? title : `${title} · ${shop.name}`;
   return (
     <>
@@ -33,33 +71,27 @@ export function Layout({ shop, title, description, section, children }: LayoutPr
         <body class="min-h-screen flex flex-col bg-cream text-ink" hx-boost:inherited="true">
           <a href="#main" class="skip-link">Skip to content</a>
           <header class="bg-white/80 border-b border-crust/20">
-            <div class="mx-auto max-w-6xl px-4 flex items-center gap-4 min-h-16">
+            <div class="mx-auto max-w-6xl px-4 py-2 flex flex-wrap items-center gap-x-4 min-h-16">
               <a href="/" class="flex items-center gap-2 font-display text-xl font-bold text-brown">
                 <img src={asset(shop, "img/logo.svg")} alt="" width="32" height="32" />
                 <span>{shop.name}</span>
               </a>
-              <nav aria-label="Main" class="ml-auto flex items-center gap-1">
-                <a
-                  href="/"
-                  class="nav-link"
-                  aria-current={section === "shop" ? "page" : undefined}
-                >
+              <nav aria-label="Main" class="ml-auto flex flex-wrap items-center gap-1">
+                <a href="/" class="nav-link" aria-current={current(section, "shop")}>
                   Shop
                 </a>
-                <span id="cart-count" class="nav-link" aria-live="polite">
-                  <svg
-                    aria-hidden="true"
-                    viewBox="0 0 24 24"
-                    width="20"
-                    height="20"
-                    class="fill-none stroke-current stroke-2"
-                  >
-                    <path d="M3 9h18l-2 11H5L3 9Zm5 0 4-6 4 6" stroke-linejoin="round" />
-                  </svg>
-                  <span>
-                    Cart <span class="sr-only">items:</span> 0
-                  </span>
-                </span>
+                {(role === "staff" || role === "admin") && (
+                  <a href="/board" class="nav-link" aria-current={current(section, "board")}>
+                    Order board
+                  </a>
+                )}
+                {role === "admin" && (
+                  <a href="/admin" class="nav-link" aria-current={current(section, "admin")}>
+                    Admin
+                  </a>
+                )}
+                <CartLink count={viewer?.cartCount ?? 0} current={section === "cart"} />
+                {viewer && <AccountLinks viewer={viewer} section={section} />}
               </nav>
             </div>
           </header>

@@ -2,12 +2,13 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { raw } from "hono/html";
 import { apiHook } from "../http/api.ts";
+import type { AppEnv } from "../http/env.ts";
 import { notFound } from "../http/errors.ts";
 import { asset, type ShopView } from "../../views/context.ts";
 
 /** /api/v1 (the feature APIs), its OpenAPI 3.1 document and an interactive docs page. */
-export function apiRoutes(shop: ShopView, features: OpenAPIHono[]) {
-  const v1 = new OpenAPIHono({ defaultHook: apiHook });
+export function apiRoutes(shop: ShopView, features: OpenAPIHono<AppEnv>[]) {
+  const v1 = new OpenAPIHono<AppEnv>({ defaultHook: apiHook });
   for (const feature of features) v1.route("/", feature);
   v1.all("*", () => {
     throw notFound("That API endpoint");
@@ -24,7 +25,7 @@ export function apiRoutes(shop: ShopView, features: OpenAPIHono[]) {
     servers: [{ url: "/api/v1" }],
   });
 
-  return new Hono()
+  return new Hono<AppEnv>()
     .route("/v1", v1)
     .get("/openapi.json", (c) => c.json(document))
     .get("/docs", (c) =>

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
 import { errorSchema, notFound } from "../http/errors.ts";
 import { apiHook } from "../http/api.ts";
+import type { AppEnv } from "../http/env.ts";
 import type { ProductWithStock } from "./service.ts";
 import type { Catalog } from "./service.ts";
 import {
@@ -68,7 +69,7 @@ export function toApiProduct(p: ProductWithStock, currency: string): z.infer<typ
 
 /** The catalog part of /api/v1. */
 export function catalogApi({ catalog, currency }: { catalog: Catalog; currency: string }) {
-  return new OpenAPIHono({ defaultHook: apiHook })
+  return new OpenAPIHono<AppEnv>({ defaultHook: apiHook })
     .openapi(listProducts, async (c) => {
       const q = c.req.valid("query");
       const { items, total } = await catalog.browse({

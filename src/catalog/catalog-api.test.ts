@@ -211,8 +211,8 @@ describe("API errors and documentation", () => {
     }>("/api/openapi.json");
     expect(res.status).toBe(200);
     expect(body.openapi).toMatch(/^3\.1\./);
-    expect(Object.keys(body.paths).sort()).toEqual(
-      ["/categories", "/products", "/products/{idOrSlug}"],
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(["/categories", "/products", "/products/{idOrSlug}"]),
     );
     expect(body.paths["/products"].get.parameters!.map((p) => p.name).sort()).toEqual(
       ["category", "page", "pageSize", "q", "sort"],

@@ -10,6 +10,8 @@ import type { Sql } from "../infra/db.ts";
 import type { LiveHub } from "../live/hub.ts";
 import { notFound, validationError } from "../http/errors.ts";
 import { wantsFragment } from "../http/htmx.ts";
+import type { AppEnv } from "../http/env.ts";
+import { viewerOf } from "../http/viewer.ts";
 import { catalogPageQuery, productIdParam } from "./schema.ts";
 import { type Catalog, STOCK_TOPIC } from "./service.ts";
 import { stockOfActive } from "./queries.ts";
@@ -29,7 +31,7 @@ export interface CatalogRouteDeps {
 
 /** The customer catalog: browsing, product pages and the live stock stream. */
 export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: CatalogRouteDeps) {
-  return new Hono()
+  return new Hono<AppEnv>()
     .get(
       "/",
       zValidator("query", catalogPageQuery, (result) => {
@@ -55,9 +57,10 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
           page: query.page,
           pageCount: Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE)),
           query: { q: query.q, category: query.category, sort: query.sort },
+          csrf: c.get("csrfToken")(),
         };
         if (wantsFragment(c, "catalog-results")) return c.html(<CatalogResults {...view} />);
-        return c.html(<CatalogPage {...view} />);
+        return c.html(<CatalogPage {...view} viewer={viewerOf(c)} />);
       },
     )
     .get(
@@ -73,7 +76,7 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
           ANALYTICS_QUEUE,
           newMessage("product.viewed", { productId: product.id, day: today() }),
         ).catch((error) => log.debug("product view not recorded", { error: error.message }));
-        return c.html(<ProductPage shop={shop} product={product} />);
+        return c.html(<ProductPage shop={shop} product={product} viewer={viewerOf(c)} />);
       },
     )
     .get("/events/stock", async (c) => {

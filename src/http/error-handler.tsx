@@ -6,6 +6,8 @@ import type { ShopView } from "../../views/context.ts";
 import { ErrorPage } from "../../views/error-page.tsx";
 import { AppError, type ErrorBody } from "./errors.ts";
 import { isHtmx } from "./htmx.ts";
+import type { AppEnv } from "./env.ts";
+import { viewerOf } from "./viewer.ts";
 
 const titles: Record<number, string> = {
   400: "That request doesn't look right",
@@ -15,6 +17,8 @@ const titles: Record<number, string> = {
   405: "That action isn't supported here",
   409: "That changed in the meantime",
   413: "That's too big",
+  415: "That kind of content isn't accepted",
+  422: "Please check what you entered",
   429: "Slow down a little",
   500: "Something went wrong on our side",
   503: "We're briefly unavailable",
@@ -28,6 +32,8 @@ const codes: Record<number, string> = {
   405: "method_not_allowed",
   409: "conflict",
   413: "payload_too_large",
+  415: "unsupported_media_type",
+  422: "validation_failed",
   429: "rate_limited",
   500: "internal_error",
   503: "unavailable",
@@ -40,9 +46,12 @@ function respond(
   code: string,
   message: string,
   fields?: Record<string, string>,
+  details?: Record<string, unknown>,
 ) {
   if (c.req.path.startsWith("/api/")) {
-    const body: ErrorBody = { error: { code, message, ...(fields ? { fields } : {}) } };
+    const body = {
+      error: { code, message, ...(fields ? { fields } : {}), ...details },
+    } as ErrorBody;
     return c.json(body, status);
   }
   const title = titles[status] ?? "Something went wrong";
@@ -54,14 +63,28 @@ function respond(
       status,
     );
   }
-  return c.html(<ErrorPage shop={shop} status={status} title={title} message={message} />, status);
+  // The header shows who is signed in, once authentication has run for this request.
+  const viewer = c.get("csrfToken") ? viewerOf(c as Context<AppEnv>) : undefined;
+  return c.html(
+    <ErrorPage shop={shop} status={status} title={title} message={message} viewer={viewer} />,
+    status,
+  );
 }
 
 /** The one error path: known errors answer with their message, unknown ones are logged. */
 export function errorHandler(log: Logger, shop: ShopView): ErrorHandler {
   return (error, c) => {
     if (error instanceof AppError) {
-      return respond(c, shop, error.status, error.code, error.message, error.fields);
+      for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+      return respond(
+        c,
+        shop,
+        error.status,
+        error.code,
+        error.message,
+        error.fields,
+        error.details,
+      );
     }
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;

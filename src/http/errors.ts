@@ -10,6 +10,12 @@ export const errorSchema = z.object({
     fields: z.record(z.string(), z.string()).optional().openapi({
       description: "Per-field messages, keyed by field name",
     }),
+    items: z.array(z.object({
+      productId: z.number().int(),
+      name: z.string(),
+      requested: z.number().int(),
+      available: z.number().int(),
+    })).optional().openapi({ description: "With insufficient_stock: the lines that are short" }),
   }),
 }).openapi("Error");
 
@@ -22,6 +28,10 @@ export class AppError extends HTTPException {
     readonly code: string,
     message: string,
     readonly fields?: Record<string, string>,
+    /** Extra response headers, e.g. Retry-After on a 429. */
+    readonly headers?: Record<string, string>,
+    /** Extra members of the JSON error, e.g. the short lines of an order. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(status, { message });
   }

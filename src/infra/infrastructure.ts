@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "../config.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { type Database, openDatabase } from "./db.ts";
 import type { Logger } from "./log.ts";
 import { loadMigrations, migrate } from "./migrations.ts";
@@ -30,11 +31,12 @@ export async function openInfrastructure(
   options: InfrastructureOptions = {},
 ): Promise<Infrastructure> {
   let dataDir: string | undefined;
+  const opened: { close(): Promise<void> }[] = [];
   if (!config.databaseUrl && !options.loadDataDir) {
     dataDir = join(config.dataDir, "pglite");
     await mkdir(dataDir, { recursive: true });
+    opened.push({ close: await lockDataDir(config.dataDir) });
   }
-  const opened: { close(): Promise<void> }[] = [];
   try {
     const db = await openDatabase({
       url: config.databaseUrl,
@@ -64,9 +66,7 @@ export async function openInfrastructure(
       store,
       queue,
       close: async () => {
-        await queue.close();
-        await store.close();
-        await db.close();
+        for (const part of opened.reverse()) await part.close();
       },
     };
   } catch (error) {

@@ -2,9 +2,13 @@ import { errorFields, type Logger, silentLogger } from "./log.ts";
 import type { Store } from "./store.ts";
 
 interface Entry {
-  value: string;
+  /** A string, or the fields of a hash. */
+  value: string | Map<string, string>;
   expiresAt: number;
 }
+
+const wrongType = () =>
+  new Error("WRONGTYPE Operation against a key holding the wrong kind of value");
 
 /**
  * The embedded store: one Map in this process. Expiry is checked on every read and swept
@@ -29,6 +33,14 @@ export function createMemoryStore(
     }
     return entry;
   };
+  // Like Redis: get() of a hash is an error, getMany() answers null for it.
+  const text = (entry: Entry | undefined) =>
+    entry === undefined ? null : typeof entry.value === "string" ? entry.value : null;
+  const hash = (key: string) => {
+    const entry = live(key);
+    if (entry && typeof entry.value === "string") throw wrongType();
+    return entry as (Entry & { value: Map<string, string> }) | undefined;
+  };
   const sweep = setInterval(() => {
     const t = now();
     for (const [key, entry] of entries) if (entry.expiresAt <= t) entries.delete(key);
@@ -39,8 +51,12 @@ export function createMemoryStore(
 
   return {
     kind: "memory",
-    get: (key) => Promise.resolve(live(k(key))?.value ?? null),
-    getMany: (keys) => Promise.resolve(keys.map((key) => live(k(key))?.value ?? null)),
+    get(key) {
+      const entry = live(k(key));
+      if (entry && typeof entry.value !== "string") return Promise.reject(wrongType());
+      return Promise.resolve(text(entry));
+    },
+    getMany: (keys) => Promise.resolve(keys.map((key) => text(live(k(key))))),
     set(key, value, ttlMs) {
       entries.set(k(key), { value, expiresAt: ttlMs ? now() + ttlMs : Infinity });
       return Promise.resolve();
@@ -64,6 +80,42 @@ export function createMemoryStore(
         }
       }
       return Promise.resolve(removed);
+    },
+    hashGetAll(key) {
+      try {
+        return Promise.resolve(Object.fromEntries(hash(k(key))?.value ?? []));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    hashSet(key, fields, ttlMs) {
+      try {
+        const entry = hash(k(key));
+        const value = entry?.value ?? new Map<string, string>();
+        for (const [field, v] of Object.entries(fields)) value.set(field, v);
+        entries.set(k(key), { value, expiresAt: now() + ttlMs });
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    hashDelete(key, ...fields) {
+      try {
+        const entry = hash(k(key));
+        if (!entry) return Promise.resolve(0);
+        let removed = 0;
+        for (const field of fields) if (entry.value.delete(field)) removed++;
+        if (entry.value.size === 0) entries.delete(k(key));
+        return Promise.resolve(removed);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    expire(key, ttlMs) {
+      const entry = live(k(key));
+      if (!entry) return Promise.resolve(false);
+      entry.expiresAt = now() + ttlMs;
+      return Promise.resolve(true);
     },
     increment(key, ttlMs) {
       const entry = live(k(key));

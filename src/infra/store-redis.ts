@@ -99,6 +99,16 @@ export async function createRedisStore(url: string, prefix: string, log: Logger)
         } while (cursor !== "0");
         return removed;
       }),
+    hashGetAll: (key) => guard(() => client.hgetall(k(key))),
+    hashSet: (key, fields, ttlMs) =>
+      guard(async () => {
+        const [[error]] = await client.multi().hset(k(key), fields).pexpire(k(key), ttlMs)
+          .exec() as [Error | null, unknown][];
+        if (error) throw error;
+      }),
+    hashDelete: (key, ...fields) =>
+      fields.length ? guard(() => client.hdel(k(key), ...fields)) : Promise.resolve(0),
+    expire: (key, ttlMs) => guard(async () => (await client.pexpire(k(key), ttlMs)) === 1),
     increment: (key, ttlMs) =>
       guard(async () => {
         const [count, left] = await client.eval(incrementScript, 1, k(key), ttlMs) as [

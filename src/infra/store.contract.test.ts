@@ -177,6 +177,35 @@ function storeContract(label: string, backend: StoreBackend) {
       expect(again.ttlMs).toBeGreaterThan(ttl);
     });
 
+    it("keeps hashes: set fields, read them all, delete some, gone with the last", async () => {
+      expect(await store.hashGetAll("cart")).toEqual({});
+      await store.hashSet("cart", { "12": "2", "7": "1" }, 60_000);
+      await store.hashSet("cart", { "12": "3" }, 60_000);
+      expect(await store.hashGetAll("cart")).toEqual({ "12": "3", "7": "1" });
+      expect(await store.hashDelete("cart", "7", "99")).toBe(1);
+      expect(await store.hashGetAll("cart")).toEqual({ "12": "3" });
+      expect(await store.hashDelete("cart", "12")).toBe(1);
+      expect(await store.hashGetAll("cart")).toEqual({});
+      expect(await store.expire("cart", 60_000)).toBe(false);
+    });
+
+    it("expires a hash as a whole, and hashSet or expire start its TTL again", async () => {
+      await store.hashSet("cart", { "1": "1" }, ttl);
+      await store.hashSet("kept", { "1": "1" }, ttl);
+      expect(await store.expire("kept", 60_000)).toBe(true);
+      await backend.expire(async () => Object.keys(await store.hashGetAll("cart")).length === 0);
+      expect(await store.hashGetAll("cart")).toEqual({});
+      expect(await store.hashGetAll("kept")).toEqual({ "1": "1" });
+    });
+
+    it("refuses to read a hash as a string, like Redis", async () => {
+      await store.hashSet("cart", { "1": "1" }, 60_000);
+      await expect(store.get("cart")).rejects.toThrow(/WRONGTYPE/);
+      expect(await store.getMany(["cart"])).toEqual([null]);
+      expect(await store.deletePrefix("car")).toBe(1);
+      expect(await store.hashGetAll("cart")).toEqual({});
+    });
+
     it("publishes to every subscriber of a channel, not to others, not after unsubscribe", async () => {
       const a: string[] = [];
       const b: string[] = [];

@@ -19,6 +19,14 @@ export interface Store {
   deletePrefix(prefix: string): Promise<number>;
   /** Atomically adds one; a new counter expires after ttlMs. Returns the count and ms left. */
   increment(key: string, ttlMs: number): Promise<{ count: number; ttlMs: number }>;
+  /** Every field of a hash; empty when the key does not exist. */
+  hashGetAll(key: string): Promise<Record<string, string>>;
+  /** Sets fields of a hash and (re)starts the whole hash's expiry. */
+  hashSet(key: string, fields: Record<string, string>, ttlMs: number): Promise<void>;
+  /** Removes fields; the hash disappears with its last field. Returns how many went. */
+  hashDelete(key: string, ...fields: string[]): Promise<number>;
+  /** Restarts a key's expiry; false when the key does not exist. */
+  expire(key: string, ttlMs: number): Promise<boolean>;
   publish(channel: string, message: string): Promise<void>;
   /** Resolves once subscribed; the returned function unsubscribes. */
   subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;

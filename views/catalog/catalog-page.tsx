@@ -1,5 +1,5 @@
 import type { Category } from "../../src/catalog/queries.ts";
-import type { ShopView } from "../context.ts";
+import type { ShopView, Viewer } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { ProductCard, type ProductWithStock } from "./product-card.tsx";
 
@@ -11,6 +11,8 @@ export interface CatalogView {
   page: number;
   pageCount: number;
   query: { q?: string; category?: string; sort: string };
+  /** Token for the add-to-cart forms. */
+  csrf: string;
 }
 
 /** The URL of this catalog state with some parameters changed; empty ones are left out. */
@@ -102,7 +104,7 @@ export function CatalogFilters({ categories, query }: Pick<CatalogView, "categor
 
 /** The part htmx replaces when the filters change. */
 export function CatalogResults(
-  { shop, products, total, page, pageCount, query }: Omit<CatalogView, "categories">,
+  { shop, products, total, page, pageCount, query, csrf }: Omit<CatalogView, "categories">,
 ) {
   return (
     <section id="catalog-results" aria-labelledby="results-heading" class="results">
@@ -115,7 +117,7 @@ export function CatalogResults(
           }`}
       </p>
       <ul class="grid gap-5 grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
-        {products.map((p) => <ProductCard shop={shop} product={p} />)}
+        {products.map((p) => <ProductCard shop={shop} product={p} csrf={csrf} />)}
       </ul>
       {pageCount > 1 && (
         <nav aria-label="Pages" class="flex items-center justify-center gap-3 mt-8">
@@ -136,7 +138,7 @@ export function CatalogResults(
   );
 }
 
-export function CatalogPage(view: CatalogView) {
+export function CatalogPage(view: CatalogView & { viewer: Viewer }) {
   const current = view.categories.find((c) => c.slug === view.query.category);
   return (
     <Layout
@@ -144,6 +146,7 @@ export function CatalogPage(view: CatalogView) {
       title={current ? current.name : view.shop.name}
       description="Order fresh bread, pastries and cakes for pickup."
       section="shop"
+      viewer={view.viewer}
     >
       <div hx-sse:connect="/events/stock" hx-swap="none" hidden></div>
       <div class="mb-6">

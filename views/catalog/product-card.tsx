@@ -3,6 +3,7 @@ import type { ProductInfo } from "../../src/catalog/queries.ts";
 import { formatMoney } from "../format.ts";
 import type { ShopView } from "../context.ts";
 import { StockBadge } from "./stock-badge.tsx";
+import { AddToCart } from "../cart/add-to-cart.tsx";
 
 export type ProductWithStock = ProductInfo & { stock: number };
 
@@ -22,7 +23,9 @@ export function AllergenList({ product }: { product: ProductInfo }) {
   );
 }
 
-export function ProductCard({ shop, product }: { shop: ShopView; product: ProductWithStock }) {
+export function ProductCard(
+  { shop, product, csrf }: { shop: ShopView; product: ProductWithStock; csrf: string },
+) {
   return (
     <li class="product-card">
       <a href={`/products/${product.slug}`} class="block rounded-t-xl overflow-hidden">
@@ -45,8 +48,14 @@ export function ProductCard({ shop, product }: { shop: ShopView; product: Produc
           </p>
         </div>
         <AllergenList product={product} />
-        <div class="mt-auto pt-1">
+        <div class="mt-auto pt-1 flex flex-col gap-3">
           <StockBadge productId={product.id} stock={product.stock} />
+          <AddToCart
+            productId={product.id}
+            productName={product.name}
+            stock={product.stock}
+            csrf={csrf}
+          />
         </div>
       </div>
     </li>

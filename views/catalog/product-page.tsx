@@ -1,14 +1,23 @@
 import { allergenLabels } from "../../src/catalog/allergens.ts";
-import type { ShopView } from "../context.ts";
+import type { ShopView, Viewer } from "../context.ts";
 import { formatMoney } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { productImage, type ProductWithStock } from "./product-card.tsx";
 import { StockBadge } from "./stock-badge.tsx";
+import { AddToCart } from "../cart/add-to-cart.tsx";
 
-export function ProductPage({ shop, product }: { shop: ShopView; product: ProductWithStock }) {
+export function ProductPage(
+  { shop, product, viewer }: { shop: ShopView; product: ProductWithStock; viewer: Viewer },
+) {
   const contains = new Set(product.allergens);
   return (
-    <Layout shop={shop} title={product.name} description={product.description} section="shop">
+    <Layout
+      shop={shop}
+      title={product.name}
+      description={product.description}
+      section="shop"
+      viewer={viewer}
+    >
       <div hx-sse:connect="/events/stock" hx-swap="none" hidden></div>
       <nav aria-label="Breadcrumb" class="text-sm mb-4">
         <ol class="flex flex-wrap gap-2 text-ink-soft">
@@ -40,6 +49,13 @@ export function ProductPage({ shop, product }: { shop: ShopView; product: Produc
           <div>
             <StockBadge productId={product.id} stock={product.stock} />
           </div>
+          <AddToCart
+            productId={product.id}
+            productName={product.name}
+            stock={product.stock}
+            csrf={viewer.csrfToken()}
+            withQuantity
+          />
           <p class="leading-relaxed">{product.description}</p>
           <section aria-labelledby="allergen-heading" class="rounded-xl bg-white p-4 shadow-sm">
             <h2 id="allergen-heading" class="font-semibold mb-2">Allergens</h2>

@@ -4,7 +4,7 @@ import { type Consumer, newMessage } from "../../src/infra/queue.ts";
 import { ANALYTICS_QUEUE } from "../../src/jobs/names.ts";
 import { createTestContext, eventually, type TestContext } from "../../tests/harness.ts";
 import { analyticsHandler } from "./analytics.ts";
-import { startConsumers, stopConsumers } from "./index.ts";
+import { startConsumers, stopConsumers, workerDeps } from "./index.ts";
 
 /** Product views: published by the product page, counted per day by the analytics job. */
 
@@ -17,7 +17,9 @@ let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   t = await createTestContext({ seed: true });
   app = createApp({ ...t.deps, now: () => new Date(`${day}T23:59:00Z`) }, t.services);
-  consumers = await startConsumers({ sql: t.sql, queue: t.queue });
+  consumers = await startConsumers(
+    workerDeps(t.deps.config, { sql: t.sql, queue: t.queue, log: t.deps.log }),
+  );
 });
 afterAll(async () => {
   if (consumers) await stopConsumers(consumers);

@@ -1,12 +1,39 @@
+import type { Config } from "../../src/config.ts";
 import type { Sql } from "../../src/infra/db.ts";
+import type { Logger } from "../../src/infra/log.ts";
 import type { Consumer, Queue } from "../../src/infra/queue.ts";
+import { createMailer } from "../../src/notify/mailer.ts";
+import { createShopFormat } from "../../src/shop/format.ts";
 import { ANALYTICS_QUEUE } from "../../src/jobs/names.ts";
+import { ORDERS_QUEUE, USERS_QUEUE } from "../../src/outbox/outbox.ts";
 import { analyticsHandler } from "./analytics.ts";
+import type { NotifyDeps } from "./deliver.ts";
+import { ordersHandler } from "./orders.ts";
+import { usersHandler } from "./users.ts";
+
+export type WorkerDeps = NotifyDeps & { queue: Queue };
+
+/** What the handlers need, from the config and the open infrastructure. */
+export function workerDeps(
+  config: Config,
+  parts: { sql: Sql; queue: Queue; log: Logger },
+): WorkerDeps {
+  const format = createShopFormat(config);
+  return {
+    ...parts,
+    mailer: createMailer(config.smtpUrl, config.mailFrom),
+    shopName: config.shopName,
+    money: format.money,
+    dateTime: format.dateTime,
+  };
+}
 
 /** Attaches every job consumer: in the worker process, or in the app on embedded parts. */
-export async function startConsumers(deps: { sql: Sql; queue: Queue }): Promise<Consumer[]> {
+export async function startConsumers(deps: WorkerDeps): Promise<Consumer[]> {
   return [
     await deps.queue.consume(ANALYTICS_QUEUE, analyticsHandler(deps.sql), { prefetch: 20 }),
+    await deps.queue.consume(ORDERS_QUEUE, ordersHandler(deps), { prefetch: 10 }),
+    await deps.queue.consume(USERS_QUEUE, usersHandler(deps), { prefetch: 10 }),
   ];
 }
 

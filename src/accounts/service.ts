@@ -1,0 +1,184 @@
+import type { Sql } from "../infra/db.ts";
+import type { Logger } from "../infra/log.ts";
+import type { Store } from "../infra/store.ts";
+import { recordAudit } from "../audit/record.ts";
+import { AppError } from "../http/errors.ts";
+import {
+  type Limit,
+  type LimitState,
+  type RateLimiter,
+  rateLimitHeaders,
+} from "../http/rate-limit.ts";
+import { findUserByEmail, insertRefreshToken, insertSession, type UserRow } from "./queries.ts";
+import { verifyAgainstDecoy, verifyPassword } from "./passwords.ts";
+import type { Role } from "./roles.ts";
+import {
+  ACCESS_TOKEN_SECONDS,
+  hashToken,
+  newRefreshToken,
+  REFRESH_TOKEN_DAYS,
+  type Tokens,
+} from "./tokens.ts";
+
+export interface AccountsDeps {
+  sql: Sql;
+  store: Store;
+  tokens: Tokens;
+  limiter: RateLimiter;
+  log: Logger;
+  now: () => Date;
+}
+
+/** Where a request came from, for the audit log and per-client limits. */
+export interface RequestMeta {
+  ip: string;
+  userAgent: string;
+}
+
+export type SessionKind = "web" | "api" | "kiosk";
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  user: PublicUser;
+}
+
+export interface PublicUser {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+/** Five failed sign-ins per address and client in any 15 minutes (counted per minute). */
+export const SIGNIN_FAILURES: Limit = {
+  bucket: "signin-fail",
+  limit: 5,
+  windowMs: 15 * 60_000,
+  slices: 15,
+};
+
+const tooManyAttempts = (state: LimitState) => {
+  const minutes = Math.max(1, Math.ceil(state.resetMs / 60_000));
+  return new AppError(
+    429,
+    "too_many_attempts",
+    `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+    undefined,
+    rateLimitHeaders(state, SIGNIN_FAILURES),
+  );
+};
+
+export const publicUser = (u: Pick<UserRow, "id" | "email" | "name" | "role">): PublicUser => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+});
+
+/** Store keys of the authentication fast path (see authenticate.ts). */
+export const authKeys = {
+  user: (id: number) => `auth:user:${id}`,
+  deniedToken: (jti: string) => `auth:deny:${jti}`,
+  revokedSession: (id: string) => `auth:revoked:${id}`,
+  /** A session the database showed open, and whose it is (cached with the user's state). */
+  openSession: (id: string) => `auth:session:${id}`,
+};
+
+/** Sign-in and sessions: passwords checked, sessions opened, tokens issued. */
+export function createSessions(deps: AccountsDeps) {
+  const { sql, tokens, limiter, now } = deps;
+
+  /** Opens a session (a refresh-token family) and issues its first tokens. */
+  async function startSession(
+    user: UserRow,
+    meta: RequestMeta,
+    kind: SessionKind,
+    lifetimeMs = REFRESH_TOKEN_DAYS * 86_400_000,
+  ): Promise<IssuedTokens> {
+    const sessionId = crypto.randomUUID();
+    const refreshToken = newRefreshToken();
+    const expiresAt = new Date(now().getTime() + lifetimeMs);
+    await sql.begin(async (tx) => {
+      await insertSession(tx, { id: sessionId, userId: user.id, kind, expiresAt, ...meta });
+      await insertRefreshToken(tx, {
+        hash: await hashToken(refreshToken),
+        sessionId,
+        expiresAt,
+      });
+      await recordAudit(tx, {
+        actorId: user.id,
+        action: "auth.signin",
+        entityType: "user",
+        entityId: user.id,
+        details: { kind, sessionId },
+        ...meta,
+      });
+    });
+    const access = await tokens.sign(user, sessionId);
+    return {
+      accessToken: access.token,
+      refreshToken,
+      expiresIn: ACCESS_TOKEN_SECONDS,
+      user: publicUser(user),
+    };
+  }
+
+  return {
+    startSession,
+
+    /**
+     * Checks an email and password. Unknown emails and wrong passwords get the same answer
+     * in the same time; five failures per address and client lock sign-in for 15 minutes.
+     */
+    async signIn(
+      input: { email: string; password: string },
+      meta: RequestMeta,
+      kind: SessionKind = "web",
+    ): Promise<IssuedTokens> {
+      const who = `${meta.ip}|${input.email.trim().toLowerCase()}`;
+      const before = await limiter.peek(SIGNIN_FAILURES, who);
+      if (!before.allowed) throw tooManyAttempts(before);
+      // The attempt counts before the password is checked and is forgiven if it was right:
+      // counting only afterwards would let parallel guesses all pass the check above.
+      const attempt = await limiter.hit(SIGNIN_FAILURES, who);
+      if (!attempt.allowed) throw tooManyAttempts(attempt);
+      const user = await findUserByEmail(sql, input.email.trim());
+      const valid = user
+        ? await verifyPassword(user.passwordHash, input.password)
+        : await verifyAgainstDecoy(input.password);
+      if (!user || !valid) {
+        await recordAudit(sql, {
+          actorId: user?.id ?? null,
+          action: "auth.signin_failed",
+          entityType: "user",
+          entityId: user?.id,
+          details: { email: input.email.trim().slice(0, 254) },
+          ...meta,
+        });
+        throw new AppError(401, "invalid_credentials", "That email and password don't match.");
+      }
+      await limiter.reset(SIGNIN_FAILURES, who);
+      if (user.disabled) {
+        await recordAudit(sql, {
+          actorId: user.id,
+          action: "auth.signin_refused",
+          entityType: "user",
+          entityId: user.id,
+          details: { reason: "disabled" },
+          ...meta,
+        });
+        throw new AppError(
+          403,
+          "account_disabled",
+          "This account is disabled. Please ask the shop if you think that is a mistake.",
+        );
+      }
+      return await startSession(user, meta, kind);
+    },
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

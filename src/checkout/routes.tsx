@@ -1,0 +1,111 @@
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import type { ShopView } from "../../views/context.ts";
+import { CheckoutPage } from "../../views/checkout/checkout-page.tsx";
+import { requireUser } from "../accounts/middleware.ts";
+import type { Cart } from "../cart/service.ts";
+import type { CartStore } from "../cart/store.ts";
+import type { AppEnv } from "../http/env.ts";
+import { AppError, fieldErrors } from "../http/errors.ts";
+import { viewerOf } from "../http/viewer.ts";
+import type { Orders } from "../orders/service.ts";
+import type { ShopFormat } from "../shop/format.ts";
+
+const checkoutForm = z.object({
+  token: z.string().uuid("This form has expired. Please check the order and send it again."),
+  pickup: z.string().max(40).optional(),
+  "slot-today": z.string().max(40).optional(),
+  "slot-tomorrow": z.string().max(40).optional(),
+  note: z.string().trim().max(500, "The note can be at most 500 characters.").optional(),
+  coupon: z.string().trim().max(32, "That is not a coupon code.").optional(),
+});
+
+type CheckoutValues = z.infer<typeof checkoutForm>;
+
+/** A chosen slot wins over "as soon as possible". */
+const pickupOf = (v: Partial<CheckoutValues>) =>
+  v["slot-today"] || v["slot-tomorrow"] || v.pickup || "asap";
+
+/** Checkout for pickup: signed-in customers only (others sign in and come back here). */
+export function checkoutRoutes(
+  { shop, cart, carts, orders, format }: {
+    shop: ShopView;
+    cart: Cart;
+    carts: CartStore;
+    orders: Orders;
+    format: ShopFormat;
+  },
+) {
+  const render = async (
+    c: Context<AppEnv>,
+    values: Partial<CheckoutValues>,
+    problems: { error?: string; fields?: Record<string, string>; status?: 400 | 409 | 422 } = {},
+  ) => {
+    const user = c.get("user")!;
+    const view = await cart.view({ userId: user.id });
+    if (view.lines.length === 0) return c.redirect("/cart", 303);
+    const code = values.coupon?.trim();
+    const coupon = code && !problems.fields?.coupon
+      ? await orders.previewCoupon(code, user.id, view.subtotalCents)
+      : undefined;
+    c.header("Cache-Control", "no-store");
+    return c.html(
+      <CheckoutPage
+        shop={shop}
+        viewer={viewerOf(c)}
+        cart={view}
+        pickup={orders.pickupChoices()}
+        token={crypto.randomUUID()}
+        values={{ pickup: pickupOf(values), note: values.note, coupon: code }}
+        coupon={coupon}
+        error={problems.error}
+        fields={problems.fields}
+        time={format.time}
+        day={format.date}
+      />,
+      problems.status ?? 200,
+    );
+  };
+
+  return new Hono<AppEnv>()
+    .get("/checkout", requireUser(), (c) => render(c, c.req.query()))
+    .post("/checkout", requireUser(), async (c) => {
+      const user = c.get("user")!;
+      const body = await c.req.parseBody();
+      const form = checkoutForm.safeParse(body);
+      if (!form.success) {
+        const fields = fieldErrors(form.error);
+        return render(c, body as Partial<CheckoutValues>, {
+          error: fields.token,
+          fields: { note: fields.note, coupon: fields.coupon },
+          status: 422,
+        });
+      }
+      const values = form.data;
+      const items = [...(await carts.lines({ userId: user.id }))].map(([productId, quantity]) => ({
+        productId,
+        quantity,
+      }));
+      try {
+        const placed = await orders.place({
+          userId: user.id,
+          items,
+          fromCart: true,
+          pickup: pickupOf(values),
+          note: values.note,
+          couponCode: values.coupon || undefined,
+          idempotencyKey: `checkout:${values.token}`,
+        });
+        await carts.clear({ userId: user.id });
+        return c.redirect(`/orders/${placed.order.id}?placed=1`, 303);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
+        const fields = error.fields ?? {};
+        return render(c, values, {
+          error: fields.pickupAt || fields.couponCode ? undefined : error.message,
+          fields: { pickup: fields.pickupAt, coupon: fields.couponCode },
+          status: error.status === 409 ? 409 : 422,
+        });
+      }
+    });
+}

@@ -1,0 +1,82 @@
+import type { MiddlewareHandler } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import type { AppEnv } from "./env.ts";
+import { AppError } from "./errors.ts";
+
+export const CSRF_COOKIE = "crumb_csrf";
+export const CSRF_FIELD = "_csrf";
+export const CSRF_HEADER = "X-CSRF-Token";
+
+const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+
+const refuse = () =>
+  new AppError(
+    403,
+    "csrf_failed",
+    "This form was not sent from this shop's own pages, so it was refused. Reload the page and try again.",
+  );
+
+function randomToken() {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+    .replaceAll("=", "");
+}
+
+/**
+ * Refuses state-changing requests that come from other sites. Browsers say where a request
+ * comes from (Sec-Fetch-Site, else Origin); when neither is sent, the form must carry the
+ * token of the double-submit cookie. The JSON API is exempt: it takes only bearer tokens,
+ * never cookies, so another site cannot borrow a session.
+ */
+export function csrfProtection(
+  options: { publicUrl?: string; cookieSecure: boolean },
+): MiddlewareHandler<
+  AppEnv
+> {
+  const configuredOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
+  return async function checkCsrf(c, next) {
+    if (c.req.path.startsWith("/api/")) return await next();
+    // Made only when a page renders a form, so anonymous catalog views set no cookie.
+    let token = getCookie(c, CSRF_COOKIE);
+    c.set("csrfToken", () => {
+      if (!token || !/^[\w-]{20,64}$/.test(token)) {
+        token = randomToken();
+        setCookie(c, CSRF_COOKIE, token, {
+          httpOnly: true,
+          sameSite: "Lax",
+          secure: options.cookieSecure,
+          path: "/",
+        });
+      }
+      return token;
+    });
+    if (safeMethods.has(c.req.method)) return await next();
+
+    const site = c.req.header("Sec-Fetch-Site");
+    const origin = c.req.header("Origin");
+    if (site !== undefined) {
+      if (site !== "same-origin" && site !== "none") throw refuse();
+    } else if (origin !== undefined) {
+      if (origin !== (configuredOrigin ?? new URL(c.req.url).origin)) throw refuse();
+    } else {
+      const sent = c.req.header(CSRF_HEADER) ?? await formToken(c.req.raw.clone());
+      if (!sent || sent !== getCookie(c, CSRF_COOKIE)) throw refuse();
+    }
+    await next();
+  };
+}
+
+async function formToken(request: Request): Promise<string | undefined> {
+  const type = request.headers.get("Content-Type") ?? "";
+  if (
+    !type.includes("application/x-www-form-urlencoded") && !type.includes("multipart/form-data")
+  ) {
+    return undefined;
+  }
+  try {
+    const value = (await request.formData()).get(CSRF_FIELD);
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

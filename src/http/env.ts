@@ -1,0 +1,16 @@
+import type { AuthUser } from "../accounts/roles.ts";
+
+/** What middleware puts on the context for the routes after it. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    /** The signed-in user, or null. */
+    user: AuthUser | null;
+    /** Client address (proxy-aware) and user agent. */
+    meta: { ip: string; userAgent: string };
+    /** Token for the hidden `_csrf` field of forms (the cookie is set on first use). */
+    csrfToken: () => string;
+    /** Items in the visitor's cart (pages only). */
+    cartCount: number;
+  };
+}

@@ -1,0 +1,113 @@
+import type { Sql } from "../infra/db.ts";
+import { AppError } from "../http/errors.ts";
+import { releaseCoupon } from "../coupons/queries.ts";
+import { enqueue, ORDERS_QUEUE } from "../outbox/outbox.ts";
+import type { Role } from "../accounts/roles.ts";
+import { findOrder, insertStatusChange, type OrderRow } from "./queries.ts";
+import { canBecome, type OrderStatus, statusLabels } from "./status.ts";
+
+export interface StatusActor {
+  id: number;
+  role: Role;
+}
+
+export interface StatusChange {
+  order: OrderRow;
+  from: OrderStatus;
+  /** New stock of restocked products (a cancellation puts its items back). */
+  stock: { id: number; stock: number }[];
+}
+
+/**
+ * Moves an order one step through its life, in one transaction: the status (only along an
+ * allowed transition, from the status the caller saw when given), the history row, the
+ * restock of a cancelled order, and the `order.status_changed` event. Customers may only
+ * cancel their own order while it is still `placed`.
+ */
+export async function changeOrderStatus(
+  sql: Sql,
+  change: {
+    orderId: number;
+    to: OrderStatus;
+    actor: StatusActor;
+    reason?: string;
+    /** The status the caller saw: a concurrent change makes this a 409, not a double step. */
+    expectedFrom?: OrderStatus;
+  },
+): Promise<StatusChange> {
+  return await sql.begin(async (tx) => {
+    const [current] = await tx<{ status: OrderStatus; userId: number }[]>`
+      select status, user_id from orders where id = ${change.orderId} for update`;
+    const isStaff = change.actor.role === "staff" || change.actor.role === "admin";
+    if (!current || (!isStaff && current.userId !== change.actor.id)) {
+      throw new AppError(404, "not_found", "That order could not be found.");
+    }
+    const from = current.status;
+    if (change.expectedFrom && change.expectedFrom !== from) {
+      throw new AppError(
+        409,
+        "status_changed",
+        `This order is already ${statusLabels[from].toLowerCase()}.`,
+      );
+    }
+    if (!isStaff && change.to === "cancelled" && from !== "placed" && from !== "cancelled") {
+      throw new AppError(
+        409,
+        "too_late",
+        from === "picked_up"
+          ? "This order was already picked up, so it can no longer be cancelled."
+          : "This order is already being prepared, so it can no longer be cancelled here. Please call the shop.",
+      );
+    }
+    if (!canBecome(from, change.to)) {
+      throw new AppError(
+        409,
+        "illegal_transition",
+        `An order that is ${statusLabels[from].toLowerCase()} cannot become ${
+          statusLabels[change.to].toLowerCase()
+        }.`,
+      );
+    }
+    if (!isStaff && !(change.to === "cancelled" && from === "placed")) {
+      throw new AppError(
+        409,
+        "too_late",
+        "This order is already being prepared, so it can no longer be cancelled here. Please call the shop.",
+      );
+    }
+    const reason = change.reason?.trim() || null;
+    await tx`
+      update orders set status = ${change.to}, status_changed_at = now(), updated_at = now(),
+        cancel_reason = ${change.to === "cancelled" ? reason : null}
+      where id = ${change.orderId}`;
+    await insertStatusChange(tx, {
+      orderId: change.orderId,
+      from,
+      to: change.to,
+      actorId: change.actor.id,
+      reason,
+    });
+    const stock: { id: number; stock: number }[] = [];
+    if (change.to === "cancelled") {
+      // One product at a time in id order, as placing an order takes them: an update over a
+      // join would lock them in any order and could deadlock with a checkout.
+      const items = await tx<{ productId: number; quantity: number }[]>`
+        select product_id, quantity from order_items
+        where order_id = ${change.orderId} order by product_id`;
+      for (const item of items) {
+        const [row] = await tx<{ id: number; stock: number }[]>`
+          update products set stock = stock + ${item.quantity}, updated_at = now()
+          where id = ${item.productId}
+          returning id, stock`;
+        if (row) stock.push(row);
+      }
+      await releaseCoupon(tx, change.orderId);
+    }
+    await enqueue(tx, {
+      queue: ORDERS_QUEUE,
+      type: "order.status_changed",
+      payload: { orderId: change.orderId, from, to: change.to, actorId: change.actor.id, reason },
+    });
+    return { order: (await findOrder(tx, change.orderId))!, from, stock };
+  });
+}

@@ -1,0 +1,101 @@
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import type { ShopView } from "../../views/context.ts";
+import { OrderHistoryPage } from "../../views/orders/order-lists.tsx";
+import { OrderPage } from "../../views/orders/order-page.tsx";
+import { OrderProgress } from "../../views/orders/order-status.tsx";
+import { requireUser } from "../accounts/middleware.ts";
+import type { AppEnv } from "../http/env.ts";
+import { AppError, notFound } from "../http/errors.ts";
+import { viewerOf } from "../http/viewer.ts";
+import type { LiveHub } from "../live/hub.ts";
+import { sseHeaders } from "../catalog/routes.tsx";
+import type { ShopFormat } from "../shop/format.ts";
+import { type Orders, orderTopic } from "./service.ts";
+
+const orderId = z.coerce.number().int().positive().max(2_147_483_647);
+const PAGE_SIZE = 20;
+
+/** The customer's order pages: confirmation with live status, cancel, history. */
+export function orderPages(
+  { shop, orders, live, format }: {
+    shop: ShopView;
+    orders: Orders;
+    live: LiveHub;
+    format: ShopFormat;
+  },
+) {
+  const idOf = (c: Context<AppEnv>) => {
+    const id = orderId.safeParse(c.req.param("id"));
+    if (!id.success) throw notFound("That order");
+    return id.data;
+  };
+
+  const show = async (
+    c: Context<AppEnv>,
+    id: number,
+    extra: { error?: string; flash?: string; status?: 200 | 409 } = {},
+  ) => {
+    const detail = await orders.detail(id, c.get("user")!);
+    c.header("Cache-Control", "private, no-store");
+    return c.html(
+      <OrderPage
+        shop={shop}
+        viewer={viewerOf(c)}
+        {...detail}
+        justPlaced={c.req.query("placed") === "1"}
+        error={extra.error}
+        flash={extra.flash}
+        dateTime={format.dateTime}
+      />,
+      extra.status ?? 200,
+    );
+  };
+
+  return new Hono<AppEnv>()
+    .get("/orders/:id", requireUser(), (c) => show(c, idOf(c)))
+    .get("/orders/:id/events", requireUser(), async (c) => {
+      const id = idOf(c);
+      const { order } = await orders.detail(id, c.get("user")!);
+      // The status as it is now goes first: nothing that happened before the stream opened
+      // (or while it was down) is missed.
+      const first = [{
+        id: String(order.statusChangedAt.getTime()),
+        data: String(OrderProgress({ orderId: id, status: order.status, outOfBand: true })),
+      }];
+      const body = live.open(orderTopic(id), { first, signal: c.req.raw.signal });
+      return c.body(body, 200, sseHeaders);
+    })
+    .post("/orders/:id/cancel", requireUser(), async (c) => {
+      const id = idOf(c);
+      try {
+        await orders.changeStatus(id, "cancelled", c.get("user")!, {
+          reason: "Cancelled by the customer",
+        });
+      } catch (error) {
+        if (error instanceof AppError && error.status === 409) {
+          return show(c, id, { error: error.message, status: 409 });
+        }
+        throw error;
+      }
+      return c.redirect(`/orders/${id}`, 303);
+    })
+    .get("/account/orders", requireUser(), async (c) => {
+      const page = z.coerce.number().int().min(1).max(10_000).catch(1).parse(c.req.query("page"));
+      const { orders: list, total } = await orders.list(c.get("user")!.id, {
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+      });
+      c.header("Cache-Control", "private, no-store");
+      return c.html(
+        <OrderHistoryPage
+          shop={shop}
+          viewer={viewerOf(c)}
+          orders={list}
+          page={page}
+          pageCount={Math.max(1, Math.ceil(total / PAGE_SIZE))}
+          dateTime={format.dateTime}
+        />,
+      );
+    });
+}

@@ -1,0 +1,253 @@
+import type { Queryable, Sql, Tx } from "../infra/db.ts";
+import { AppError } from "../http/errors.ts";
+import { couponHistory, findCoupon, redeemCoupon } from "../coupons/queries.ts";
+import { couponDiscount, couponRefusal } from "../coupons/rules.ts";
+import { ORDERS_QUEUE } from "../outbox/outbox.ts";
+import { findOrder, nextOrderNumber, orderColumns, type OrderRow } from "./queries.ts";
+import { orderCode } from "./status.ts";
+
+export interface OrderLineInput {
+  productId: number;
+  quantity: number;
+}
+
+export interface PlaceOrderInput {
+  userId: number;
+  items: OrderLineInput[];
+  pickup: { at: Date; asap: boolean };
+  note?: string;
+  couponCode?: string;
+  /** A key the client sends again when it retries the same order. */
+  idempotencyKey?: string;
+  /** The request named no items: they are the customer's cart (a retry finds it emptied). */
+  fromCart?: boolean;
+}
+
+/** What makes two requests under one Idempotency-Key the same request. */
+export interface RequestShape {
+  items: OrderLineInput[];
+  fromCart?: boolean;
+  /** "asap" or the ISO instant of the chosen slot. */
+  pickupAt: string;
+  note?: string;
+  couponCode?: string;
+}
+
+export interface Shortage {
+  productId: number;
+  name: string;
+  requested: number;
+  available: number;
+}
+
+export interface PlacedOrder {
+  order: OrderRow;
+  /** True when this was a repeat of an order placed before under the same key. */
+  replayed: boolean;
+  /** New stock of every product the order took from. */
+  stock: { id: number; stock: number }[];
+}
+
+export interface PlaceDeps {
+  sql: Sql;
+  currency: string;
+  /** The shop's calendar date now (order codes start again every day). */
+  shopDay: () => string;
+  now: () => Date;
+  money: (cents: number) => string;
+  date: (at: Date) => string;
+}
+
+export class StockShortageError extends AppError {
+  constructor(readonly shortages: Shortage[]) {
+    const words = shortages.map((s) =>
+      s.available > 0
+        ? `only ${s.available} ${s.name} left (you asked for ${s.requested})`
+        : `${s.name} is sold out`
+    );
+    super(
+      409,
+      "insufficient_stock",
+      `Not enough stock: ${words.join("; ")}. Nothing was ordered; your cart is unchanged.`,
+      undefined,
+      undefined,
+      { items: shortages },
+    );
+  }
+}
+
+/**
+ * Same lines in any order, same choices: the same request. An order from the cart is the
+ * same request whatever the cart holds when it is retried (the first attempt emptied it).
+ */
+export async function requestHash(input: RequestShape): Promise<string> {
+  const canonical = JSON.stringify({
+    items: input.fromCart ? "cart" : sumLines(input.items),
+    pickupAt: input.pickupAt,
+    note: input.note ?? "",
+    coupon: input.couponCode?.toUpperCase() ?? "",
+  });
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Lines of the same product summed, in product-id order (the order rows are locked in). */
+export function sumLines(items: OrderLineInput[]): OrderLineInput[] {
+  const summed = new Map<number, number>();
+  for (const { productId, quantity } of items) {
+    summed.set(productId, (summed.get(productId) ?? 0) + quantity);
+  }
+  return [...summed].sort(([a], [b]) => a - b).map(([productId, quantity]) => ({
+    productId,
+    quantity,
+  }));
+}
+
+/**
+ * Places an order in one transaction: stock is taken with conditional decrements (never
+ * below zero, rows locked in product-id order so concurrent orders cannot deadlock), the
+ * coupon is redeemed under a row lock, and the order, its lines, its first history row and
+ * its `order.placed` event are written together. Any shortfall rolls everything back.
+ */
+export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promise<PlacedOrder> {
+  const lines = sumLines(input.items);
+  const hash = input.idempotencyKey
+    ? await requestHash({
+      ...input,
+      pickupAt: input.pickup.asap ? "asap" : input.pickup.at.toISOString(),
+    })
+    : undefined;
+
+  return await deps.sql.begin(async (tx) => {
+    if (input.idempotencyKey) {
+      const earlier = await claimKey(tx, input.userId, input.idempotencyKey, hash!);
+      if (earlier) return { order: earlier, replayed: true, stock: [] };
+    }
+    // After the key: a retried order from the cart finds its order although the cart is empty.
+    if (lines.length === 0) {
+      throw new AppError(
+        400,
+        "empty_order",
+        "There is nothing to order: send items, or add products to your cart first.",
+      );
+    }
+
+    const taken: {
+      id: number;
+      stock: number;
+      name: string;
+      priceCents: number;
+      allergens: string[];
+    }[] = [];
+    const shortages: Shortage[] = [];
+    for (const line of lines) {
+      const [row] = await tx<typeof taken>`
+        update products set stock = stock - ${line.quantity}, updated_at = now()
+        where id = ${line.productId} and active and stock >= ${line.quantity}
+        returning id, stock, name, price_cents, allergens`;
+      if (row) {
+        taken.push(row);
+        continue;
+      }
+      const [product] = await tx<{ name: string; stock: number; active: boolean }[]>`
+        select name, stock, active from products where id = ${line.productId}`;
+      shortages.push({
+        productId: line.productId,
+        name: product?.name ?? `product ${line.productId}`,
+        requested: line.quantity,
+        available: product?.active ? product.stock : 0,
+      });
+    }
+    if (shortages.length) throw new StockShortageError(shortages);
+
+    const quantity = new Map(lines.map((l) => [l.productId, l.quantity]));
+    const subtotal = taken.reduce((sum, p) => sum + p.priceCents * quantity.get(p.id)!, 0);
+    const coupon = input.couponCode ? await findCoupon(tx, input.couponCode, true) : null;
+    if (input.couponCode) {
+      const refusal = coupon
+        ? couponRefusal(coupon, {
+          now: deps.now(),
+          subtotalCents: subtotal,
+          ...await couponHistory(tx, coupon.id, input.userId),
+          money: deps.money,
+          date: deps.date,
+        })
+        : "There is no coupon with that code.";
+      if (refusal) {
+        throw new AppError(400, "coupon_refused", refusal, { couponCode: refusal });
+      }
+    }
+    const discount = coupon ? couponDiscount(coupon, subtotal) : 0;
+
+    const day = deps.shopDay();
+    const code = orderCode(await nextOrderNumber(tx, day));
+    const [order] = await tx<OrderRow[]>`
+      insert into orders as o (code, code_day, user_id, pickup_at, pickup_asap, note,
+        subtotal_cents, discount_cents, total_cents, currency, coupon_id, coupon_code)
+      values (${code}, ${day}, ${input.userId}, ${input.pickup.at}, ${input.pickup.asap},
+        ${input.note ?? ""}, ${subtotal}, ${discount}, ${subtotal - discount}, ${deps.currency},
+        ${coupon?.id ?? null}, ${coupon?.code ?? null})
+      returning ${orderColumns(tx)}`;
+    const id = order.id;
+    for (const p of taken) {
+      await tx`
+        insert into order_items (order_id, product_id, name, unit_price_cents, allergens, quantity)
+        values (${id}, ${p.id}, ${p.name}, ${p.priceCents}, ${p.allergens}::text[],
+                ${quantity.get(p.id)!})`;
+    }
+    if (coupon) await redeemCoupon(tx, { couponId: coupon.id, orderId: id, userId: input.userId });
+    // The first history row, the key's order and the event in one round trip: this is the
+    // shop's busiest transaction.
+    await tx`
+      with history as (
+        insert into order_status_history (order_id, from_status, to_status, actor_id)
+        values (${id}, null, 'placed', ${input.userId})
+      ), idempotency as (
+        update idempotency_keys set order_id = ${id}
+        where user_id = ${input.userId} and key = ${input.idempotencyKey ?? null}
+      )
+      insert into outbox (message_id, queue, type, payload)
+      values (${crypto.randomUUID()}, ${ORDERS_QUEUE}, 'order.placed',
+              ${tx.json({ orderId: id })})`;
+    return { order, replayed: false, stock: taken.map(({ id, stock }) => ({ id, stock })) };
+  });
+}
+
+/**
+ * Takes the idempotency key for this request. A concurrent request with the same key waits
+ * here until the first one ends; it then finds the order (same request) or a conflict.
+ */
+async function claimKey(tx: Tx, userId: number, key: string, hash: string) {
+  const [fresh] = await tx`
+    insert into idempotency_keys (user_id, key, request_hash) values (${userId}, ${key}, ${hash})
+    on conflict do nothing
+    returning key`;
+  if (fresh) return null;
+  return await earlierOrder(tx, userId, key, hash);
+}
+
+/**
+ * The order placed before under this key; null when the key is unused (or its first use
+ * has not committed yet). A different request under the same key is a 409.
+ */
+export async function earlierOrder(
+  sql: Queryable,
+  userId: number,
+  key: string,
+  hash: string,
+): Promise<OrderRow | null> {
+  const [earlier] = await sql<{ requestHash: string; orderId: number | null }[]>`
+    select request_hash, order_id from idempotency_keys where user_id = ${userId} and key = ${key}`;
+  if (!earlier) return null;
+  if (earlier.requestHash !== hash) {
+    throw new AppError(
+      409,
+      "idempotency_conflict",
+      "This Idempotency-Key was already used for a different order. Use a new key for a new order.",
+    );
+  }
+  if (earlier.orderId === null) {
+    throw new AppError(409, "in_progress", "This order is still being placed. Try again shortly.");
+  }
+  return await findOrder(sql, earlier.orderId);
+}

@@ -1,0 +1,124 @@
+import type { Sql } from "../infra/db.ts";
+import type { LiveHub } from "../live/hub.ts";
+import { AppError } from "../http/errors.ts";
+import { publishStock } from "../catalog/service.ts";
+import type { PickupRules } from "../checkout/pickup.ts";
+import { pickupChoices, pickupKey, resolvePickup } from "../checkout/pickup.ts";
+import { previewCoupon } from "../coupons/preview.ts";
+import { localParts } from "../shop/hours.ts";
+import { OrderActionsGone, OrderProgress } from "../../views/orders/order-status.tsx";
+import { changeOrderStatus, type StatusActor } from "./lifecycle.ts";
+import {
+  earlierOrder,
+  type PlacedOrder,
+  placeOrder,
+  type PlaceOrderInput,
+  requestHash,
+} from "./place.ts";
+import { findOrder, orderHistory, orderItems, type OrderRow, ordersOfUser } from "./queries.ts";
+import type { OrderStatus } from "./status.ts";
+
+export interface OrdersDeps {
+  sql: Sql;
+  live: LiveHub;
+  /** Wakes the outbox relay after a commit that wrote events. */
+  relay: { kick(): unknown };
+  pickup: PickupRules;
+  currency: string;
+  money: (cents: number) => string;
+  date: (at: Date) => string;
+  now: () => Date;
+}
+
+export const orderTopic = (orderId: number) => `order:${orderId}`;
+
+/** Tells the customer's open order page where the order is now. */
+async function publishOrder(live: LiveHub, order: OrderRow) {
+  const progress = String(
+    OrderProgress({ orderId: order.id, status: order.status, outOfBand: true }),
+  );
+  const actions = order.status === "placed" ? "" : String(OrderActionsGone({ orderId: order.id }));
+  await live.publish(orderTopic(order.id), { data: progress + actions });
+}
+
+export function createOrders(deps: OrdersDeps) {
+  const { sql, live, now } = deps;
+
+  /** After a commit: live pages and the relay hear of it. Failures here lose nothing. */
+  const announce = async (order: OrderRow, stock: { id: number; stock: number }[]) => {
+    deps.relay.kick();
+    await Promise.allSettled([publishStock(live, stock), publishOrder(live, order)]);
+  };
+
+  return {
+    async place(
+      input: Omit<PlaceOrderInput, "pickup"> & { pickup?: string },
+    ): Promise<PlacedOrder> {
+      if (input.idempotencyKey) {
+        // A retry finds its order even when its pickup time has passed or its cart is empty.
+        const hash = await requestHash({
+          ...input,
+          pickupAt: pickupKey(input.pickup, deps.pickup.timeZone),
+        });
+        const earlier = await earlierOrder(sql, input.userId, input.idempotencyKey, hash);
+        if (earlier) return { order: earlier, replayed: true, stock: [] };
+      }
+      const pickup = resolvePickup(input.pickup, now(), deps.pickup);
+      if ("problem" in pickup) {
+        throw new AppError(400, "validation_failed", pickup.problem, { pickupAt: pickup.problem });
+      }
+      const placed = await placeOrder({
+        sql,
+        currency: deps.currency,
+        shopDay: () => localParts(now(), deps.pickup.timeZone).date,
+        now,
+        money: deps.money,
+        date: deps.date,
+      }, { ...input, pickup });
+      if (!placed.replayed) await announce(placed.order, placed.stock);
+      return placed;
+    },
+
+    async changeStatus(
+      orderId: number,
+      to: OrderStatus,
+      actor: StatusActor,
+      options: { reason?: string; expectedFrom?: OrderStatus } = {},
+    ) {
+      const change = await changeOrderStatus(sql, { orderId, to, actor, ...options });
+      await announce(change.order, change.stock);
+      return change;
+    },
+
+    /** One order with its lines and history; customers see only their own. */
+    async detail(orderId: number, viewer: StatusActor) {
+      const order = await findOrder(sql, orderId);
+      const mayView = order &&
+        (order.userId === viewer.id || viewer.role === "staff" || viewer.role === "admin");
+      if (!mayView) throw new AppError(404, "not_found", "That order could not be found.");
+      const [items, history] = await Promise.all([
+        orderItems(sql, orderId),
+        orderHistory(sql, orderId),
+      ]);
+      return { order, items, history };
+    },
+
+    list: (userId: number, page: { limit: number; offset: number }) =>
+      ordersOfUser(sql, userId, page),
+
+    /** The pickup times a customer may choose right now. */
+    pickupChoices: () => pickupChoices(now(), deps.pickup),
+
+    previewCoupon: (code: string, userId: number, subtotalCents: number) =>
+      previewCoupon(sql, {
+        code,
+        userId,
+        subtotalCents,
+        now: now(),
+        money: deps.money,
+        date: deps.date,
+      }),
+  };
+}
+
+export type Orders = ReturnType<typeof createOrders>;

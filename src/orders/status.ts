@@ -1,0 +1,30 @@
+/** An order's life: placed → baking → ready → picked_up, and placed | baking → cancelled. */
+export const statuses = ["placed", "baking", "ready", "picked_up", "cancelled"] as const;
+export type OrderStatus = typeof statuses[number];
+
+export const transitions: Record<OrderStatus, OrderStatus[]> = {
+  placed: ["baking", "cancelled"],
+  baking: ["ready", "cancelled"],
+  ready: ["picked_up"],
+  picked_up: [],
+  cancelled: [],
+};
+
+export const canBecome = (from: OrderStatus, to: OrderStatus) => transitions[from].includes(to);
+
+export const statusLabels: Record<OrderStatus, string> = {
+  placed: "Received",
+  baking: "Being prepared",
+  ready: "Ready for pickup",
+  picked_up: "Picked up",
+  cancelled: "Cancelled",
+};
+
+export const openStatuses: OrderStatus[] = ["placed", "baking", "ready"];
+
+/** A–Z and three digits from the day's running number: A-001 … A-999, B-001 … */
+export function orderCode(dayNumber: number): string {
+  const index = dayNumber - 1;
+  const letter = String.fromCharCode(65 + (Math.floor(index / 999) % 26));
+  return `${letter}-${String((index % 999) + 1).padStart(3, "0")}`;
+}

@@ -1,0 +1,33 @@
+import type { ShopView, Viewer } from "../context.ts";
+import { Layout } from "../layout.tsx";
+
+const areas = [
+  ["Products", "names, prices, photos, allergens"],
+  ["Categories", "how the catalog is grouped"],
+  ["Stock", "what is left of today's bakes"],
+  ["Orders", "every order and its state"],
+  ["Users", "roles and disabled accounts"],
+  ["Coupons", "discount codes and their limits"],
+  ["Audit log", "who changed what, and when"],
+] as const;
+
+/** The admin home. None of the areas is built yet: they are named, not linked. */
+export function AdminPage({ shop, viewer }: { shop: ShopView; viewer: Viewer }) {
+  return (
+    <Layout shop={shop} title="Admin" viewer={viewer} section="admin">
+      <div class="max-w-3xl">
+        <h1 class="font-display text-3xl font-bold text-brown">Admin</h1>
+        <p class="mt-3">
+          Running the shop will happen from here. These areas are planned and not available yet:
+        </p>
+        <ul class="mt-4 panel flex flex-col gap-2" aria-label="Planned admin areas">
+          {areas.map(([name, what]) => (
+            <li>
+              <strong>{name}</strong> <span class="text-ink-soft">— {what}</span>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </Layout>
+  );
+}

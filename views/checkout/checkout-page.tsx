@@ -1,0 +1,164 @@
+import type { CartView } from "../../src/cart/service.ts";
+import type { PickupChoices } from "../../src/checkout/pickup.ts";
+import type { CouponPreview } from "../../src/coupons/preview.ts";
+import type { ShopView, Viewer } from "../context.ts";
+import { formatMoney } from "../format.ts";
+import { Layout } from "../layout.tsx";
+import { CsrfField, ErrorBanner } from "../accounts/form-parts.tsx";
+
+export interface CheckoutProps {
+  shop: ShopView;
+  viewer: Viewer;
+  cart: CartView;
+  pickup: PickupChoices;
+  /** One-time token: a repeated submit of this form finds the order it already placed. */
+  token: string;
+  values: { pickup?: string; note?: string; coupon?: string };
+  coupon?: CouponPreview;
+  error?: string;
+  fields?: Record<string, string>;
+  /** How the shop writes times and days. */
+  time: (at: Date) => string;
+  day: (at: Date) => string;
+}
+
+export function CheckoutPage(props: CheckoutProps) {
+  const { shop, cart, pickup, values, coupon, fields = {} } = props;
+  const money = (cents: number) => formatMoney(cents, shop.currency, shop.locale);
+  const discount = coupon?.ok ? coupon.discountCents : 0;
+  const chosen = values.pickup ?? "asap";
+  return (
+    <Layout shop={shop} title="Checkout" section="cart" viewer={props.viewer}>
+      <h1 class="font-display text-3xl font-bold text-brown mb-4">Checkout</h1>
+      <ErrorBanner id="checkout-error" message={props.error} />
+      <form
+        method="post"
+        action="/checkout"
+        class="grid gap-6 lg:grid-cols-[1fr_22rem] items-start"
+        hx-disable="find button"
+      >
+        <CsrfField token={props.viewer.csrfToken()} />
+        <input type="hidden" name="token" value={props.token} />
+        <div class="flex flex-col gap-6">
+          <fieldset class="panel flex flex-col gap-3">
+            <legend class="font-semibold text-lg">Pickup time</legend>
+            {fields.pickup && <p id="pickup-error" class="field-error">{fields.pickup}</p>}
+            {pickup.asap
+              ? (
+                <label class="choice">
+                  <input type="radio" name="pickup" value="asap" checked={chosen === "asap"} />
+                  <span>
+                    As soon as possible: ready around {props.time(pickup.asap)}
+                    {props.day(pickup.asap) !== props.day(new Date()) &&
+                      ` (${props.day(pickup.asap)})`}
+                  </span>
+                </label>
+              )
+              : <p>We are closed today and tomorrow: no pickup can be booked right now.</p>}
+            {pickup.days.map((d, i) =>
+              d.slots.length > 0 && (
+                <div class="flex flex-col gap-1">
+                  <label class="font-semibold" for={`slot-${d.date}`}>
+                    {i === 0 ? "Later today" : "Tomorrow"}, at
+                  </label>
+                  <select
+                    id={`slot-${d.date}`}
+                    class="field"
+                    name={`slot-${i === 0 ? "today" : "tomorrow"}`}
+                    aria-describedby={fields.pickup ? "pickup-error" : undefined}
+                  >
+                    <option value="">Choose a time…</option>
+                    {d.slots.map((slot) => (
+                      <option value={slot.toISOString()} selected={chosen === slot.toISOString()}>
+                        {props.time(slot)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )
+            )}
+            <p class="text-sm text-ink-soft">
+              Choosing a time from a list books that time instead of “as soon as possible”.
+            </p>
+          </fieldset>
+          <div class="panel flex flex-col gap-2">
+            <label for="note" class="font-semibold">Note for the bakers (optional)</label>
+            <textarea
+              id="note"
+              name="note"
+              maxlength={500}
+              rows={3}
+              class="field"
+              aria-describedby={fields.note ? "note-error" : undefined}
+            >
+              {values.note ?? ""}
+            </textarea>
+            {fields.note && <p id="note-error" class="field-error">{fields.note}</p>}
+          </div>
+          <div class="panel flex flex-col gap-2">
+            <label for="coupon" class="font-semibold">Coupon code (optional)</label>
+            <div class="flex flex-wrap gap-2">
+              <input
+                id="coupon"
+                name="coupon"
+                value={values.coupon ?? ""}
+                maxlength={32}
+                autocomplete="off"
+                autocapitalize="characters"
+                class="field"
+                aria-invalid={fields.coupon || (coupon && !coupon.ok) ? "true" : undefined}
+                aria-describedby="coupon-result"
+              />
+              <button type="submit" class="btn-secondary" formaction="/checkout" formmethod="get">
+                Apply
+              </button>
+            </div>
+            <p id="coupon-result" class={coupon?.ok ? "text-ok text-sm" : "field-error"}>
+              {fields.coupon ??
+                (coupon
+                  ? (coupon.ok ? `${coupon.code}: ${coupon.description}` : coupon.problem)
+                  : "")}
+            </p>
+          </div>
+        </div>
+        <aside class="panel flex flex-col gap-3" aria-label="Order summary">
+          <h2 class="font-semibold text-lg">Your order</h2>
+          <ul class="flex flex-col gap-1 text-sm">
+            {cart.lines.map((l) => (
+              <li class="flex justify-between gap-2">
+                <span>
+                  {l.quantity} × {l.product.name}
+                  {l.previousPriceCents !== undefined && (
+                    <span class="price-changed block">
+                      Price now {money(l.product.priceCents)} (was {money(l.previousPriceCents)})
+                    </span>
+                  )}
+                  {l.problem && <span class="field-error block">{l.problem}</span>}
+                </span>
+                <span>{money(l.lineCents)}</span>
+              </li>
+            ))}
+          </ul>
+          <dl class="summary">
+            <dt>Subtotal</dt>
+            <dd>{money(cart.subtotalCents)}</dd>
+            {discount > 0 && (
+              <>
+                <dt>Discount</dt>
+                <dd>−{money(discount)}</dd>
+              </>
+            )}
+            <dt class="font-semibold">Total, paid at pickup</dt>
+            <dd class="font-semibold">{money(cart.subtotalCents - discount)}</dd>
+          </dl>
+          <button type="submit" class="btn-primary" disabled={!cart.orderable || !pickup.asap}>
+            Place order
+          </button>
+          <p class="text-sm">
+            <a href="/cart" class="text-link">Change the cart</a>
+          </p>
+        </aside>
+      </form>
+    </Layout>
+  );
+}
