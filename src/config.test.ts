@@ -306,8 +306,15 @@ describe("loadConfig", () => {
       expect(loadConfig({}).workerInProcess).toBe(true);
     });
 
-    it("defaults to false with AMQP_URL (a separate worker consumes)", () => {
-      expect(loadConfig({ AMQP_URL: amqp }).workerInProcess).toBe(false);
+    it("defaults to false with AMQP_URL and DATABASE_URL (a separate worker consumes)", () => {
+      expect(loadConfig({ AMQP_URL: amqp, DATABASE_URL: "postgres://db/crumb" }).workerInProcess)
+        .toBe(false);
+    });
+
+    it("stays true with RabbitMQ but the embedded database, which no worker can share", () => {
+      expect(loadConfig({ AMQP_URL: amqp, WORKER_IN_PROCESS: "false" }).workerInProcess).toBe(
+        true,
+      );
     });
 
     it("can run the handlers in process next to RabbitMQ", () => {

@@ -247,8 +247,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,
     amqpUrl: e.AMQP_URL,
-    // Without RabbitMQ the queue lives in this process: nothing else could run the jobs.
-    workerInProcess: !e.AMQP_URL || (e.WORKER_IN_PROCESS ?? false),
+    // Without RabbitMQ the queue lives in this process, and an embedded database cannot be
+    // shared with a worker process: in both cases only this process can run the jobs.
+    workerInProcess: !e.AMQP_URL || !e.DATABASE_URL || (e.WORKER_IN_PROCESS ?? false),
     sessionSecret: e.SESSION_SECRET ?? DEFAULT_SESSION_SECRET,
     jwtKeys: jwtKeys.length ? jwtKeys : [{ kid: "dev", secret: DEFAULT_SESSION_SECRET }],
     demoPassword: e.DEMO_PASSWORD,

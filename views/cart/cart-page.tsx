@@ -33,7 +33,7 @@ function CartLineRow(
         <p class="text-sm">
           {money(p.priceCents)} each
           {line.previousPriceCents !== undefined && (
-            <span class="price-changed">
+            <span class="price-changed ml-1">
               (was {money(line.previousPriceCents)} when you added it)
             </span>
           )}
