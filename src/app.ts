@@ -27,7 +27,8 @@ import { createTokens } from "./accounts/tokens.ts";
 import { authentication } from "./accounts/middleware.ts";
 import { accountsApi } from "./accounts/api.ts";
 import { accountPages } from "./accounts/pages.tsx";
-import { staffRoutes } from "./staff/routes.tsx";
+import { boardRoutes } from "./board/routes.tsx";
+import { type Board, createBoard } from "./board/service.ts";
 import { adminRoutes } from "./admin/routes.tsx";
 import { createOutboxRelay, type OutboxRelay } from "./outbox/relay.ts";
 import { createOrders, type Orders } from "./orders/service.ts";
@@ -41,6 +42,7 @@ import { checkoutRoutes } from "./checkout/routes.tsx";
 import { orderPages } from "./orders/pages.tsx";
 import { accountActivity } from "./orders/account-sections.tsx";
 import { createShopFormat, type ShopFormat } from "./shop/format.ts";
+import type { AgingRules } from "./board/aging.ts";
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -66,6 +68,8 @@ export interface Services {
   /** Publishes the outbox to the queue; started and stopped by the process. */
   relay: OutboxRelay;
   format: ShopFormat;
+  board: Board;
+  agingRules: AgingRules;
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -80,7 +84,16 @@ export function createServices(deps: AppDeps): Services {
   const format = createShopFormat(deps.config);
   const relay = createOutboxRelay({ sql, queue: deps.queue, log: deps.log });
   const carts = createCartStore(deps.store);
+  const agingRules: AgingRules = {
+    amberBeforePickup: deps.config.boardAmberMinutes,
+    amberWaiting: deps.config.boardAmberMinutes,
+    redWaiting: deps.config.boardRedMinutes,
+    prepMinutes: deps.config.prepMinutes,
+  };
+  const board = createBoard({ sql, live: deps.live, rules: agingRules, format, now });
   return {
+    board,
+    agingRules,
     catalog: createCatalog({ sql, cache, live: deps.live }),
     limiter,
     carts,
@@ -100,6 +113,7 @@ export function createServices(deps: AppDeps): Services {
       money: format.money,
       date: format.date,
       now,
+      onChange: (order) => board.publish(order),
     }),
     accounts: createAccounts({
       sql: deps.db.sql,
@@ -108,6 +122,7 @@ export function createServices(deps: AppDeps): Services {
       limiter,
       log: deps.log,
       now,
+      onSessionsEnded: (ids) => deps.live.endSessions(ids),
     }),
   };
 }
@@ -193,6 +208,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       shop,
       accounts: services.accounts,
       cookieSecure,
+      kioskHours: config.kioskSessionHours,
       accountSections: accountActivity({
         shop,
         sql: deps.db.sql,
@@ -216,7 +232,20 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
     "/",
     orderPages({ shop, orders: services.orders, live: deps.live, format: services.format }),
   );
-  app.route("/", staffRoutes({ shop }));
+  app.route(
+    "/",
+    boardRoutes({
+      shop,
+      board: services.board,
+      orders: services.orders,
+      live: deps.live,
+      rules: services.agingRules,
+      format: services.format,
+      now,
+      heartbeatMs: config.sseHeartbeatSeconds * 1000,
+      timeZone: config.timeZone,
+    }),
+  );
   app.route("/", adminRoutes({ shop }));
   return app;
 }

@@ -95,13 +95,16 @@ const envSchema = z.object({
     z.string().default("mon-fri 07:00-18:30; sat 07:30-17:00; sun 08:00-13:00"),
   ),
   PREP_MINUTES: wholeNumber(0, 24 * 60, 20),
+  BOARD_AMBER_MINUTES: wholeNumber(1, 240, 5),
+  BOARD_RED_MINUTES: wholeNumber(1, 480, 10),
+  KIOSK_SESSION_HOURS: wholeNumber(1, 72, 12),
   SMTP_URL: urlWithProtocols(["smtp:", "smtps:"], "smtp://user:password@mail.example.com:587"),
   MAIL_FROM: z.preprocess(
     emptyToUndefined,
     z.string().max(200).default("Crumb Bakery <orders@crumb.invalid>"),
   ),
   CATALOG_CACHE_TTL_SECONDS: wholeNumber(1, 86_400, 300),
-  SSE_HEARTBEAT_SECONDS: wholeNumber(1, 300, 20),
+  SSE_HEARTBEAT_SECONDS: wholeNumber(1, 300, 5),
   SHOP_NAME: z.preprocess(emptyToUndefined, z.string().max(80).default("Crumb Bakery")),
   CURRENCY: z.preprocess(
     emptyToUndefined,
@@ -144,6 +147,12 @@ export interface Config {
   openingHours: OpeningHours;
   /** Minutes from order to the earliest pickup. */
   prepMinutes: number;
+  /** Board tickets turn amber this close to pickup or after waiting this long in New. */
+  boardAmberMinutes: number;
+  /** Board tickets in New turn red after waiting this long (and every ticket at pickup time). */
+  boardRedMinutes: number;
+  /** How long a kiosk (board device) stays signed in: a shift. */
+  kioskSessionHours: number;
   smtpUrl?: string;
   mailFrom: string;
   seedDemoData: boolean;
@@ -259,6 +268,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     timeZone: e.TIMEZONE,
     openingHours: openingHours!,
     prepMinutes: e.PREP_MINUTES,
+    boardAmberMinutes: e.BOARD_AMBER_MINUTES,
+    boardRedMinutes: e.BOARD_RED_MINUTES,
+    kioskSessionHours: e.KIOSK_SESSION_HOURS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     seedDemoData: !production && e.SEED_DEMO_DATA !== false,

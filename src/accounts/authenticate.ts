@@ -22,7 +22,9 @@ const ACCESS_MS = ACCESS_TOKEN_SECONDS * 1000;
  * end them at once. The fast path is one store round trip; when the store is down the
  * database decides.
  */
-export function createAuthentication({ sql, store, tokens, log, now }: AccountsDeps) {
+export function createAuthentication(
+  { sql, store, tokens, log, now, onSessionsEnded }: AccountsDeps,
+) {
   const loadState = async (userId: number, sessionId: string) => {
     const row = await loadAuthState(sql, userId, sessionId);
     if (!row) return null;
@@ -54,6 +56,9 @@ export function createAuthentication({ sql, store, tokens, log, now }: AccountsD
           log.warn("session revocation not cached", { error: error.message })
         )
       ),
+    );
+    await onSessionsEnded?.(sessionIds).catch((error) =>
+      log.warn("live streams of ended sessions not closed", { error: error.message })
     );
   };
 
@@ -135,6 +140,28 @@ export function createAuthentication({ sql, store, tokens, log, now }: AccountsD
           ...meta,
         });
       });
+    },
+
+    /** Ends one session (an admin signing out a kiosk); false when it had already ended. */
+    async endSession(sessionId: string, actorId: number, meta: RequestMeta) {
+      const ended = await sql.begin(async (tx) => {
+        const [row] = await tx<{ userId: number }[]>`
+          update sessions set revoked_at = now(), revoked_reason = 'signed out by an admin'
+          where id = ${sessionId} and revoked_at is null
+          returning user_id`;
+        if (!row) return false;
+        await recordAudit(tx, {
+          actorId,
+          action: "session.ended",
+          entityType: "session",
+          entityId: sessionId,
+          details: { userId: row.userId },
+          ...meta,
+        });
+        return true;
+      });
+      if (ended) await markRevoked([sessionId]);
+      return ended;
     },
 
     /** Ends every session of a user at once (disabled account, new password). */

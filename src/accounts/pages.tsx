@@ -90,10 +90,12 @@ async function endPreviousSession(c: Ctx, accounts: Accounts) {
 
 /** Sign up, sign in, sign out and the account page, as server-rendered forms. */
 export function accountPages(
-  { shop, accounts, cookieSecure, accountSections }: {
+  { shop, accounts, cookieSecure, accountSections, kioskHours = 12 }: {
     shop: ShopView;
     accounts: Accounts;
     cookieSecure: boolean;
+    /** How long a kiosk (a staff device signed in for the board) stays signed in. */
+    kioskHours?: number;
     /** More of the account page from other features (orders, notifications). */
     accountSections?: (c: Ctx) => Promise<Child>;
   },
@@ -142,7 +144,13 @@ export function accountPages(
       }
       let tokens;
       try {
-        tokens = await accounts.sessions.signIn(parsed.data, c.get("meta"), "web");
+        const kiosk = field(body, "kiosk") === "1";
+        tokens = await accounts.sessions.signIn(
+          parsed.data,
+          c.get("meta"),
+          kiosk ? "kiosk" : "web",
+          kioskHours,
+        );
       } catch (error) {
         const { status, ...problems } = problemsOf(c, error);
         return signInPage(c, { ...view, ...problems }, status);

@@ -41,7 +41,7 @@ const ended = (message = "This session has ended. Please sign in again.") =>
  * was already exchanged means it was copied, so the whole session (every token of its
  * family) is revoked.
  */
-export function createRefresh({ sql, store, tokens, log, now }: AccountsDeps) {
+export function createRefresh({ sql, store, tokens, log, now, onSessionsEnded }: AccountsDeps) {
   return async function refresh(
     refreshToken: string,
     meta: RequestMeta,
@@ -106,6 +106,7 @@ export function createRefresh({ sql, store, tokens, log, now }: AccountsDeps) {
           "1",
           ACCESS_TOKEN_SECONDS * 1000,
         ).catch((error) => log.warn("session revocation not cached", { error: error.message }));
+        await onSessionsEnded?.([outcome.revokedSession]).catch(() => {});
       }
       throw outcome.error;
     }

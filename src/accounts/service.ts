@@ -27,6 +27,8 @@ export interface AccountsDeps {
   limiter: RateLimiter;
   log: Logger;
   now: () => Date;
+  /** Told when sessions end, so their live streams (a kiosk's board) end at once too. */
+  onSessionsEnded?: (sessionIds: string[]) => Promise<void>;
 }
 
 /** Where a request came from, for the audit log and per-client limits. */
@@ -137,6 +139,8 @@ export function createSessions(deps: AccountsDeps) {
       input: { email: string; password: string },
       meta: RequestMeta,
       kind: SessionKind = "web",
+      /** For kind "kiosk": how long the device stays signed in (a shift). */
+      kioskHours = 12,
     ): Promise<IssuedTokens> {
       const who = `${meta.ip}|${input.email.trim().toLowerCase()}`;
       const before = await limiter.peek(SIGNIN_FAILURES, who);
@@ -175,6 +179,11 @@ export function createSessions(deps: AccountsDeps) {
           "account_disabled",
           "This account is disabled. Please ask the shop if you think that is a mistake.",
         );
+      }
+      // Only staff devices become kiosks: a shift-long session for the order board.
+      if (kind === "kiosk") {
+        if (user.role === "customer") return await startSession(user, meta, "web");
+        return await startSession(user, meta, "kiosk", kioskHours * 3_600_000);
       }
       return await startSession(user, meta, kind);
     },

@@ -8,7 +8,7 @@ import { AppError, fieldErrors } from "../http/errors.ts";
 import { isHtmx } from "../http/htmx.ts";
 import { viewerOf } from "../http/viewer.ts";
 import type { CartOwners } from "./owner.ts";
-import type { Cart } from "./service.ts";
+import { type Cart, notInCart } from "./service.ts";
 import { MAX_LINE_QUANTITY } from "./store.ts";
 
 const quantity = z.coerce.number({ message: "Enter a quantity." }).int("Enter a whole number.")
@@ -59,10 +59,9 @@ export function cartRoutes(
   const back = (c: Context<AppEnv>, done: string) => {
     const referer = c.req.header("Referer");
     let target = "/cart";
-    if (referer) {
-      const url = new URL(referer);
-      if (url.origin === new URL(c.req.url).origin) target = url.pathname + url.search;
-    }
+    // A malformed Referer is no reason to fail a request that has already succeeded.
+    const url = referer && URL.canParse(referer) ? new URL(referer) : undefined;
+    if (url?.origin === new URL(c.req.url).origin) target = url.pathname + url.search;
     const next = new URL(target, "http://x");
     next.searchParams.set("cart", done);
     return c.redirect(next.pathname + next.search, 303);
@@ -114,9 +113,12 @@ export function cartRoutes(
         return page(c, { error: Object.values(fieldErrors(form.error))[0], status: 422 });
       }
       try {
-        await cart.setQuantity(await owners.forWriting(c), productId.data, form.data.quantity);
+        const owner = await owners.current(c);
+        if (!owner) throw notInCart();
+        await cart.setQuantity(owner, productId.data, form.data.quantity);
       } catch (error) {
-        return page(c, { error: refuse(error), status: 422 });
+        const status = error instanceof AppError && error.code === "not_in_cart" ? 404 : 422;
+        return page(c, { error: refuse(error), status });
       }
       return isHtmx(c)
         ? page(c, { flash: flashes.updated })

@@ -21,10 +21,12 @@ export interface CartView {
   orderable: boolean;
 }
 
-const tooMany = (product: CartProduct) =>
+const tooMany = (product: CartProduct, inCart = 0) =>
   product.stock <= 0
     ? `${product.name} is sold out.`
-    : `Only ${product.stock} left of ${product.name}.`;
+    : `Only ${product.stock} left of ${product.name}${
+      inCart ? ` (you already have ${inCart} in your cart)` : ""
+    }.`;
 
 export function lineProblem(
   product: CartProduct | undefined,
@@ -36,6 +38,9 @@ export function lineProblem(
   }
   return undefined;
 }
+
+export const notInCart = () =>
+  new AppError(404, "not_in_cart", "That product is not in your cart.");
 
 /** The cart as the customer sees it: priced and checked against the database, now. */
 export function createCart({ sql, carts }: { sql: Sql; carts: CartStore }) {
@@ -92,16 +97,18 @@ export function createCart({ sql, carts }: { sql: Sql; carts: CartStore }) {
           }.`,
         );
       }
-      if (wanted > found.stock) throw quantityError(tooMany(found));
+      if (wanted > found.stock) throw quantityError(tooMany(found, current));
       await carts.setQuantity(owner, productId, wanted, found.priceCents);
       return { product: found, quantity: wanted };
     },
 
+    /** Changes a line already in the cart (never starts one: that is `add`). */
     async setQuantity(owner: CartOwner, productId: number, quantity: number) {
+      const line = (await carts.entries(owner)).get(productId);
+      if (!line) throw notInCart();
       const found = await product(productId);
       if (quantity > found.stock) throw quantityError(tooMany(found));
-      const seen = (await carts.entries(owner)).get(productId)?.seenPriceCents;
-      await carts.setQuantity(owner, productId, quantity, seen ?? found.priceCents);
+      await carts.setQuantity(owner, productId, quantity, line.seenPriceCents ?? found.priceCents);
     },
 
     remove: (owner: CartOwner, productId: number) => carts.remove(owner, productId),

@@ -11,14 +11,19 @@ import { viewerOf } from "../http/viewer.ts";
 import type { Orders } from "../orders/service.ts";
 import type { ShopFormat } from "../shop/format.ts";
 
+const EXPIRED = "This form has expired. Please check the order and send it again.";
+const PICKUP = "Choose a pickup time from the list.";
 const checkoutForm = z.object({
-  token: z.string().uuid("This form has expired. Please check the order and send it again."),
-  pickup: z.string().max(40).optional(),
-  "slot-today": z.string().max(40).optional(),
-  "slot-tomorrow": z.string().max(40).optional(),
+  token: z.string({ message: EXPIRED }).uuid(EXPIRED),
+  pickup: z.string({ message: PICKUP }).max(40, PICKUP).optional(),
+  "slot-today": z.string({ message: PICKUP }).max(40, PICKUP).optional(),
+  "slot-tomorrow": z.string({ message: PICKUP }).max(40, PICKUP).optional(),
   note: z.string().trim().max(500, "The note can be at most 500 characters.").optional(),
   coupon: z.string().trim().max(32, "That is not a coupon code.").optional(),
 });
+
+const RESENT_CHANGED =
+  "This form was already used to place an order with other choices. Check your orders before ordering again.";
 
 type CheckoutValues = z.infer<typeof checkoutForm>;
 
@@ -69,6 +74,13 @@ export function checkoutRoutes(
 
   return new Hono<AppEnv>()
     .get("/checkout", requireUser(), (c) => render(c, c.req.query()))
+    // "Apply" a coupon: the same page with the discount worked out, choices kept. A POST,
+    // so the form's token never lands in the address bar or the history.
+    .post(
+      "/checkout/preview",
+      requireUser(),
+      async (c) => render(c, (await c.req.parseBody()) as Partial<CheckoutValues>),
+    )
     .post("/checkout", requireUser(), async (c) => {
       const user = c.get("user")!;
       const body = await c.req.parseBody();
@@ -77,7 +89,11 @@ export function checkoutRoutes(
         const fields = fieldErrors(form.error);
         return render(c, body as Partial<CheckoutValues>, {
           error: fields.token,
-          fields: { note: fields.note, coupon: fields.coupon },
+          fields: {
+            pickup: fields.pickup ?? fields["slot-today"] ?? fields["slot-tomorrow"],
+            note: fields.note,
+            coupon: fields.coupon,
+          },
           status: 422,
         });
       }
@@ -101,8 +117,10 @@ export function checkoutRoutes(
       } catch (error) {
         if (!(error instanceof AppError) || error.status >= 500) throw error;
         const fields = error.fields ?? {};
+        // The token is this form's idempotency key; the API's wording means nothing here.
+        const message = error.code === "idempotency_conflict" ? RESENT_CHANGED : error.message;
         return render(c, values, {
-          error: fields.pickupAt || fields.couponCode ? undefined : error.message,
+          error: fields.pickupAt || fields.couponCode ? undefined : message,
           fields: { pickup: fields.pickupAt, coupon: fields.couponCode },
           status: error.status === 409 ? 409 : 422,
         });

@@ -20,15 +20,35 @@ export interface LiveHub {
   /** Publishes to every instance's streams of the topic. */
   publish(topic: string, event: LiveEvent): Promise<void>;
   /** A text/event-stream body for one client; `first` frames are sent before any event. */
-  open(topic: string, options?: { first?: LiveEvent[]; signal?: AbortSignal }): ReadableStream<
-    Uint8Array
-  >;
+  open(topic: string, options?: OpenOptions): ReadableStream<Uint8Array>;
+  /** Ends the streams of these sign-in sessions on every instance (a kiosk signed out). */
+  endSessions(sessionIds: string[]): Promise<void>;
   /** Streams currently held by this instance. */
   size(): number;
   close(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /** Frames sent before any event (catch-up, current state). */
+  first?: LiveEvent[];
+  signal?: AbortSignal;
+  /** The sign-in session the stream belongs to, so signing it out ends the stream. */
+  sessionId?: string;
+  /**
+   * Heartbeats as `heartbeat` events instead of comments: pages that must notice a silent
+   * drop (the order board) can only see events.
+   */
+  visibleHeartbeat?: boolean;
+}
+
+interface StreamInfo {
+  sessionId?: string;
+  visibleHeartbeat?: boolean;
+}
+
 const CHANNEL = "live";
+/** Control messages share the channel under a topic no stream can open. */
+const END_SESSIONS = "\u0000end-sessions";
 const encoder = new TextEncoder();
 
 export function frame(event: LiveEvent): Uint8Array {
@@ -47,13 +67,14 @@ export async function createLiveHub(
   log: Logger,
   heartbeatMs: number,
 ): Promise<LiveHub> {
-  const topics = new Map<string, Set<ReadableStreamDefaultController<Uint8Array>>>();
+  const topics = new Map<string, Map<ReadableStreamDefaultController<Uint8Array>, StreamInfo>>();
   let closed = false;
 
-  const deliver = (topic: string, bytes: Uint8Array) => {
+  const deliver = (topic: string, bytes: Uint8Array, only?: (info: StreamInfo) => boolean) => {
     const streams = topics.get(topic);
     if (!streams) return;
-    for (const controller of streams) {
+    for (const [controller, info] of streams) {
+      if (only && !only(info)) continue;
       try {
         controller.enqueue(bytes);
       } catch {
@@ -65,7 +86,8 @@ export async function createLiveHub(
   const unsubscribe = await store.subscribe(CHANNEL, (message) => {
     try {
       const { topic, event } = JSON.parse(message) as { topic: string; event: LiveEvent };
-      deliver(topic, frame(event));
+      if (topic === END_SESSIONS) endLocal(new Set(JSON.parse(event.data) as string[]));
+      else deliver(topic, frame(event));
     } catch (error) {
       log.warn("unreadable live event", errorFields(error));
     }
@@ -73,10 +95,33 @@ export async function createLiveHub(
 
   // One timer for all streams: a comment line keeps proxies from closing idle streams.
   const heartbeat = encoder.encode(": heartbeat\n\n");
+  const visibleHeartbeat = frame({ event: "heartbeat", data: "" });
   const timer = setInterval(() => {
-    for (const topic of topics.keys()) deliver(topic, heartbeat);
+    for (const streams of topics.values()) {
+      for (const [controller, info] of streams) {
+        try {
+          controller.enqueue(info.visibleHeartbeat ? visibleHeartbeat : heartbeat);
+        } catch {
+          streams.delete(controller);
+        }
+      }
+    }
   }, heartbeatMs);
   if (typeof Deno !== "undefined") Deno.unrefTimer(timer as unknown as number);
+
+  const ended = frame({ event: "session-ended", data: "" });
+  function endLocal(sessionIds: Set<string>) {
+    for (const [topic, streams] of topics) {
+      for (const [controller, info] of streams) {
+        if (!info.sessionId || !sessionIds.has(info.sessionId)) continue;
+        drop(topic, controller);
+        try {
+          controller.enqueue(ended);
+          controller.close();
+        } catch { /* already closed */ }
+      }
+    }
+  }
 
   const drop = (topic: string, controller: ReadableStreamDefaultController<Uint8Array>) => {
     const streams = topics.get(topic);
@@ -86,6 +131,13 @@ export async function createLiveHub(
 
   return {
     publish: (topic, event) => store.publish(CHANNEL, JSON.stringify({ topic, event })),
+    endSessions: async (sessionIds) => {
+      if (sessionIds.length === 0) return;
+      await store.publish(
+        CHANNEL,
+        JSON.stringify({ topic: END_SESSIONS, event: { data: JSON.stringify(sessionIds) } }),
+      );
+    },
     open(topic, options = {}) {
       let held: ReadableStreamDefaultController<Uint8Array> | undefined;
       return new ReadableStream<Uint8Array>({
@@ -97,8 +149,11 @@ export async function createLiveHub(
           controller.enqueue(encoder.encode("retry: 2000\n\n"));
           for (const event of options.first ?? []) controller.enqueue(frame(event));
           let streams = topics.get(topic);
-          if (!streams) topics.set(topic, streams = new Set());
-          streams.add(controller);
+          if (!streams) topics.set(topic, streams = new Map());
+          streams.set(controller, {
+            sessionId: options.sessionId,
+            visibleHeartbeat: options.visibleHeartbeat,
+          });
           options.signal?.addEventListener("abort", () => {
             drop(topic, controller);
             try {
@@ -120,7 +175,7 @@ export async function createLiveHub(
       closed = true;
       clearInterval(timer);
       for (const streams of topics.values()) {
-        for (const controller of streams) {
+        for (const controller of streams.keys()) {
           try {
             controller.close();
           } catch { /* already closed */ }

@@ -4,7 +4,7 @@ import { releaseCoupon } from "../coupons/queries.ts";
 import { enqueue, ORDERS_QUEUE } from "../outbox/outbox.ts";
 import type { Role } from "../accounts/roles.ts";
 import { findOrder, insertStatusChange, type OrderRow } from "./queries.ts";
-import { canBecome, type OrderStatus, statusLabels } from "./status.ts";
+import { canBecome, type OrderStatus, statusLabels, stepBack } from "./status.ts";
 
 export interface StatusActor {
   id: number;
@@ -33,6 +33,8 @@ export async function changeOrderStatus(
     reason?: string;
     /** The status the caller saw: a concurrent change makes this a 409, not a double step. */
     expectedFrom?: OrderStatus;
+    /** Staff undoing or recalling: one step back along `stepBack` is allowed too. */
+    back?: boolean;
   },
 ): Promise<StatusChange> {
   return await sql.begin(async (tx) => {
@@ -59,7 +61,8 @@ export async function changeOrderStatus(
           : "This order is already being prepared, so it can no longer be cancelled here. Please call the shop.",
       );
     }
-    if (!canBecome(from, change.to)) {
+    const stepsBack = change.back === true && isStaff && stepBack[from] === change.to;
+    if (!canBecome(from, change.to) && !stepsBack) {
       throw new AppError(
         409,
         "illegal_transition",

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ShopView } from "../../views/context.ts";
 import { OrderHistoryPage } from "../../views/orders/order-lists.tsx";
 import { OrderPage } from "../../views/orders/order-page.tsx";
-import { OrderProgress } from "../../views/orders/order-status.tsx";
+import { OrderActionsGone, OrderProgress } from "../../views/orders/order-status.tsx";
 import { requireUser } from "../accounts/middleware.ts";
 import type { AppEnv } from "../http/env.ts";
 import { AppError, notFound } from "../http/errors.ts";
@@ -59,18 +59,23 @@ export function orderPages(
       const { order } = await orders.detail(id, c.get("user")!);
       // The status as it is now goes first: nothing that happened before the stream opened
       // (or while it was down) is missed.
-      const first = [{
-        id: String(order.statusChangedAt.getTime()),
-        data: String(OrderProgress({ orderId: id, status: order.status, outOfBand: true })),
-      }];
+      // Past "placed" the cancel form goes too, also for a page loaded before the change.
+      const progress = String(
+        OrderProgress({ orderId: id, status: order.status, outOfBand: true }),
+      );
+      const actions = order.status === "placed" ? "" : String(OrderActionsGone({ orderId: id }));
+      const first = [{ id: String(order.statusChangedAt.getTime()), data: progress + actions }];
       const body = live.open(orderTopic(id), { first, signal: c.req.raw.signal });
       return c.body(body, 200, sseHeaders);
     })
     .post("/orders/:id/cancel", requireUser(), async (c) => {
       const id = idOf(c);
+      const user = c.get("user")!;
       try {
-        await orders.changeStatus(id, "cancelled", c.get("user")!, {
-          reason: "Cancelled by the customer",
+        await orders.changeStatus(id, "cancelled", user, {
+          reason: user.role === "customer"
+            ? "Cancelled by the customer"
+            : `Cancelled by ${user.name}`,
         });
       } catch (error) {
         if (error instanceof AppError && error.status === 409) {
@@ -82,10 +87,17 @@ export function orderPages(
     })
     .get("/account/orders", requireUser(), async (c) => {
       const page = z.coerce.number().int().min(1).max(10_000).catch(1).parse(c.req.query("page"));
-      const { orders: list, total } = await orders.list(c.get("user")!.id, {
+      const userId = c.get("user")!.id;
+      const { orders: list, total } = await orders.list(userId, {
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
       });
+      if (list.length === 0 && page > 1) {
+        // Past the end (a stale link): the last page, not "No orders yet".
+        const { total: all } = await orders.list(userId, { limit: 1, offset: 0 });
+        const last = Math.max(1, Math.ceil(all / PAGE_SIZE));
+        return c.redirect(last > 1 ? `/account/orders?page=${last}` : "/account/orders", 303);
+      }
       c.header("Cache-Control", "private, no-store");
       return c.html(
         <OrderHistoryPage

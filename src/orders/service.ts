@@ -23,6 +23,8 @@ export interface OrdersDeps {
   live: LiveHub;
   /** Wakes the outbox relay after a commit that wrote events. */
   relay: { kick(): unknown };
+  /** Told after every committed change (the order board, the pickup screen). */
+  onChange?: (order: OrderRow) => Promise<void>;
   pickup: PickupRules;
   currency: string;
   money: (cents: number) => string;
@@ -47,7 +49,11 @@ export function createOrders(deps: OrdersDeps) {
   /** After a commit: live pages and the relay hear of it. Failures here lose nothing. */
   const announce = async (order: OrderRow, stock: { id: number; stock: number }[]) => {
     deps.relay.kick();
-    await Promise.allSettled([publishStock(live, stock), publishOrder(live, order)]);
+    await Promise.allSettled([
+      publishStock(live, stock),
+      publishOrder(live, order),
+      deps.onChange?.(order),
+    ]);
   };
 
   return {
@@ -83,7 +89,7 @@ export function createOrders(deps: OrdersDeps) {
       orderId: number,
       to: OrderStatus,
       actor: StatusActor,
-      options: { reason?: string; expectedFrom?: OrderStatus } = {},
+      options: { reason?: string; expectedFrom?: OrderStatus; back?: boolean } = {},
     ) {
       const change = await changeOrderStatus(sql, { orderId, to, actor, ...options });
       await announce(change.order, change.stock);

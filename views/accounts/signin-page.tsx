@@ -53,6 +53,12 @@ export function SignInForm(view: SignInView) {
         maxlength={256}
         autofocus={focus === "password"}
       />
+      <label class="choice text-sm">
+        <input type="checkbox" name="kiosk" value="1" />
+        <span>
+          This is the shop's order-board device: keep it signed in for the shift (staff only)
+        </span>
+      </label>
       <SubmitButton>Sign in</SubmitButton>
     </EnhancedForm>
   );

@@ -109,7 +109,7 @@ export function CheckoutPage(props: CheckoutProps) {
                 aria-invalid={fields.coupon || (coupon && !coupon.ok) ? "true" : undefined}
                 aria-describedby="coupon-result"
               />
-              <button type="submit" class="btn-secondary" formaction="/checkout" formmethod="get">
+              <button type="submit" class="btn-secondary" formaction="/checkout/preview">
                 Apply
               </button>
             </div>

@@ -1,0 +1,93 @@
+import type { Queryable } from "../infra/db.ts";
+import type { Allergen } from "../catalog/allergens.ts";
+import type { OrderStatus } from "../orders/status.ts";
+
+export interface TicketItem {
+  name: string;
+  quantity: number;
+  allergens: Allergen[];
+}
+
+/** An order as the kitchen sees it: no email, no phone, the customer as "Cleo C.". */
+export interface Ticket {
+  id: number;
+  code: string;
+  status: OrderStatus;
+  customer: string;
+  note: string;
+  pickupAt: Date;
+  pickupAsap: boolean;
+  placedAt: Date;
+  statusChangedAt: Date;
+  cancelReason: string | null;
+  items: TicketItem[];
+}
+
+const ticketColumns = (sql: Queryable) =>
+  sql`
+    o.id, o.code, o.status, o.note, o.pickup_at, o.pickup_asap, o.placed_at,
+    o.status_changed_at, o.cancel_reason,
+    -- First name and the initial of the last: enough to call out, nothing more.
+    split_part(trim(u.name), ' ', 1) ||
+      case when position(' ' in trim(u.name)) > 0
+        then ' ' || left(reverse(split_part(reverse(trim(u.name)), ' ', 1)), 1) || '.'
+        else '' end as customer,
+    (select coalesce(json_agg(json_build_object(
+        'name', i.name, 'quantity', i.quantity, 'allergens', i.allergens) order by i.name),
+      '[]'::json)
+     from order_items i where i.order_id = o.id) as items`;
+
+/** Open orders (placed, baking, ready), soonest pickup first. */
+export async function openTickets(sql: Queryable): Promise<Ticket[]> {
+  return await sql<Ticket[]>`
+    select ${ticketColumns(sql)}
+    from orders o join users u on u.id = o.user_id
+    where o.status in ('placed', 'baking', 'ready')
+    order by o.pickup_at, o.id`;
+}
+
+/** The last orders that left the board (picked up or cancelled), newest first, for recall. */
+export async function recentlyClosed(sql: Queryable, limit = 12): Promise<Ticket[]> {
+  return await sql<Ticket[]>`
+    select ${ticketColumns(sql)}
+    from orders o join users u on u.id = o.user_id
+    where o.status in ('picked_up', 'cancelled') and o.status_changed_at > now() - interval '12 hours'
+    order by o.status_changed_at desc, o.id desc
+    limit ${limit}`;
+}
+
+export interface AllDayCount {
+  name: string;
+  quantity: number;
+}
+
+/** What still has to go out: quantities per product over every open order. */
+export async function allDayCounts(sql: Queryable): Promise<AllDayCount[]> {
+  return await sql<AllDayCount[]>`
+    select i.name, sum(i.quantity)::int as quantity
+    from order_items i join orders o on o.id = i.order_id
+    where o.status in ('placed', 'baking', 'ready')
+    group by i.name
+    order by quantity desc, i.name`;
+}
+
+/** The id of the newest board event (every creation and status change is a history row). */
+export async function latestEventId(sql: Queryable): Promise<number> {
+  const [row] = await sql<{ id: number }[]>`
+    select coalesce(max(id), 0)::int as id from order_status_history`;
+  return row.id;
+}
+
+/** Board events after `afterId`, in order (at most `limit`). */
+export async function eventsAfter(sql: Queryable, afterId: number, limit = 500) {
+  return await sql<{ id: number; orderId: number; toStatus: OrderStatus }[]>`
+    select id::int, order_id, to_status from order_status_history
+    where id > ${afterId} order by id limit ${limit}`;
+}
+
+/** The newest event of one order. */
+export async function lastEventOf(sql: Queryable, orderId: number): Promise<number> {
+  const [row] = await sql<{ id: number }[]>`
+    select coalesce(max(id), 0)::int as id from order_status_history where order_id = ${orderId}`;
+  return row.id;
+}

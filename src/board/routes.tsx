@@ -1,0 +1,161 @@
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import type { ShopView } from "../../views/context.ts";
+import { BoardPage } from "../../views/board/board-page.tsx";
+import { PickupCodes, PickupPage } from "../../views/board/pickup-codes.tsx";
+import { requireRole } from "../accounts/middleware.ts";
+import type { AppEnv } from "../http/env.ts";
+import { AppError } from "../http/errors.ts";
+import { isHtmx } from "../http/htmx.ts";
+import type { LiveHub } from "../live/hub.ts";
+import { sseHeaders } from "../catalog/routes.tsx";
+import type { Orders } from "../orders/service.ts";
+import { nextStatus, type OrderStatus, statuses, stepBack } from "../orders/status.ts";
+import type { AgingRules } from "./aging.ts";
+import { type Board, BOARD_TOPIC, PICKUP_TOPIC } from "./service.ts";
+import type { ShopFormat } from "../shop/format.ts";
+
+const orderId = z.coerce.number().int().positive().max(2_147_483_647);
+const fromField = z.object({
+  from: z.enum(statuses),
+  reason: z.string().trim().max(200).optional(),
+});
+const afterParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The kitchen's order board (staff and admins) and the public pickup screen. Board actions
+ * answer htmx with events for the toast (the board itself updates over its stream) and
+ * plain form posts with a redirect back to the board.
+ */
+export function boardRoutes(
+  { shop, board, orders, live, rules, format, now, heartbeatMs, timeZone }: {
+    shop: ShopView;
+    board: Board;
+    orders: Orders;
+    live: LiveHub;
+    rules: AgingRules;
+    format: ShopFormat;
+    now: () => Date;
+    heartbeatMs: number;
+    timeZone: string;
+  },
+) {
+  const staff = requireRole("staff", "admin");
+
+  /** Moves an order and tells the screen what happened (or that someone else was faster). */
+  const act = async (
+    c: Context<AppEnv>,
+    change: (id: number, from: OrderStatus, reason?: string) => { to: OrderStatus; back?: boolean },
+  ) => {
+    const id = orderId.safeParse(c.req.param("id"));
+    const form = fromField.safeParse(await c.req.parseBody());
+    if (!id.success || !form.success) {
+      throw new AppError(400, "bad_request", "That ticket action is not valid.");
+    }
+    const { to, back } = change(id.data, form.data.from, form.data.reason);
+    let notice: string | undefined;
+    let moved: { code: string; from: OrderStatus; to: OrderStatus } | undefined;
+    try {
+      const result = await orders.changeStatus(id.data, to, c.get("user")!, {
+        expectedFrom: form.data.from,
+        back,
+        reason: form.data.reason,
+      });
+      moved = { code: result.order.code, from: result.from, to };
+    } catch (error) {
+      // Two screens bumping one ticket: one wins, the other is told, quietly.
+      if (!(error instanceof AppError) || error.status !== 409) throw error;
+      notice = error.message;
+    }
+    if (!isHtmx(c)) {
+      return c.redirect(notice ? `/board?notice=${encodeURIComponent(notice)}` : "/board", 303);
+    }
+    c.header(
+      "HX-Trigger",
+      JSON.stringify(
+        moved
+          ? { "board-moved": { id: id.data, ...moved } }
+          : { "board-notice": { message: notice } },
+      ),
+    );
+    return c.body(null, 200);
+  };
+
+  const noBump = (from: OrderStatus): never => {
+    throw new AppError(409, "illegal_transition", `A ticket that is ${from} has no next step.`);
+  };
+
+  return new Hono<AppEnv>()
+    .get("/board", staff, async (c) => {
+      const [after, state] = await Promise.all([board.latestEventId(), board.state()]);
+      c.header("Cache-Control", "no-store");
+      const notice = c.req.query("notice");
+      return c.html(
+        <BoardPage
+          shop={shop}
+          {...state}
+          now={now()}
+          rules={rules}
+          time={format.time}
+          day={format.date}
+          csrf={c.get("csrfToken")()}
+          after={after}
+          staffName={c.get("user")!.name}
+          heartbeatMs={heartbeatMs}
+          timeZone={timeZone}
+          notice={notice && notice.length < 200 ? notice : undefined}
+        />,
+      );
+    })
+    .get("/board/state", staff, async (c) => {
+      c.header("Cache-Control", "no-store");
+      return c.html(await board.render());
+    })
+    .get("/board/events", staff, async (c) => {
+      // Where this screen left off: the browser's Last-Event-ID after a drop, else the
+      // event the page was rendered at.
+      const since = afterParam.safeParse(c.req.header("Last-Event-ID") ?? c.req.query("after"));
+      const latest = await board.latestEventId();
+      const first = since.success
+        ? await board.catchUp(since.data)
+        : [{ id: String(latest), data: await board.render({ outOfBand: true }) }];
+      const body = live.open(BOARD_TOPIC, {
+        first: first.length ? first : [{ id: String(latest), data: "" }],
+        signal: c.req.raw.signal,
+        sessionId: c.get("user")!.sessionId,
+        visibleHeartbeat: true,
+      });
+      return c.body(body, 200, sseHeaders);
+    })
+    .post(
+      "/board/orders/:id/bump",
+      staff,
+      (c) => act(c, (_, from) => ({ to: nextStatus[from] ?? noBump(from) })),
+    )
+    .post(
+      "/board/orders/:id/undo",
+      staff,
+      (c) => act(c, (_, from) => ({ to: stepBack[from] ?? noBump(from), back: true })),
+    )
+    .post("/board/orders/:id/recall", staff, (c) =>
+      act(c, (_, from) => {
+        if (from !== "picked_up") noBump(from);
+        return { to: "ready", back: true };
+      }))
+    .post("/board/orders/:id/cancel", staff, (c) => act(c, () => ({ to: "cancelled" })))
+    .get("/pickup", async (c) => {
+      c.header("Cache-Control", "no-store");
+      return c.html(<PickupPage shop={shop} {...await board.pickupCodes()} />);
+    })
+    .get("/pickup/events", async (c) => {
+      const latest = await board.latestEventId();
+      const body = live.open(PICKUP_TOPIC, {
+        first: [{
+          id: String(latest),
+          data: String(PickupCodes({ ...await board.pickupCodes(), outOfBand: true })),
+        }],
+        signal: c.req.raw.signal,
+      });
+      return c.body(body, 200, sseHeaders);
+    });
+}

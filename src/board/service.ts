@@ -1,0 +1,107 @@
+import type { Sql } from "../infra/db.ts";
+import type { LiveEvent, LiveHub } from "../live/hub.ts";
+import type { OrderRow } from "../orders/queries.ts";
+import type { ShopFormat } from "../shop/format.ts";
+import { BoardState } from "../../views/board/board-state.tsx";
+import { PickupCodes } from "../../views/board/pickup-codes.tsx";
+import type { AgingRules } from "./aging.ts";
+import {
+  allDayCounts,
+  eventsAfter,
+  lastEventOf,
+  latestEventId,
+  openTickets,
+  recentlyClosed,
+} from "./queries.ts";
+
+export const BOARD_TOPIC = "board";
+export const PICKUP_TOPIC = "pickup";
+
+/** Events a reconnecting board may ask to catch up on; older gaps just get the state. */
+const CATCH_UP_LIMIT = 500;
+
+export interface BoardDeps {
+  sql: Sql;
+  live: LiveHub;
+  rules: AgingRules;
+  format: ShopFormat;
+  now: () => Date;
+}
+
+/**
+ * The order board's data and its live stream. Every order event (a row of the status
+ * history, so ids are global and ordered) goes out with the whole board state rendered once:
+ * a board applying it cannot end up with a ticket missing or twice.
+ */
+export function createBoard({ sql, live, rules, format, now }: BoardDeps) {
+  const state = async () => {
+    const [tickets, closed, counts] = await Promise.all([
+      openTickets(sql),
+      recentlyClosed(sql),
+      allDayCounts(sql),
+    ]);
+    return { tickets, closed, counts };
+  };
+
+  const render = async (options: { csrf?: string; outOfBand?: boolean } = {}) =>
+    String(
+      BoardState({
+        ...await state(),
+        now: now(),
+        rules,
+        time: format.time,
+        day: format.date,
+        ...options,
+      }),
+    );
+
+  const pickupCodes = async () => {
+    const rows = await sql<{ code: string; status: string }[]>`
+      select code, status from orders where status in ('baking', 'ready')
+      order by status_changed_at, id`;
+    return {
+      baking: rows.filter((r) => r.status === "baking").map((r) => r.code),
+      ready: rows.filter((r) => r.status === "ready").map((r) => r.code),
+    };
+  };
+
+  return {
+    state,
+    render,
+    pickupCodes,
+    latestEventId: () => latestEventId(sql),
+
+    /** After a committed change: every board and pickup screen, on every instance. */
+    async publish(order: OrderRow) {
+      const id = String(await lastEventOf(sql, order.id));
+      // A new order chimes on the boards (the comment is read by board.js, never shown).
+      const arrival = order.status === "placed" &&
+          order.statusChangedAt.getTime() === order.placedAt.getTime()
+        ? `<!--arrival:${order.code}-->`
+        : "";
+      await Promise.all([
+        live.publish(BOARD_TOPIC, { id, data: arrival + await render({ outOfBand: true }) }),
+        live.publish(PICKUP_TOPIC, {
+          id,
+          data: String(PickupCodes({ ...await pickupCodes(), outOfBand: true })),
+        }),
+      ]);
+    },
+
+    /**
+     * What a board that saw event `after` missed: one frame per missed event, in order, the
+     * last carrying the state as it is now (applying each in turn would end the same).
+     */
+    async catchUp(after: number): Promise<LiveEvent[]> {
+      const missed = await eventsAfter(sql, after, CATCH_UP_LIMIT);
+      if (missed.length === 0) return [];
+      const last = missed[missed.length - 1];
+      return [
+        ...missed.slice(0, -1).map((e) => ({ id: String(e.id), event: "catch-up", data: "" })),
+        { id: String(last.id), data: await render({ outOfBand: true }) },
+      ];
+    },
+  };
+}
+
+export type Board = ReturnType<typeof createBoard>;

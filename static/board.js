@@ -1,0 +1,200 @@
+// The order board's behaviour in the browser: aging timers, the offline banner, the
+// arrival chime, the undo toast and the bump-bar keys. The board works without it (plain
+// forms, reload to refresh); this makes it live and glanceable.
+(() => {
+  const body = document.body;
+  const rules = {
+    amberBefore: Number(body.dataset.amberBefore),
+    amberWaiting: Number(body.dataset.amberWaiting),
+    redWaiting: Number(body.dataset.redWaiting),
+  };
+  const heartbeatMs = Number(body.dataset.heartbeatMs || 5000);
+  const $ = (selector) => document.querySelector(selector);
+  const MINUTE = 60000;
+
+  // Aging: the same rules as the server's first render, applied every second.
+  function age() {
+    const now = Date.now();
+    for (const ticket of document.querySelectorAll(".ticket")) {
+      const status = ticket.dataset.status;
+      const toPickup = (Date.parse(ticket.dataset.pickupAt) - now) / MINUTE;
+      const waiting = status === "placed" ? (now - Date.parse(ticket.dataset.since)) / MINUTE : 0;
+      let tone = "ok";
+      if (status === "placed" || status === "baking") {
+        if (toPickup <= 0 || waiting >= rules.redWaiting) tone = "red";
+        else if (toPickup <= rules.amberBefore || waiting >= rules.amberWaiting) tone = "amber";
+      }
+      ticket.classList.remove("tone-ok", "tone-amber", "tone-red");
+      ticket.classList.add(`tone-${tone}`);
+      const minutes = Math.round(toPickup);
+      const label = minutes === 0
+        ? "due now"
+        : minutes > 0
+        ? `in ${minutes} min`
+        : `${-minutes} min late`;
+      const waited = status === "placed" ? ` · waiting ${Math.floor(waiting)} min` : "";
+      const el = ticket.querySelector("[data-age]");
+      if (el) el.textContent = label + waited;
+    }
+    const clock = $("[data-clock]");
+    if (clock) {
+      clock.textContent = new Date().toLocaleTimeString([], {
+        hour: "2-digit",
+        minute: "2-digit",
+        timeZone: body.dataset.timeZone,
+      });
+    }
+  }
+  setInterval(age, 1000);
+  age();
+
+  // Offline banner: shown as soon as the stream drops or goes silent, cleared when it is back.
+  const stream = $("#board-stream");
+  const offline = $("#board-offline");
+  let lastSign = Date.now();
+  const setOnline = (online) => {
+    if (offline) offline.hidden = online;
+  };
+  const alive = () => {
+    lastSign = Date.now();
+    setOnline(true);
+  };
+  setInterval(() => {
+    if (Date.now() - lastSign > heartbeatMs * 2.5) setOnline(false);
+  }, 1000);
+  stream?.addEventListener("htmx:sse:after:connection", alive);
+  stream?.addEventListener("heartbeat", alive);
+  stream?.addEventListener("catch-up", alive);
+  for (const name of ["htmx:sse:error", "htmx:sse:close"]) {
+    stream?.addEventListener(name, () => setOnline(false));
+  }
+
+  // Events: never apply an older state over a newer one; chime for new orders.
+  let newest = Number(
+    new URL(stream?.getAttribute("hx-sse:connect") ?? "", location.href)
+      .searchParams.get("after") || 0,
+  );
+  stream?.addEventListener("htmx:sse:before:message", (event) => {
+    alive();
+    const message = event.detail.message;
+    const id = Number(message.id || 0);
+    if (message.data && id && id < newest) {
+      // Published out of order by two instances: fetch the board as it is now instead.
+      event.detail.cancelled = true;
+      htmx.ajax("GET", "/board/state", { target: "#board-state", swap: "outerHTML" });
+      return;
+    }
+    if (id > newest) newest = id;
+    const arrival = /<!--arrival:([A-Z]-\d+)-->/.exec(message.data || "");
+    if (arrival) announce(arrival[1]);
+  });
+  stream?.addEventListener("session-ended", () => location.reload());
+
+  // Sound: browsers only allow it after a tap, so it starts off; the choice is remembered.
+  const toggle = $("#sound-toggle");
+  let audio;
+  let soundOn = localStorage.getItem("crumb.board.sound") === "on";
+  const showSound = () => {
+    if (!toggle) return;
+    toggle.setAttribute("aria-pressed", String(soundOn));
+    toggle.textContent = soundOn ? "Sound on" : "Sound off";
+  };
+  toggle?.addEventListener("click", () => {
+    soundOn = !soundOn;
+    localStorage.setItem("crumb.board.sound", soundOn ? "on" : "off");
+    audio ??= new AudioContext();
+    audio.resume();
+    showSound();
+  });
+  showSound();
+
+  function chime() {
+    if (!soundOn) return;
+    audio ??= new AudioContext();
+    const start = audio.currentTime;
+    for (const [offset, frequency] of [[0, 880], [0.18, 1320]]) {
+      const tone = audio.createOscillator();
+      const gain = audio.createGain();
+      tone.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, start + offset);
+      gain.gain.exponentialRampToValueAtTime(0.3, start + offset + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + offset + 0.35);
+      tone.connect(gain).connect(audio.destination);
+      tone.start(start + offset);
+      tone.stop(start + offset + 0.4);
+    }
+  }
+
+  function announce(code) {
+    chime();
+    body.classList.remove("arrival");
+    void body.offsetWidth; // restart the flash animation
+    body.classList.add("arrival");
+    toast(`New order ${code}`);
+  }
+
+  // Toast with undo: five seconds to take a bump back.
+  const toastEl = $("#board-toast");
+  let toastTimer;
+  let undo;
+  function toast(text, undoAction) {
+    if (!toastEl) return;
+    toastEl.querySelector("[data-toast-text]").textContent = text;
+    const button = toastEl.querySelector("[data-undo]");
+    button.hidden = !undoAction;
+    undo = undoAction;
+    toastEl.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => {
+      toastEl.hidden = true;
+      undo = undefined;
+    }, 5000);
+  }
+  toastEl?.querySelector("[data-undo]")?.addEventListener("click", () => undo?.());
+  const labels = {
+    placed: "New",
+    baking: "Baking",
+    ready: "Ready",
+    picked_up: "Picked up",
+    cancelled: "Cancelled",
+  };
+  document.addEventListener("board-moved", (event) => {
+    const { id, code, to } = event.detail;
+    const canUndo = to !== "cancelled";
+    toast(
+      `${code} → ${labels[to]}`,
+      canUndo
+        ? () => {
+          htmx.ajax("POST", `/board/orders/${id}/undo`, { values: { from: to }, swap: "none" });
+          toastEl.hidden = true;
+        }
+        : undefined,
+    );
+  });
+  document.addEventListener("board-notice", (event) => toast(event.detail.message));
+
+  // Bump bar: arrows choose, Enter/Space bump, U undoes, digits jump.
+  const tickets = () =>
+    [...document.querySelectorAll(".ticket")]
+      .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+  document.addEventListener("keydown", (event) => {
+    if (event.target.closest?.("input, select, textarea, summary")) return;
+    const list = tickets();
+    const current = document.activeElement?.closest?.(".ticket");
+    const at = current ? list.indexOf(current) : -1;
+    if (["ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp"].includes(event.key)) {
+      const step = event.key === "ArrowRight" || event.key === "ArrowDown" ? 1 : -1;
+      list[Math.max(0, Math.min(list.length - 1, at + step))]?.focus();
+      event.preventDefault();
+    } else if (
+      (event.key === "Enter" || event.key === " ") && current && event.target === current
+    ) {
+      current.querySelector("[data-bump]")?.click();
+      event.preventDefault();
+    } else if (event.key === "u" || event.key === "U") {
+      undo?.();
+    } else if (/^[1-9]$/.test(event.key)) {
+      list[Number(event.key) - 1]?.focus();
+    }
+  });
+})();

@@ -1,0 +1,231 @@
+import { allergenLabels } from "../../src/catalog/allergens.ts";
+import type { AgingRules } from "../../src/board/aging.ts";
+import { isUpcoming, pickupCountdown, ticketTone } from "../../src/board/aging.ts";
+import type { AllDayCount, Ticket } from "../../src/board/queries.ts";
+import { nextStatus, type OrderStatus, statusLabels } from "../../src/orders/status.ts";
+
+export interface BoardStateProps {
+  tickets: Ticket[];
+  closed: Ticket[];
+  counts: AllDayCount[];
+  now: Date;
+  rules: AgingRules;
+  time: (at: Date) => string;
+  day: (at: Date) => string;
+  /** Present on the page as served (forms work without JavaScript); absent in live updates. */
+  csrf?: string;
+  outOfBand?: boolean;
+}
+
+const bumpLabels: Partial<Record<OrderStatus, string>> = {
+  placed: "Start baking",
+  baking: "Ready",
+  ready: "Picked up",
+};
+
+function Csrf({ token }: { token?: string }) {
+  return token ? <input type="hidden" name="_csrf" value={token} /> : null;
+}
+
+function TicketCard(
+  { t, props, index }: { t: Ticket; props: BoardStateProps; index: number },
+) {
+  const tone = ticketTone(t, props.now, props.rules);
+  const allergens = new Set(t.items.flatMap((i) => i.allergens));
+  const sameDay = props.day(t.pickupAt) === props.day(props.now);
+  return (
+    <article
+      id={`ticket-${t.id}`}
+      class={`ticket tone-${tone}`}
+      tabindex={0}
+      data-ticket={t.id}
+      data-code={t.code}
+      data-status={t.status}
+      data-pickup-at={t.pickupAt.toISOString()}
+      data-since={t.statusChangedAt.toISOString()}
+      data-index={index}
+      aria-label={`Order ${t.code}, ${statusLabels[t.status]}`}
+    >
+      <header class="ticket-head">
+        <span class="ticket-code">{t.code}</span>
+        <span class="ticket-customer">{t.customer}</span>
+      </header>
+      <p class="ticket-times">
+        <span>
+          Pickup {t.pickupAsap ? "ASAP " : ""}
+          {props.time(t.pickupAt)}
+          {sameDay ? "" : ` (${props.day(t.pickupAt)})`}
+        </span>{" "}
+        <span class="ticket-age" data-age>{pickupCountdown(t.pickupAt, props.now)}</span>
+      </p>
+      <ul class="ticket-items">
+        {t.items.map((i) => (
+          <li>
+            <span class="ticket-qty">{i.quantity}×</span> {i.name}
+            {i.allergens.length > 0 && (
+              <span class="sr-only">
+                (contains {i.allergens.map((a) => allergenLabels[a]).join(", ")})
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {allergens.size > 0 && (
+        <p class="ticket-allergens" aria-hidden="true">
+          ⚠ {[...allergens].map((a) => allergenLabels[a]).join(" · ")}
+        </p>
+      )}
+      {t.note && <p class="ticket-note">“{t.note}”</p>}
+      <div class="ticket-actions">
+        <form
+          method="post"
+          action={`/board/orders/${t.id}/bump`}
+          hx-post={`/board/orders/${t.id}/bump`}
+          hx-swap="none"
+          hx-disable="find button"
+        >
+          <Csrf token={props.csrf} />
+          <input type="hidden" name="from" value={t.status} />
+          <button type="submit" class="bump" data-bump>
+            {bumpLabels[t.status]} <span class="sr-only">{t.code}</span>
+          </button>
+        </form>
+        {(t.status === "placed" || t.status === "baking") && (
+          <details class="ticket-menu">
+            <summary>
+              More <span class="sr-only">for {t.code}</span>
+            </summary>
+            <form
+              method="post"
+              action={`/board/orders/${t.id}/cancel`}
+              hx-post={`/board/orders/${t.id}/cancel`}
+              hx-swap="none"
+            >
+              <Csrf token={props.csrf} />
+              <input type="hidden" name="from" value={t.status} />
+              <label>
+                Reason
+                <select name="reason" class="field">
+                  <option>Customer asked to cancel</option>
+                  <option>Out of an ingredient</option>
+                  <option>Not collected</option>
+                  <option>Duplicate order</option>
+                </select>
+              </label>
+              <button type="submit" class="cancel">Cancel order {t.code}</button>
+            </form>
+          </details>
+        )}
+      </div>
+      <span class="sr-only">Next: {statusLabels[nextStatus[t.status] ?? t.status]}</span>
+    </article>
+  );
+}
+
+function Column(
+  { id, title, tickets, props, first }: {
+    id: string;
+    title: string;
+    tickets: Ticket[];
+    props: BoardStateProps;
+    first: number;
+  },
+) {
+  return (
+    <section class="board-column" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`} class="board-column-title">
+        {title} <span class="board-count">{tickets.length}</span>
+      </h2>
+      <div id={id} class="board-tickets">
+        {tickets.map((t, i) => <TicketCard t={t} props={props} index={first + i} />)}
+      </div>
+    </section>
+  );
+}
+
+/** Everything on the board that changes: swapped whole on every event, so nothing can be lost or doubled. */
+export function BoardState(props: BoardStateProps) {
+  const upcoming = props.tickets.filter((t) => isUpcoming(t, props.now, props.rules));
+  const upcomingIds = new Set(upcoming.map((t) => t.id));
+  const column = (status: OrderStatus) =>
+    props.tickets.filter((t) => t.status === status && !upcomingIds.has(t.id));
+  const fresh = column("placed");
+  const baking = column("baking");
+  const ready = column("ready");
+  return (
+    <div id="board-state" hx-swap-oob={props.outOfBand ? "true" : undefined} class="board-state">
+      <div class="board-columns">
+        <Column id="col-new" title="New" tickets={fresh} props={props} first={1} />
+        <Column
+          id="col-baking"
+          title="Baking"
+          tickets={baking}
+          props={props}
+          first={1 + fresh.length}
+        />
+        <Column
+          id="col-ready"
+          title="Ready"
+          tickets={ready}
+          props={props}
+          first={1 + fresh.length + baking.length}
+        />
+      </div>
+      <aside class="board-side">
+        <section id="all-day" aria-labelledby="all-day-title" class="board-panel">
+          <h2 id="all-day-title">All day</h2>
+          {props.counts.length === 0 ? <p>Nothing open.</p> : (
+            <table>
+              <tbody>
+                {props.counts.map((c) => (
+                  <tr>
+                    <td class="all-day-qty">{c.quantity}</td>
+                    <td>{c.name}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <section aria-labelledby="upcoming-title" class="board-panel">
+          <h2 id="upcoming-title">
+            Upcoming <span class="board-count">{upcoming.length}</span>
+          </h2>
+          <ul id="col-upcoming" class="upcoming">
+            {upcoming.map((t) => (
+              <li data-ticket={t.id}>
+                <span class="ticket-code">{t.code}</span> {props.day(t.pickupAt)}{" "}
+                {props.time(t.pickupAt)} · {t.items.reduce((n, i) => n + i.quantity, 0)} items
+              </li>
+            ))}
+          </ul>
+        </section>
+        <details class="board-panel recall" open={props.closed.length > 0}>
+          <summary>
+            <h2>Recently done</h2>
+          </summary>
+          <ul id="col-closed">
+            {props.closed.map((t) => (
+              <li data-ticket={t.id} data-status={t.status}>
+                <span class="ticket-code">{t.code}</span> {statusLabels[t.status]}
+                {t.status === "picked_up" && (
+                  <form
+                    method="post"
+                    action={`/board/orders/${t.id}/recall`}
+                    hx-post={`/board/orders/${t.id}/recall`}
+                    hx-swap="none"
+                  >
+                    <Csrf token={props.csrf} />
+                    <button type="submit" class="recall-button">
+                      Recall <span class="sr-only">{t.code}</span>
+                    </button>
+                  </form>
+                )}
+              </li>
+            ))}
+          </ul>
+        </details>
+      </aside>
+    </div>
+  );
+}
