@@ -71,7 +71,9 @@ describe("the order board in Chromium", () => {
     const status = customer.locator(`#order-status-${orderId}`);
     const ticket = () => board.locator(".ticket", { hasText: code });
     await ticket().getByRole("button", { name: /Start baking/ }).click();
-    await expect.poll(() => board.locator("#col-baking .ticket", { hasText: code }).count()).toBe(1);
+    await expect.poll(() => board.locator("#col-baking .ticket", { hasText: code }).count()).toBe(
+      1,
+    );
     await expect.poll(() => board.locator("#board-toast").textContent()).toContain(code);
     // The bump bar: focus the ticket and press Enter.
     await ticket().focus();
