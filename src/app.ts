@@ -246,7 +246,15 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       timeZone: config.timeZone,
     }),
   );
-  app.route("/", adminRoutes({ shop }));
+  app.route(
+    "/",
+    adminRoutes({
+      shop,
+      sql: deps.db.sql,
+      accounts: services.accounts,
+      format: services.format,
+    }),
+  );
   return app;
 }
 

@@ -17,10 +17,22 @@ export function AdminPage({ shop, viewer }: { shop: ShopView; viewer: Viewer }) 
     <Layout shop={shop} title="Admin" viewer={viewer} section="admin">
       <div class="max-w-3xl">
         <h1 class="font-display text-3xl font-bold text-brown">Admin</h1>
-        <p class="mt-3">
-          Running the shop will happen from here. These areas are planned and not available yet:
-        </p>
-        <ul class="mt-4 panel flex flex-col gap-2" aria-label="Planned admin areas">
+        <p class="mt-3">Running the shop happens from here.</p>
+        <section class="mt-4 panel" aria-labelledby="ready-heading">
+          <h2 id="ready-heading" class="section-heading">Available</h2>
+          <ul class="flex flex-col gap-2">
+            <li>
+              <a class="text-link font-semibold" href="/admin/kiosks">Kiosks</a>{" "}
+              <span class="text-ink-soft">— order-board devices signed in for a shift</span>
+            </li>
+            <li>
+              <a class="text-link font-semibold" href="/board">Order board</a>{" "}
+              <span class="text-ink-soft">— the kitchen's live tickets</span>
+            </li>
+          </ul>
+        </section>
+        <p class="mt-6">These areas are planned and not available yet:</p>
+        <ul class="mt-2 panel flex flex-col gap-2" aria-label="Planned admin areas">
           {areas.map(([name, what]) => (
             <li>
               <strong>{name}</strong> <span class="text-ink-soft">— {what}</span>
