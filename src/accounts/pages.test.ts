@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserOn, type CookieBrowser } from "../../tests/cookie-browser.ts";
 import { createTestContext, type TestContext, uniqueId } from "../../tests/harness.ts";
 import { ACCESS_COOKIE, REFRESH_COOKIE } from "./middleware.ts";
 import { passwordProblem } from "./passwords.ts";
@@ -15,49 +16,8 @@ afterAll(() => t?.close());
 const PASSWORD = "crumbs on the counter";
 const meta = { ip: "203.0.113.9", userAgent: "pages.test" };
 
-interface Sent {
-  form?: Record<string, string>;
-  headers?: Record<string, string>;
-  /** Leave out Sec-Fetch-Site, as an old browser would (then only the CSRF token counts). */
-  noFetchMetadata?: boolean;
-}
-
-/** A cookie jar in front of `app.request()`: one browser (or device). */
-class Browser {
-  cookies = new Map<string, string>();
-
-  async request(path: string, { form, headers = {}, noFetchMetadata }: Sent = {}) {
-    const sent = new Headers(headers);
-    if (this.cookies.size > 0) {
-      sent.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    }
-    if (form && !noFetchMetadata && !sent.has("Sec-Fetch-Site")) {
-      sent.set("Sec-Fetch-Site", "same-origin");
-    }
-    const res = await t.app.request(path, {
-      method: form ? "POST" : "GET",
-      body: form ? new URLSearchParams(form) : undefined,
-      headers: sent,
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(";").map((part) => part.trim());
-      const at = pair.indexOf("=");
-      const name = pair.slice(0, at);
-      const value = pair.slice(at + 1);
-      if (value === "" || attributes.some((a) => /^max-age=0$/i.test(a))) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return { res, html: await res.text() };
-  }
-
-  get(path: string, headers?: Record<string, string>) {
-    return this.request(path, { headers });
-  }
-
-  post(path: string, form: Record<string, string>, headers?: Record<string, string>) {
-    return this.request(path, { form, headers });
-  }
-}
+const Browser = browserOn(() => t.app);
+type Browser = CookieBrowser;
 
 const newEmail = (label = "user") => `${label}-${uniqueId()}@example.com`;
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserOn, type CookieBrowser } from "../../tests/cookie-browser.ts";
 import { createTestContext, type TestContext } from "../../tests/harness.ts";
 import { people, stockOf } from "../../tests/orders-support.ts";
 import { ACCESS_COOKIE } from "../accounts/middleware.ts";
@@ -13,43 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** A cookie jar in front of `app.request()`: one browser. */
-class Browser {
-  cookies = new Map<string, string>();
-
-  async request(
-    path: string,
-    { form, headers = {} }: { form?: Record<string, string>; headers?: Record<string, string> },
-  ) {
-    const sent = new Headers(headers);
-    if (this.cookies.size > 0) {
-      sent.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    }
-    if (form && !sent.has("Sec-Fetch-Site")) sent.set("Sec-Fetch-Site", "same-origin");
-    const res = await t.app.request(path, {
-      method: form ? "POST" : "GET",
-      body: form ? new URLSearchParams(form) : undefined,
-      headers: sent,
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(";").map((part) => part.trim());
-      const at = pair.indexOf("=");
-      const name = pair.slice(0, at);
-      const value = pair.slice(at + 1);
-      if (value === "" || attributes.some((a) => /^max-age=0$/i.test(a))) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return { res, html: await res.text() };
-  }
-
-  get(path: string) {
-    return this.request(path, {});
-  }
-
-  post(path: string, form: Record<string, string>, headers?: Record<string, string>) {
-    return this.request(path, { form, headers });
-  }
-}
+const Browser = browserOn(() => t.app);
+type Browser = CookieBrowser;
 
 /** A signed-in customer's browser (a session started directly: no password hashing). */
 async function customer() {

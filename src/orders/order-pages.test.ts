@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { browserOn, type CookieBrowser } from "../../tests/cookie-browser.ts";
 import { createTestContext, eventually, type TestContext } from "../../tests/harness.ts";
 import { people, type Person, person, stockOf } from "../../tests/orders-support.ts";
 import { ACCESS_COOKIE } from "../accounts/middleware.ts";
@@ -15,42 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** A cookie jar in front of `app.request()`: one browser. */
-class Browser {
-  cookies = new Map<string, string>();
-
-  async request(path: string, form?: Record<string, string>, signal?: AbortSignal) {
-    const headers = new Headers();
-    if (this.cookies.size > 0) {
-      headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    }
-    if (form) headers.set("Sec-Fetch-Site", "same-origin");
-    const res = await t.app.request(
-      new Request(`http://localhost${path}`, {
-        method: form ? "POST" : "GET",
-        body: form ? new URLSearchParams(form) : undefined,
-        headers,
-        signal,
-      }),
-    );
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const at = pair.indexOf("=");
-      this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return res;
-  }
-
-  async get(path: string) {
-    const res = await this.request(path);
-    return { res, html: await res.text() };
-  }
-
-  async post(path: string, form: Record<string, string> = {}) {
-    const res = await this.request(path, form);
-    return { res, html: await res.text() };
-  }
-}
+const Browser = browserOn(() => t.app);
+type Browser = CookieBrowser;
 
 const browserOf = (who: Person) => {
   const browser = new Browser();
@@ -172,7 +139,7 @@ afterEach(() => {
 async function openEvents(browser: Browser, orderId: number) {
   const controller = new AbortController();
   opened.push(controller);
-  const res = await browser.request(`/orders/${orderId}/events`, undefined, controller.signal);
+  const res = await browser.open(`/orders/${orderId}/events`, {}, controller.signal);
   return { res, client: sseClient(res) };
 }
 

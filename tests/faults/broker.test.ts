@@ -1,4 +1,3 @@
-import { type AddressInfo, connect as tcpConnect, createServer, type Socket } from "node:net";
 import { connect as amqpConnect } from "amqplib";
 import { describe, expect, it } from "vitest";
 import { insertUser } from "../../src/accounts/queries.ts";
@@ -22,74 +21,7 @@ import {
 } from "../../worker/handlers/index.ts";
 import { ordersHandler } from "../../worker/handlers/orders.ts";
 import { createTestContext, eventually, type TestContext, uniqueId } from "../harness.ts";
-
-/**
- * The job pipeline under broker faults: the broker away while orders are placed, a worker
- * losing its connection while it holds a message, an acknowledgement lost after the work
- * committed, and a message no handler can ever take. Each ends with every notification
- * written exactly once and nothing left behind in the queues.
- */
-
-// ---------------------------------------------------------------------------------------
-// A TCP proxy in front of the broker (as in src/infra/reconnect.test.ts), so a test breaks
-// the network of its own connections only, never the shared broker.
-
-interface Proxy {
-  cut(): void;
-  /** Stops (or starts again) listening: new connections get ECONNREFUSED. */
-  refuse(on: boolean): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startProxy(host: string, port: number): Promise<Proxy & { port: number }> {
-  const pairs = new Set<[Socket, Socket]>();
-  const server = createServer((client) => {
-    client.on("error", () => {});
-    const upstream = tcpConnect(port, host);
-    upstream.on("error", () => {});
-    const pair: [Socket, Socket] = [client, upstream];
-    pairs.add(pair);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const end = () => {
-      pairs.delete(pair);
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on("close", end);
-    upstream.on("close", end);
-  });
-  const listen = (at: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(at, "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-  const stopListening = () => {
-    if (server.listening) server.close();
-    return Promise.resolve();
-  };
-  await listen(0);
-  const own = (server.address() as AddressInfo).port;
-  const cut = () => {
-    for (const [a, b] of pairs) {
-      a.destroy();
-      b.destroy();
-    }
-    pairs.clear();
-  };
-  return {
-    port: own,
-    cut,
-    refuse: (on) => on ? stopListening() : listen(own),
-    close: async () => {
-      await stopListening();
-      cut();
-    },
-  };
-}
+import { startProxy } from "../tcp-proxy.ts";
 
 async function proxied(url: string) {
   const target = new URL(url);
