@@ -30,6 +30,9 @@ import { accountPages } from "./accounts/pages.tsx";
 import { boardRoutes } from "./board/routes.tsx";
 import { type Board, createBoard } from "./board/service.ts";
 import { adminRoutes } from "./admin/routes.tsx";
+import { dashboardAdminRoutes, publishDashboard } from "./admin/dashboard.tsx";
+import { productAdminRoutes } from "./admin/products.tsx";
+import { orderAdminRoutes } from "./admin/orders.tsx";
 import { createOutboxRelay, type OutboxRelay } from "./outbox/relay.ts";
 import { createOrders, type Orders } from "./orders/service.ts";
 import { ordersApi } from "./orders/api.ts";
@@ -70,6 +73,8 @@ export interface Services {
   format: ShopFormat;
   board: Board;
   agingRules: AgingRules;
+  /** Tells open admin dashboards the figures changed (orders, stock). */
+  dashboardChanged: () => Promise<void>;
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -91,7 +96,17 @@ export function createServices(deps: AppDeps): Services {
     prepMinutes: deps.config.prepMinutes,
   };
   const board = createBoard({ sql, live: deps.live, rules: agingRules, format, now });
+  const dashboardChanged = () =>
+    publishDashboard({
+      sql,
+      live: deps.live,
+      format,
+      timeZone: deps.config.timeZone,
+      now,
+      log: deps.log,
+    });
   return {
+    dashboardChanged,
     board,
     agingRules,
     catalog: createCatalog({ sql, cache, live: deps.live }),
@@ -113,7 +128,9 @@ export function createServices(deps: AppDeps): Services {
       money: format.money,
       date: format.date,
       now,
-      onChange: (order) => board.publish(order),
+      onChange: async (order) => {
+        await Promise.all([board.publish(order), dashboardChanged()]);
+      },
     }),
     accounts: createAccounts({
       sql: deps.db.sql,
@@ -246,6 +263,10 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       timeZone: config.timeZone,
     }),
   );
+  const admin = { shop, deps, services, now };
+  app.route("/", dashboardAdminRoutes(admin));
+  app.route("/", productAdminRoutes(admin));
+  app.route("/", orderAdminRoutes(admin));
   app.route(
     "/",
     adminRoutes({

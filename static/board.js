@@ -36,6 +36,10 @@
       const el = ticket.querySelector("[data-age]");
       if (el) el.textContent = label + waited;
     }
+    // An upcoming order moves to New when its preparation is due: ask for the board then.
+    const due = [...document.querySelectorAll("#col-upcoming [data-starts-at]")]
+      .some((item) => Date.parse(item.dataset.startsAt) <= now);
+    if (due && now - lastRefresh > 10000) refresh();
     const clock = $("[data-clock]");
     if (clock) {
       clock.textContent = new Date().toLocaleTimeString([], {
@@ -44,6 +48,11 @@
         timeZone: body.dataset.timeZone,
       });
     }
+  }
+  let lastRefresh = 0;
+  function refresh() {
+    lastRefresh = Date.now();
+    htmx.ajax("GET", "/board/state", { target: "#board-state", swap: "outerHTML" });
   }
   setInterval(age, 1000);
   age();
@@ -81,7 +90,7 @@
     if (message.data && id && id < newest) {
       // Published out of order by two instances: fetch the board as it is now instead.
       event.detail.cancelled = true;
-      htmx.ajax("GET", "/board/state", { target: "#board-state", swap: "outerHTML" });
+      refresh();
       return;
     }
     if (id > newest) newest = id;

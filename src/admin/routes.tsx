@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { AdminPage } from "../../views/admin/admin-page.tsx";
 import { type KioskSession, KiosksPage } from "../../views/admin/kiosks-page.tsx";
 import type { ShopView } from "../../views/context.ts";
 import type { Accounts } from "../accounts/index.ts";
@@ -12,7 +11,7 @@ import type { ShopFormat } from "../shop/format.ts";
 
 const sessionId = z.string().uuid();
 
-/** Screens for running the shop, for admins only. */
+/** Kiosk sessions: the board devices signed in for a shift (admins only). */
 export function adminRoutes(
   { shop, sql, accounts, format }: {
     shop: ShopView;
@@ -23,7 +22,6 @@ export function adminRoutes(
 ) {
   const admin = requireRole("admin");
   return new Hono<AppEnv>()
-    .get("/admin", admin, (c) => c.html(<AdminPage shop={shop} viewer={viewerOf(c)} />))
     .get("/admin/kiosks", admin, async (c) => {
       const sessions = await sql<KioskSession[]>`
         select s.id, u.name as user_name, s.created_at, s.expires_at, s.ip, s.user_agent

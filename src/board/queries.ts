@@ -85,9 +85,13 @@ export async function eventsAfter(sql: Queryable, afterId: number, limit = 500) 
     where id > ${afterId} order by id limit ${limit}`;
 }
 
-/** The newest event of one order. */
-export async function lastEventOf(sql: Queryable, orderId: number): Promise<number> {
-  const [row] = await sql<{ id: number }[]>`
-    select coalesce(max(id), 0)::int as id from order_status_history where order_id = ${orderId}`;
-  return row.id;
+/** The newest event of one order, and how many it has had (one: just placed). */
+export async function eventsOf(
+  sql: Queryable,
+  orderId: number,
+): Promise<{ last: number; count: number }> {
+  const [row] = await sql<{ last: number; count: number }[]>`
+    select coalesce(max(id), 0)::int as last, count(*)::int as count
+    from order_status_history where order_id = ${orderId}`;
+  return row;
 }

@@ -20,7 +20,8 @@ const fromField = z.object({
   from: z.enum(statuses),
   reason: z.string().trim().max(200).optional(),
 });
-const afterParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** An event id: digits only (an empty Last-Event-ID is no id, not event 0). */
+const afterParam = z.string().regex(/^\d{1,15}$/).transform(Number);
 
 /**
  * The kitchen's order board (staff and admins) and the public pickup screen. Board actions
@@ -87,7 +88,11 @@ export function boardRoutes(
 
   return new Hono<AppEnv>()
     .get("/board", staff, async (c) => {
-      const [after, state] = await Promise.all([board.latestEventId(), board.state()]);
+      // The event id first, then the state: the page then shows at least everything up to
+      // it, and the stream continues from it (read the other way round, a change between
+      // the two reads would be in neither).
+      const after = await board.latestEventId();
+      const state = await board.state();
       c.header("Cache-Control", "no-store");
       const notice = c.req.query("notice");
       return c.html(
@@ -111,16 +116,17 @@ export function boardRoutes(
       c.header("Cache-Control", "no-store");
       return c.html(await board.render());
     })
-    .get("/board/events", staff, async (c) => {
+    .get("/board/events", staff, (c) => {
       // Where this screen left off: the browser's Last-Event-ID after a drop, else the
       // event the page was rendered at.
-      const since = afterParam.safeParse(c.req.header("Last-Event-ID") ?? c.req.query("after"));
-      const latest = await board.latestEventId();
-      const first = since.success
-        ? await board.catchUp(since.data)
-        : [{ id: String(latest), data: await board.render({ outOfBand: true }) }];
+      const since = afterParam.safeParse(c.req.header("Last-Event-ID") || c.req.query("after"));
+      // Read after the stream has subscribed: a change committed meanwhile is held and sent
+      // after these frames instead of falling between the two.
+      const first = since.success ? board.catchUp(since.data) : board.latestEventId().then(
+        async (latest) => [{ id: String(latest), data: await board.render({ outOfBand: true }) }],
+      );
       const body = live.open(BOARD_TOPIC, {
-        first: first.length ? first : [{ id: String(latest), data: "" }],
+        first,
         signal: c.req.raw.signal,
         sessionId: c.get("user")!.sessionId,
         visibleHeartbeat: true,
@@ -147,15 +153,14 @@ export function boardRoutes(
       c.header("Cache-Control", "no-store");
       return c.html(<PickupPage shop={shop} {...await board.pickupCodes()} />);
     })
-    .get("/pickup/events", async (c) => {
-      const latest = await board.latestEventId();
-      const body = live.open(PICKUP_TOPIC, {
-        first: [{
-          id: String(latest),
-          data: String(PickupCodes({ ...await board.pickupCodes(), outOfBand: true })),
-        }],
-        signal: c.req.raw.signal,
-      });
+    .get("/pickup/events", (c) => {
+      // The codes as they are now go first (read once the stream listens, so nothing falls
+      // between), then every change.
+      const first = board.latestEventId().then(async (latest) => [{
+        id: String(latest),
+        data: String(PickupCodes({ ...await board.pickupCodes(), outOfBand: true })),
+      }]);
+      const body = live.open(PICKUP_TOPIC, { first, signal: c.req.raw.signal });
       return c.body(body, 200, sseHeaders);
     });
 }

@@ -8,7 +8,7 @@ import type { AgingRules } from "./aging.ts";
 import {
   allDayCounts,
   eventsAfter,
-  lastEventOf,
+  eventsOf,
   latestEventId,
   openTickets,
   recentlyClosed,
@@ -73,10 +73,11 @@ export function createBoard({ sql, live, rules, format, now }: BoardDeps) {
 
     /** After a committed change: every board and pickup screen, on every instance. */
     async publish(order: OrderRow) {
-      const id = String(await lastEventOf(sql, order.id));
-      // A new order chimes on the boards (the comment is read by board.js, never shown).
-      const arrival = order.status === "placed" &&
-          order.statusChangedAt.getTime() === order.placedAt.getTime()
+      const events = await eventsOf(sql, order.id);
+      const id = String(events.last);
+      // A new order chimes on the boards (the comment is read by board.js, never shown); an
+      // order undone back to New does not.
+      const arrival = order.status === "placed" && events.count === 1
         ? `<!--arrival:${order.code}-->`
         : "";
       await Promise.all([
@@ -90,11 +91,18 @@ export function createBoard({ sql, live, rules, format, now }: BoardDeps) {
 
     /**
      * What a board that saw event `after` missed: one frame per missed event, in order, the
-     * last carrying the state as it is now (applying each in turn would end the same).
+     * last carrying the state as it is now (applying each in turn would end the same). The
+     * state comes even when nothing was missed: history ids are taken when a transaction
+     * writes, not when it commits, so a change can commit under an id below one the board has
+     * already seen; only the state as it is now is sure to hold it. After a longer gap than
+     * the catch-up limit, the state alone under the newest id.
      */
     async catchUp(after: number): Promise<LiveEvent[]> {
-      const missed = await eventsAfter(sql, after, CATCH_UP_LIMIT);
-      if (missed.length === 0) return [];
+      const missed = await eventsAfter(sql, after, CATCH_UP_LIMIT + 1);
+      if (missed.length === 0 || missed.length > CATCH_UP_LIMIT) {
+        const latest = await latestEventId(sql);
+        return [{ id: String(latest), data: await render({ outOfBand: true }) }];
+      }
       const last = missed[missed.length - 1];
       return [
         ...missed.slice(0, -1).map((e) => ({ id: String(e.id), event: "catch-up", data: "" })),

@@ -79,14 +79,16 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
         return c.html(<ProductPage shop={shop} product={product} viewer={viewerOf(c)} />);
       },
     )
-    .get("/events/stock", async (c) => {
+    .get("/events/stock", (c) => {
       // Every stream starts with an id, so a browser reconnecting after a drop sends
       // Last-Event-ID and gets every badge's current stock: changes it missed are not lost.
       const reconnecting = c.req.header("Last-Event-ID") !== undefined;
-      const first = [{
-        id: "stock",
-        data: reconnecting ? String(StockUpdate({ items: await stockOfActive(sql) })) : "",
-      }];
+      // Read after subscribing (the hub holds events meanwhile): no change slips between.
+      const first = reconnecting
+        ? stockOfActive(sql).then((
+          items,
+        ) => [{ id: "stock", data: String(StockUpdate({ items })) }])
+        : [{ id: "stock", data: "" }];
       const body = live.open(STOCK_TOPIC, { first, signal: c.req.raw.signal });
       // Through the context, so headers set by middleware (X-Request-Id) are kept.
       return c.body(body, 200, sseHeaders);

@@ -74,6 +74,9 @@ export function createCatalog({ sql, cache, live }: CatalogDeps) {
       return row;
     },
 
+    /** After any other write to products or categories: the shop shows it on the next request. */
+    changed: () => cache.invalidate(),
+
     async setStock(id: number, stock: number) {
       const row = await setStockRow(sql, id, stock);
       if (row) await publishStock(live, [row]);

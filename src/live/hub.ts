@@ -29,8 +29,13 @@ export interface LiveHub {
 }
 
 export interface OpenOptions {
-  /** Frames sent before any event (catch-up, current state). */
-  first?: LiveEvent[];
+  /**
+   * Frames sent before any event (catch-up, current state). May be a promise: the stream
+   * subscribes at once and holds events published while the frames are being read, then
+   * sends them after the frames (leaving out those whose id the frames already carry), so
+   * nothing that happens in between is lost.
+   */
+  first?: LiveEvent[] | Promise<LiveEvent[]>;
   signal?: AbortSignal;
   /** The sign-in session the stream belongs to, so signing it out ends the stream. */
   sessionId?: string;
@@ -44,12 +49,41 @@ export interface OpenOptions {
 interface StreamInfo {
   sessionId?: string;
   visibleHeartbeat?: boolean;
+  /** Which of the HEARTBEAT_SLOTS ticks of an interval beats this stream. */
+  slot: number;
+  /** Events held while the stream's first frames are still being read. */
+  held?: { id?: string; bytes: Uint8Array }[];
 }
 
 const CHANNEL = "live";
 /** Control messages share the channel under a topic no stream can open. */
 const END_SESSIONS = "\u0000end-sessions";
 const encoder = new TextEncoder();
+/** Tells the browser how soon to reconnect after a drop; the same bytes for every stream. */
+const retryHint = encoder.encode("retry: 2000\n\n");
+
+/**
+ * Streams written per turn of the event loop. Each enqueue runs Deno's response-body pump,
+ * about 5-15 µs, so one broadcast to 10,000 streams held the main thread for 100-300 ms: no
+ * socket was written until the last stream had its frame, and every other request waited.
+ * In slices, the first streams' sockets are written while later slices are still queued.
+ */
+const SLICE = 1000;
+/**
+ * Heartbeats are spread over this many ticks of an interval (each stream still beats once
+ * per interval), so 10,000 streams never take a whole-hub burst that an event queues behind.
+ */
+const HEARTBEAT_SLOTS = 10;
+
+type Controller = ReadableStreamDefaultController<Uint8Array>;
+
+/** A broadcast still being written: the streams it was published to and how far it got. */
+interface Send {
+  streams: Map<Controller, StreamInfo>;
+  targets: Controller[];
+  bytes: Uint8Array;
+  next: number;
+}
 
 export function frame(event: LiveEvent): Uint8Array {
   let text = "";
@@ -67,46 +101,79 @@ export async function createLiveHub(
   log: Logger,
   heartbeatMs: number,
 ): Promise<LiveHub> {
-  const topics = new Map<string, Map<ReadableStreamDefaultController<Uint8Array>, StreamInfo>>();
+  const topics = new Map<string, Map<Controller, StreamInfo>>();
   let closed = false;
 
-  const deliver = (topic: string, bytes: Uint8Array, only?: (info: StreamInfo) => boolean) => {
+  const write = (
+    streams: Map<Controller, StreamInfo>,
+    controller: Controller,
+    bytes: Uint8Array,
+  ) => {
+    try {
+      controller.enqueue(bytes);
+    } catch {
+      streams.delete(controller);
+    }
+  };
+
+  // Broadcasts are written in order, SLICE streams per turn: a stream never gets a later
+  // event before an earlier one, whatever the slices.
+  const sending: Send[] = [];
+  let nextSlice: ReturnType<typeof setTimeout> | undefined;
+  const writeSlice = () => {
+    nextSlice = undefined;
+    let budget = SLICE;
+    while (sending.length > 0 && budget > 0) {
+      const send = sending[0];
+      const end = Math.min(send.targets.length, send.next + budget);
+      budget -= end - send.next;
+      for (; send.next < end; send.next++) write(send.streams, send.targets[send.next], send.bytes);
+      if (send.next === send.targets.length) sending.shift();
+    }
+    if (sending.length > 0) nextSlice = setTimeout(writeSlice, 0);
+  };
+
+  const deliver = (topic: string, event: LiveEvent) => {
     const streams = topics.get(topic);
     if (!streams) return;
+    const bytes = frame(event);
+    // Who gets the event is settled now: a stream still reading its first frames holds it.
+    const targets: Controller[] = [];
     for (const [controller, info] of streams) {
-      if (only && !only(info)) continue;
-      try {
-        controller.enqueue(bytes);
-      } catch {
-        streams.delete(controller);
-      }
+      if (info.held) info.held.push({ id: event.id, bytes });
+      else targets.push(controller);
     }
+    if (targets.length === 0) return;
+    sending.push({ streams, targets, bytes, next: 0 });
+    // The first slice at once: a small topic is written before this returns, as before.
+    if (nextSlice === undefined) writeSlice();
   };
 
   const unsubscribe = await store.subscribe(CHANNEL, (message) => {
     try {
       const { topic, event } = JSON.parse(message) as { topic: string; event: LiveEvent };
       if (topic === END_SESSIONS) endLocal(new Set(JSON.parse(event.data) as string[]));
-      else deliver(topic, frame(event));
+      else deliver(topic, event);
     } catch (error) {
       log.warn("unreadable live event", errorFields(error));
     }
   });
 
-  // One timer for all streams: a comment line keeps proxies from closing idle streams.
+  // One timer for all streams: a comment line keeps proxies from closing idle streams. Each
+  // tick beats one slot's streams, so every stream beats once per heartbeatMs.
   const heartbeat = encoder.encode(": heartbeat\n\n");
   const visibleHeartbeat = frame({ event: "heartbeat", data: "" });
+  let tick = 0;
+  let nextSlot = 0;
   const timer = setInterval(() => {
+    const slot = tick++ % HEARTBEAT_SLOTS;
     for (const streams of topics.values()) {
       for (const [controller, info] of streams) {
-        try {
-          controller.enqueue(info.visibleHeartbeat ? visibleHeartbeat : heartbeat);
-        } catch {
-          streams.delete(controller);
-        }
+        if (info.held || info.slot !== slot) continue;
+        write(streams, controller, info.visibleHeartbeat ? visibleHeartbeat : heartbeat);
       }
     }
-  }, heartbeatMs);
+  }, heartbeatMs / HEARTBEAT_SLOTS);
   if (typeof Deno !== "undefined") Deno.unrefTimer(timer as unknown as number);
 
   const ended = frame({ event: "session-ended", data: "" });
@@ -142,18 +209,44 @@ export async function createLiveHub(
       let held: ReadableStreamDefaultController<Uint8Array> | undefined;
       return new ReadableStream<Uint8Array>({
         start(controller) {
+          const first = options.first ?? [];
           // A client that already left (or a hub shutting down) gets an ended stream.
-          if (closed || options.signal?.aborted) return controller.close();
+          if (closed || options.signal?.aborted) {
+            if (!Array.isArray(first)) first.catch(() => {});
+            return controller.close();
+          }
           held = controller;
           // Tell the browser how soon to reconnect after a drop.
-          controller.enqueue(encoder.encode("retry: 2000\n\n"));
-          for (const event of options.first ?? []) controller.enqueue(frame(event));
-          let streams = topics.get(topic);
-          if (!streams) topics.set(topic, streams = new Map());
-          streams.set(controller, {
+          controller.enqueue(retryHint);
+          const info: StreamInfo = {
             sessionId: options.sessionId,
             visibleHeartbeat: options.visibleHeartbeat,
-          });
+            slot: nextSlot++ % HEARTBEAT_SLOTS,
+          };
+          if (Array.isArray(first)) {
+            for (const event of first) controller.enqueue(frame(event));
+          } else {
+            // Subscribed before the first frames are read: events from the meantime wait.
+            info.held = [];
+            first.then((events) => {
+              if (!topics.get(topic)?.has(controller)) return;
+              const sent = new Set(events.map((e) => e.id).filter((id) => id !== undefined));
+              for (const event of events) controller.enqueue(frame(event));
+              for (const later of info.held ?? []) {
+                if (later.id === undefined || !sent.has(later.id)) controller.enqueue(later.bytes);
+              }
+              info.held = undefined;
+            }).catch((error) => {
+              log.warn("live stream could not start", errorFields(error));
+              drop(topic, controller);
+              try {
+                controller.close();
+              } catch { /* already closed */ }
+            });
+          }
+          let streams = topics.get(topic);
+          if (!streams) topics.set(topic, streams = new Map());
+          streams.set(controller, info);
           options.signal?.addEventListener("abort", () => {
             drop(topic, controller);
             try {
@@ -174,6 +267,8 @@ export async function createLiveHub(
     async close() {
       closed = true;
       clearInterval(timer);
+      clearTimeout(nextSlice);
+      sending.length = 0;
       for (const streams of topics.values()) {
         for (const controller of streams.keys()) {
           try {

@@ -79,8 +79,15 @@ export async function changeOrderStatus(
       );
     }
     const reason = change.reason?.trim() || null;
+    // A step back puts the order back as it was, with the time it first reached that status:
+    // undoing a slip must not make a ticket that has waited ten minutes look new.
+    const since = stepsBack && !canBecome(from, change.to)
+      ? tx`(select min(at) from order_status_history
+            where order_id = ${change.orderId} and to_status = ${change.to})`
+      : tx`now()`;
     await tx`
-      update orders set status = ${change.to}, status_changed_at = now(), updated_at = now(),
+      update orders set status = ${change.to},
+        status_changed_at = coalesce(${since}, now()), updated_at = now(),
         cancel_reason = ${change.to === "cancelled" ? reason : null}
       where id = ${change.orderId}`;
     await insertStatusChange(tx, {

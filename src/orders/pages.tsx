@@ -56,15 +56,18 @@ export function orderPages(
     .get("/orders/:id", requireUser(), (c) => show(c, idOf(c)))
     .get("/orders/:id/events", requireUser(), async (c) => {
       const id = idOf(c);
-      const { order } = await orders.detail(id, c.get("user")!);
-      // The status as it is now goes first: nothing that happened before the stream opened
-      // (or while it was down) is missed.
-      // Past "placed" the cancel form goes too, also for a page loaded before the change.
-      const progress = String(
-        OrderProgress({ orderId: id, status: order.status, outOfBand: true }),
-      );
-      const actions = order.status === "placed" ? "" : String(OrderActionsGone({ orderId: id }));
-      const first = [{ id: String(order.statusChangedAt.getTime()), data: progress + actions }];
+      const user = c.get("user")!;
+      await orders.detail(id, user); // someone else's order: 404 before any stream opens
+      // The status as it is now goes first, read once subscribed: nothing that happened before
+      // the stream opened (or while it was down) is missed. Past "placed" the cancel form goes
+      // too, also for a page loaded before the change.
+      const first = orders.detail(id, user).then(({ order }) => {
+        const progress = String(
+          OrderProgress({ orderId: id, status: order.status, outOfBand: true }),
+        );
+        const actions = order.status === "placed" ? "" : String(OrderActionsGone({ orderId: id }));
+        return [{ id: String(order.statusChangedAt.getTime()), data: progress + actions }];
+      });
       const body = live.open(orderTopic(id), { first, signal: c.req.raw.signal });
       return c.body(body, 200, sseHeaders);
     })

@@ -1,6 +1,5 @@
 import type { ShopView, Viewer } from "../context.ts";
-import { Layout } from "../layout.tsx";
-import { Flash } from "../accounts/form-parts.tsx";
+import { AdminLayout } from "./admin-layout.tsx";
 
 export interface KioskSession {
   id: string;
@@ -23,21 +22,16 @@ export function KiosksPage(
 ) {
   const csrf = viewer.csrfToken();
   return (
-    <Layout shop={shop} title="Kiosks" viewer={viewer} section="admin">
+    <AdminLayout shop={shop} viewer={viewer} area="kiosks" title="Kiosks" flash={flash}>
       <div class="max-w-4xl flex flex-col gap-4">
-        <p>
-          <a href="/admin" class="text-link">Admin</a> › Kiosks
-        </p>
-        <h1 class="font-display text-3xl font-bold text-brown">Kiosks</h1>
         <p>
           Devices a staff member signed in as the order board. Signing one out ends its session and
           its live board at once.
         </p>
-        <Flash message={flash} />
         {sessions.length === 0
           ? <p class="panel">No kiosk is signed in.</p>
           : (
-            <table class="panel w-full text-left">
+            <table class="panel admin-table">
               <thead>
                 <tr>
                   <th scope="col">Signed in by</th>
@@ -73,6 +67,6 @@ export function KiosksPage(
             </table>
           )}
       </div>
-    </Layout>
+    </AdminLayout>
   );
 }

@@ -1,6 +1,12 @@
 import { allergenLabels } from "../../src/catalog/allergens.ts";
 import type { AgingRules } from "../../src/board/aging.ts";
-import { isUpcoming, pickupCountdown, ticketTone } from "../../src/board/aging.ts";
+import {
+  isUpcoming,
+  pickupCountdown,
+  prepStartsAt,
+  ticketTone,
+  waitingSince,
+} from "../../src/board/aging.ts";
 import type { AllDayCount, Ticket } from "../../src/board/queries.ts";
 import { nextStatus, type OrderStatus, statusLabels } from "../../src/orders/status.ts";
 
@@ -42,7 +48,7 @@ function TicketCard(
       data-code={t.code}
       data-status={t.status}
       data-pickup-at={t.pickupAt.toISOString()}
-      data-since={t.statusChangedAt.toISOString()}
+      data-since={waitingSince(t, props.rules).toISOString()}
       data-index={index}
       aria-label={`Order ${t.code}, ${statusLabels[t.status]}`}
     >
@@ -193,7 +199,10 @@ export function BoardState(props: BoardStateProps) {
           </h2>
           <ul id="col-upcoming" class="upcoming">
             {upcoming.map((t) => (
-              <li data-ticket={t.id}>
+              <li
+                data-ticket={t.id}
+                data-starts-at={prepStartsAt(t.pickupAt, props.rules).toISOString()}
+              >
                 <span class="ticket-code">{t.code}</span> {props.day(t.pickupAt)}{" "}
                 {props.time(t.pickupAt)} · {t.items.reduce((n, i) => n + i.quantity, 0)} items
               </li>
@@ -214,8 +223,10 @@ export function BoardState(props: BoardStateProps) {
                     action={`/board/orders/${t.id}/recall`}
                     hx-post={`/board/orders/${t.id}/recall`}
                     hx-swap="none"
+                    hx-disable="find button"
                   >
                     <Csrf token={props.csrf} />
+                    <input type="hidden" name="from" value={t.status} />
                     <button type="submit" class="recall-button">
                       Recall <span class="sr-only">{t.code}</span>
                     </button>

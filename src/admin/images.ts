@@ -1,0 +1,57 @@
+/**
+ * Product images: only JPEG, PNG and WebP, recognised by their first bytes; the name and the
+ * Content-Type a browser sends are never believed.
+ */
+
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** What the other fields of the product form may add to an upload at most. */
+export const FORM_OVERHEAD_BYTES = 64 * 1024;
+export const IMAGE_ACCEPT = "image/jpeg,image/png,image/webp";
+
+export type ImageType = "jpg" | "png" | "webp";
+
+export const imageContentTypes: Record<ImageType, string> = {
+  jpg: "image/jpeg",
+  png: "image/png",
+  webp: "image/webp",
+};
+
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const ascii = (bytes: Uint8Array, from: number, to: number) =>
+  String.fromCharCode(...bytes.subarray(from, to));
+
+/** The image type of these first bytes (at least 12), or null for anything else. */
+export function detectImageType(head: Uint8Array): ImageType | null {
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return "jpg";
+  if (head.length >= 8 && PNG.every((byte, i) => head[i] === byte)) return "png";
+  if (head.length >= 12 && ascii(head, 0, 4) === "RIFF" && ascii(head, 8, 12) === "WEBP") {
+    return "webp";
+  }
+  return null;
+}
+
+export const imageMessages = {
+  tooBig: "That image is larger than 5 MB. Choose a smaller one.",
+  empty: "That file is empty. Choose a JPEG, PNG or WebP image.",
+  wrongType: "Only JPEG, PNG or WebP images are accepted, and that file is none of them.",
+};
+
+export type ImageCheck =
+  | { kind: "none" }
+  | { kind: "ok"; file: File; type: ImageType }
+  | { kind: "error"; message: string };
+
+/** What the form's file field holds: nothing chosen, an acceptable image, or a problem. */
+export async function checkImage(value: unknown): Promise<ImageCheck> {
+  if (!(value instanceof File)) return { kind: "none" };
+  // A browser sends an unnamed, empty part when no file was chosen.
+  if (value.size === 0) return value.name === "" ? { kind: "none" } : error("empty");
+  if (value.size > MAX_IMAGE_BYTES) return error("tooBig");
+  const type = detectImageType(new Uint8Array(await value.slice(0, 12).arrayBuffer()));
+  return type ? { kind: "ok", file: value, type } : error("wrongType");
+}
+
+const error = (key: keyof typeof imageMessages): ImageCheck => ({
+  kind: "error",
+  message: imageMessages[key],
+});

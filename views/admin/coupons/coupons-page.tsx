@@ -1,0 +1,120 @@
+import type { AdminCoupon } from "../../../src/admin/coupons-queries.ts";
+import { withQuery } from "../../../src/admin/form-kit.ts";
+import type { ShopView, Viewer } from "../../context.ts";
+import { AdminLayout, Pager } from "../admin-layout.tsx";
+import { Input } from "../admin-fields.tsx";
+import { CouponForm, type CouponFormView } from "./coupon-form.tsx";
+
+export interface CouponTexts {
+  money: (cents: number) => string;
+  date: (at: Date) => string;
+  dateTime: (at: Date) => string;
+}
+
+/** "10% off", "€2.50 off" */
+export const discountText = (c: AdminCoupon, t: CouponTexts) =>
+  c.kind === "percent" ? `${c.amount}% off` : `${t.money(c.amount)} off`;
+
+/** "from Mon 1 Jun, 08:00 until Tue 30 Jun, 23:59", or "always". */
+export function validityText(c: AdminCoupon, t: CouponTexts) {
+  const parts = [
+    c.validFrom && `from ${t.dateTime(c.validFrom)}`,
+    c.validUntil && `until ${t.dateTime(c.validUntil)}`,
+  ].filter(Boolean);
+  return parts.length ? parts.join(" ") : "Always";
+}
+
+export const usesText = (c: AdminCoupon) =>
+  `${c.redeemedCount} / ${c.maxRedemptions ?? "no limit"}`;
+
+/** Every coupon with its rules at a glance and how often it was used. */
+export function CouponsPage(
+  props: CouponTexts & {
+    shop: ShopView;
+    viewer: Viewer;
+    flash?: string;
+    q?: string;
+    coupons: AdminCoupon[];
+    total: number;
+    page: number;
+    pageCount: number;
+  },
+) {
+  const href = (page: number) => withQuery("/admin/coupons", { q: props.q, page });
+  return (
+    <AdminLayout
+      shop={props.shop}
+      viewer={props.viewer}
+      area="coupons"
+      title="Coupons"
+      flash={props.flash}
+    >
+      <div class="flex flex-wrap items-end gap-3 justify-between">
+        <form
+          method="get"
+          action="/admin/coupons"
+          role="search"
+          aria-label="Find coupons"
+          class="flex items-end gap-3"
+        >
+          <Input id="coupon-q" name="q" type="search" label="Code" value={props.q} maxlength={32} />
+          <button type="submit" class="btn-secondary">Find</button>
+        </form>
+        <a class="btn-primary" href="/admin/coupons/new">New coupon</a>
+      </div>
+      {props.coupons.length === 0
+        ? <p class="panel">No coupons yet.</p>
+        : (
+          <div class="panel overflow-x-auto">
+            <table class="admin-table">
+              <thead>
+                <tr>
+                  <th scope="col">Code</th>
+                  <th scope="col">Discount</th>
+                  <th scope="col">Minimum</th>
+                  <th scope="col">Valid</th>
+                  <th scope="col">Used / limit</th>
+                  <th scope="col">Per customer</th>
+                  <th scope="col">Regulars</th>
+                  <th scope="col">State</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.coupons.map((c) => (
+                  <tr>
+                    <td>
+                      <a class="text-link" href={`/admin/coupons/${c.id}`}>{c.code}</a>
+                      {c.description && <span class="block text-ink-soft">{c.description}</span>}
+                    </td>
+                    <td>{discountText(c, props)}</td>
+                    <td>{c.minSubtotalCents ? props.money(c.minSubtotalCents) : "—"}</td>
+                    <td>{validityText(c, props)}</td>
+                    <td>{usesText(c)}</td>
+                    <td>{c.perCustomerLimit ?? "—"}</td>
+                    <td>{c.regularsMinOrders ? `${c.regularsMinOrders} orders` : "—"}</td>
+                    <td>{c.active ? "Active" : <strong class="text-out">Inactive</strong>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      <Pager page={props.page} pageCount={props.pageCount} href={href} />
+    </AdminLayout>
+  );
+}
+
+export function NewCouponPage(
+  props: CouponFormView & { shop: ShopView; viewer: Viewer },
+) {
+  return (
+    <AdminLayout shop={props.shop} viewer={props.viewer} area="coupons" title="New coupon">
+      <p>
+        <a class="text-link" href="/admin/coupons">← All coupons</a>
+      </p>
+      <section class="panel">
+        <CouponForm {...props} />
+      </section>
+    </AdminLayout>
+  );
+}

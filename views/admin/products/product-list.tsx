@@ -1,0 +1,182 @@
+import type { AdminProductRow } from "../../../src/admin/products-queries.ts";
+import type { ShopView, Viewer } from "../../context.ts";
+import { formatMoney } from "../../format.ts";
+import { AdminLayout, Pager } from "../admin-layout.tsx";
+import { Select } from "../form-parts.tsx";
+
+export const PRODUCT_RESULTS_ID = "product-results";
+
+export interface ProductListState {
+  q?: string;
+  category?: number;
+  status: "active" | "archived" | "all";
+  sort: "name" | "price" | "stock" | "updated";
+  dir: "asc" | "desc";
+  page: number;
+}
+
+export interface ProductListView {
+  shop: ShopView;
+  state: ProductListState;
+  categories: { id: number; name: string }[];
+  items: AdminProductRow[];
+  total: number;
+  pageCount: number;
+  dateTime: (at: Date) => string;
+  /** The list URL with some parameters changed (every filter kept). */
+  href: (changes: Partial<ProductListState>) => string;
+}
+
+const statuses = [
+  { value: "active", label: "On sale" },
+  { value: "archived", label: "Archived" },
+  { value: "all", label: "All" },
+];
+
+const columns = [
+  ["name", "Name"],
+  ["price", "Price"],
+  ["stock", "Stock"],
+  ["updated", "Updated"],
+] as const;
+
+/** A column heading that sorts by it; a second click reverses the order. */
+function SortHeading(
+  { view, sort, label }: { view: ProductListView; sort: ProductListState["sort"]; label: string },
+) {
+  const current = view.state.sort === sort;
+  const next = current && view.state.dir === "asc" ? "desc" : "asc";
+  return (
+    <th
+      scope="col"
+      aria-sort={current ? (view.state.dir === "asc" ? "ascending" : "descending") : undefined}
+    >
+      <a href={view.href({ sort, dir: next, page: 1 })} class="underline">
+        {label}
+        {current && <span aria-hidden="true">{view.state.dir === "asc" ? " ↑" : " ↓"}</span>}
+      </a>
+    </th>
+  );
+}
+
+export function ProductFilters({ view }: { view: ProductListView }) {
+  const { state } = view;
+  return (
+    <form
+      method="get"
+      action="/admin/products"
+      role="search"
+      class="panel flex flex-wrap items-end gap-3"
+      hx-get="/admin/products"
+      hx-trigger="input delay:300ms, submit"
+      hx-target={`#${PRODUCT_RESULTS_ID}`}
+      hx-swap="outerHTML"
+      hx-push-url="true"
+    >
+      <div class="form-row flex-1 min-w-48">
+        <label for="products-q" class="font-semibold">Search name or slug</label>
+        <input
+          id="products-q"
+          type="search"
+          name="q"
+          value={state.q ?? ""}
+          maxlength={100}
+          autocomplete="off"
+          class="field w-full"
+        />
+      </div>
+      <Select
+        id="products-category"
+        name="category"
+        label="Category"
+        placeholder="All categories"
+        options={view.categories.map((c) => ({ value: String(c.id), label: c.name }))}
+        value={state.category ? String(state.category) : ""}
+      />
+      <Select
+        id="products-status"
+        name="status"
+        label="Status"
+        options={statuses}
+        value={state.status}
+      />
+      <input type="hidden" name="sort" value={state.sort} />
+      <input type="hidden" name="dir" value={state.dir} />
+      <button type="submit" class="btn-primary">Filter</button>
+    </form>
+  );
+}
+
+export function ProductResults({ view }: { view: ProductListView }) {
+  const { shop } = view;
+  return (
+    <section id={PRODUCT_RESULTS_ID} class="results flex flex-col gap-3" aria-label="Products">
+      <p class="text-sm text-ink-soft" aria-live="polite">
+        {view.total === 0
+          ? "No product matches these filters."
+          : view.total === 1
+          ? "1 product"
+          : `${view.total} products`}
+      </p>
+      {view.items.length > 0 && (
+        <div class="overflow-x-auto panel">
+          <table class="admin-table">
+            <thead>
+              <tr>
+                <SortHeading view={view} sort="name" label={columns[0][1]} />
+                <th scope="col">Category</th>
+                <SortHeading view={view} sort="price" label={columns[1][1]} />
+                <SortHeading view={view} sort="stock" label={columns[2][1]} />
+                <th scope="col">Status</th>
+                <SortHeading view={view} sort="updated" label={columns[3][1]} />
+              </tr>
+            </thead>
+            <tbody>
+              {view.items.map((p) => (
+                <tr>
+                  <td>
+                    <a href={`/admin/products/${p.id}`} class="font-semibold underline">{p.name}</a>
+                    <div class="text-ink-soft">{p.slug}</div>
+                  </td>
+                  <td>{p.categoryName}</td>
+                  <td class="tabular-nums">
+                    {formatMoney(p.priceCents, shop.currency, shop.locale)}
+                  </td>
+                  <td class="tabular-nums">
+                    {p.stock}
+                    {p.stock <= p.lowStockThreshold && <span class="low-flag">Low</span>}
+                  </td>
+                  <td>{p.active ? "On sale" : "Archived"}</td>
+                  <td>{view.dateTime(p.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        page={view.state.page}
+        pageCount={view.pageCount}
+        href={(page) => view.href({ page })}
+      />
+    </section>
+  );
+}
+
+export function ProductListPage(view: ProductListView & { viewer: Viewer; flash?: string }) {
+  return (
+    <AdminLayout
+      shop={view.shop}
+      viewer={view.viewer}
+      area="products"
+      title="Products"
+      flash={view.flash}
+    >
+      <p>
+        <a href="/admin/products/new" class="btn-primary">New product</a>
+      </p>
+      <ProductFilters view={view} />
+      <ProductResults view={view} />
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,251 @@
+import type { Movement, StockRow } from "../../../src/admin/stock-queries.ts";
+import { stockChanges } from "../../../src/admin/products-schema.ts";
+import type { ShopView, Viewer } from "../../context.ts";
+import { CsrfField, type FormProblems } from "../../accounts/form-parts.tsx";
+import { AdminLayout, Pager } from "../admin-layout.tsx";
+import { AdminForm, Input, Select } from "../form-parts.tsx";
+
+export const stockFormId = (productId: number) => `stock-form-${productId}`;
+
+export interface StockFormValues {
+  change: string;
+  quantity: string;
+  note: string;
+}
+
+export const emptyStockForm: StockFormValues = { change: "bake", quantity: "", note: "" };
+
+export interface StockFormView extends FormProblems {
+  csrfToken: string;
+  product: StockRow;
+  /** The list URL to return to after saving. */
+  back: string;
+  values: StockFormValues;
+}
+
+const changeOptions = Object.entries(stockChanges).map(([value, c]) => ({
+  value,
+  label: c.label,
+}));
+
+/** One product's stock change: what, how many, an optional note. */
+export function StockForm(view: StockFormView) {
+  const { product, values, fields = {} } = view;
+  const id = `stock-${product.id}`;
+  return (
+    <AdminForm
+      id={stockFormId(product.id)}
+      action={`/admin/stock/${product.id}`}
+      label={`Change the stock of ${product.name}`}
+      class="stock-form"
+    >
+      <CsrfField token={view.csrfToken} />
+      <input type="hidden" name="back" value={view.back} />
+      <Select
+        id={`${id}-change`}
+        name="change"
+        label="Change"
+        options={changeOptions}
+        value={values.change}
+        error={fields.change}
+      />
+      <Input
+        id={`${id}-quantity`}
+        name="quantity"
+        label="Quantity"
+        type="number"
+        min={0}
+        max={100000}
+        value={values.quantity}
+        required
+        error={fields.quantity}
+        autofocus={!!fields.quantity}
+        class="w-28"
+      />
+      <Input
+        id={`${id}-note`}
+        name="note"
+        label="Note (optional)"
+        value={values.note}
+        maxlength={200}
+        error={fields.note}
+      />
+      <button type="submit" class="btn-primary">
+        Save<span class="sr-only">the stock of {product.name}</span>
+      </button>
+    </AdminForm>
+  );
+}
+
+export const LowFlag = ({ row }: { row: StockRow }) =>
+  row.stock <= row.lowStockThreshold ? <span class="low-flag">Low</span> : null;
+
+export interface StockPageView {
+  shop: ShopView;
+  viewer: Viewer;
+  csrfToken: string;
+  rows: StockRow[];
+  query: { q?: string; low: boolean; page: number };
+  total: number;
+  pageCount: number;
+  back: string;
+  href: (page: number) => string;
+  flash?: string;
+  /** The form of one row as submitted, with its problems. */
+  failed?: { productId: number; values: StockFormValues } & FormProblems;
+}
+
+export function StockPage(view: StockPageView) {
+  const { query, failed } = view;
+  return (
+    <AdminLayout
+      shop={view.shop}
+      viewer={view.viewer}
+      area="stock"
+      title="Stock"
+      flash={view.flash}
+      error={failed?.error}
+    >
+      <form
+        method="get"
+        action="/admin/stock"
+        role="search"
+        class="panel flex flex-wrap gap-3 items-end"
+      >
+        <Input
+          id="stock-q"
+          name="q"
+          label="Search name or slug"
+          type="search"
+          value={query.q ?? ""}
+          maxlength={100}
+          class="flex-1 min-w-48"
+        />
+        <label class="choice">
+          <input type="checkbox" name="low" value="1" checked={query.low} />
+          <span class="font-semibold">Low stock only</span>
+        </label>
+        <button type="submit" class="btn-primary">Filter</button>
+      </form>
+      <p class="text-sm text-ink-soft">
+        {view.total === 1 ? "1 product" : `${view.total} products`}
+      </p>
+      {view.rows.length > 0 && (
+        <div class="panel overflow-x-auto">
+          <table class="admin-table">
+            <thead>
+              <tr>
+                <th scope="col">Product</th>
+                <th scope="col">In stock</th>
+                <th scope="col">Low at</th>
+                <th scope="col">Change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.rows.map((row) => (
+                <tr id={`stock-row-${row.id}`}>
+                  <td>
+                    <a href={`/admin/stock/${row.id}`} class="font-semibold underline">
+                      {row.name}
+                    </a>
+                    {!row.active && <div class="text-ink-soft">Archived</div>}
+                  </td>
+                  <td class="tabular-nums text-lg font-semibold">
+                    {row.stock} <LowFlag row={row} />
+                  </td>
+                  <td class="tabular-nums">{row.lowStockThreshold}</td>
+                  <td>
+                    <StockForm
+                      csrfToken={view.csrfToken}
+                      product={row}
+                      back={view.back}
+                      values={failed?.productId === row.id ? failed.values : emptyStockForm}
+                      fields={failed?.productId === row.id ? failed.fields : undefined}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager page={query.page} pageCount={view.pageCount} href={view.href} />
+    </AdminLayout>
+  );
+}
+
+const reasonLabels: Record<string, string> = {
+  bake: "Baked",
+  waste: "Waste",
+  correction: "Correction",
+  set: "Counted (set)",
+};
+
+const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : "0");
+
+export function StockHistoryPage(
+  view: {
+    shop: ShopView;
+    viewer: Viewer;
+    product: StockRow;
+    movements: Movement[];
+    page: number;
+    pageCount: number;
+    dateTime: (at: Date) => string;
+  },
+) {
+  const { product } = view;
+  return (
+    <AdminLayout
+      shop={view.shop}
+      viewer={view.viewer}
+      area="stock"
+      title={`Stock of ${product.name}`}
+    >
+      <p class="flex flex-wrap gap-4">
+        <a href="/admin/stock" class="text-link">← All stock</a>
+        <a href={`/admin/products/${product.id}`} class="text-link">Edit the product</a>
+      </p>
+      <p class="panel">
+        <span class="text-lg font-semibold">{product.stock} in stock</span>{" "}
+        <LowFlag row={product} />
+        <span>· flagged low at {product.lowStockThreshold} or fewer</span>
+      </p>
+      {view.movements.length === 0
+        ? <p class="panel">No stock changes recorded yet.</p>
+        : (
+          <div class="panel overflow-x-auto">
+            <table class="admin-table">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Change</th>
+                  <th scope="col">Stock after</th>
+                  <th scope="col">Reason</th>
+                  <th scope="col">Note</th>
+                  <th scope="col">By</th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.movements.map((m) => (
+                  <tr>
+                    <td>{view.dateTime(m.at)}</td>
+                    <td class="tabular-nums">{signed(m.delta)}</td>
+                    <td class="tabular-nums">{m.stockAfter}</td>
+                    <td>{reasonLabels[m.reason] ?? m.reason}</td>
+                    <td>{m.note}</td>
+                    <td>{m.actorName ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      <Pager
+        page={view.page}
+        pageCount={view.pageCount}
+        href={(page) => `/admin/stock/${product.id}${page > 1 ? `?page=${page}` : ""}`}
+      />
+    </AdminLayout>
+  );
+}
