@@ -1,0 +1,97 @@
+/**
+ * Checkout throughput: the whole order transaction (stock decrements, order, lines, history,
+ * outbox) from concurrent customers for a bounded time, against a plain single-row
+ * `UPDATE … RETURNING` loop over the same pool as the baseline. Two shapes: orders spread
+ * over many products, and every order on one hot product (row-lock contention).
+ */
+import { hashPassword } from "../../src/accounts/passwords.ts";
+import { createTestContext } from "../harness.ts";
+
+export interface CheckoutResult {
+  name: string;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  ratioToBaseline?: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
+
+async function load(
+  name: string,
+  seconds: number,
+  concurrency: number,
+  work: (worker: number) => Promise<unknown>,
+): Promise<CheckoutResult> {
+  const latencies: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
+    while (performance.now() < deadline) {
+      const started = performance.now();
+      await work(worker);
+      latencies.push(performance.now() - started);
+    }
+  }));
+  latencies.sort((a, b) => a - b);
+  return {
+    name,
+    perSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+  };
+}
+
+export async function checkoutBench(
+  { seconds, concurrency }: { seconds: number; concurrency: number },
+) {
+  // Open all day so the pickup rules never refuse, whatever the hour of the run.
+  const t = await createTestContext({
+    seed: true,
+    config: { OPENING_HOURS: "mon-sun 00:00-23:45", PREP_MINUTES: "0" },
+  });
+  try {
+    const hash = await hashPassword(crypto.randomUUID());
+    const users = await t.sql<{ id: number }[]>`
+      insert into users (email, name, password_hash)
+      select 'bench-' || n || '@example.com', 'Bench ' || n, ${hash}
+      from generate_series(1, ${concurrency}) n
+      returning id`;
+    await t.sql`update products set stock = 1000000000`;
+    const products = (await t.sql<{ id: number }[]>`select id from products order by id`).map(
+      (p) => p.id,
+    );
+    const hot = products[0];
+    const order = (worker: number, items: { productId: number; quantity: number }[]) =>
+      t.services.orders.place({ userId: users[worker].id, items, pickup: "asap" });
+
+    const baseline = await load(
+      "UPDATE … RETURNING (baseline)",
+      seconds,
+      concurrency,
+      (w) =>
+        t.sql`update products set stock = stock where id = ${products[w % products.length]}
+            returning stock`,
+    );
+    let i = 0;
+    const spread = await load("checkout, spread over products", seconds, concurrency, (w) => {
+      i++;
+      return order(w, [
+        { productId: products[i % products.length], quantity: 1 },
+        { productId: products[(i * 7 + 3) % products.length], quantity: 2 },
+      ]);
+    });
+    const hotResult = await load(
+      "checkout, one hot product",
+      seconds,
+      concurrency,
+      (w) => order(w, [{ productId: hot, quantity: 1 }]),
+    );
+    for (const r of [spread, hotResult]) {
+      r.ratioToBaseline = Math.round((r.perSecond / baseline.perSecond) * 1000) / 1000;
+    }
+    return { db: t.db.kind, results: [baseline, spread, hotResult] };
+  } finally {
+    await t.close();
+  }
+}
