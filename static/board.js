@@ -94,8 +94,11 @@
       return;
     }
     if (id > newest) newest = id;
-    const arrival = /<!--arrival:([A-Z]-\d+)-->/.exec(message.data || "");
-    if (arrival) announce(arrival[1]);
+    // One event can carry several new orders (a rush is sent as one board).
+    const codes = [...(message.data || "").matchAll(/<!--arrival:([A-Z]-\d+)-->/g)].map((m) =>
+      m[1]
+    );
+    if (codes.length) announce(codes.join(", "));
   });
   stream?.addEventListener("session-ended", () => location.reload());
 

@@ -11,6 +11,7 @@ import { errorFields, type Logger } from "../infra/log.ts";
 import type { AppEnv } from "../http/env.ts";
 import { viewerOf } from "../http/viewer.ts";
 import type { LiveHub } from "../live/hub.ts";
+import { coalesce } from "../live/coalesce.ts";
 import type { ShopFormat } from "../shop/format.ts";
 import { localParts } from "../shop/hours.ts";
 import { auditAdminRoutes } from "./audit.tsx";
@@ -77,27 +78,8 @@ const renderLive = async (source: DashboardSource) =>
  * then renders once for every caller that asked meanwhile, so a burst of order changes costs
  * one render after the running one, and frames never overtake each other.
  */
-interface Lane {
-  busy?: Promise<void>;
-  queued?: Promise<void>;
-}
-const lanes = new WeakMap<LiveHub, Lane>();
-
-function inTurn(lane: Lane, run: () => Promise<void>): Promise<void> {
-  if (lane.queued) return lane.queued;
-  const start = (): Promise<void> => {
-    lane.queued = undefined;
-    const running: Promise<void> = run().finally(() => {
-      if (lane.busy === running) lane.busy = undefined;
-    });
-    lane.busy = running;
-    return running;
-  };
-  if (!lane.busy) return start();
-  lane.queued = lane.busy.then(start, start);
-  return lane.queued;
-}
-
+// One render for a burst of changes, per hub (an app instance), at most every 250 ms.
+const lanes = new WeakMap<LiveHub, () => Promise<void>>();
 /**
  * Tells every open dashboard, on every instance, the figures as they are now: rendered once
  * here, the same bytes go to every stream. Call after a committed change to orders or stock.
@@ -105,14 +87,17 @@ function inTurn(lane: Lane, run: () => Promise<void>): Promise<void> {
  */
 export function publishDashboard(source: DashboardSource): Promise<void> {
   let lane = lanes.get(source.live);
-  if (!lane) lanes.set(source.live, lane = {});
-  return inTurn(lane, async () => {
-    try {
-      await source.live.publish(DASHBOARD_TOPIC, { data: await renderLive(source) });
-    } catch (error) {
-      source.log?.warn("dashboard not published", errorFields(error));
-    }
-  });
+  if (!lane) {
+    lane = coalesce(async () => {
+      try {
+        await source.live.publish(DASHBOARD_TOPIC, { data: await renderLive(source) });
+      } catch (error) {
+        source.log?.warn("dashboard not published", errorFields(error));
+      }
+    }, 250);
+    lanes.set(source.live, lane);
+  }
+  return lane();
 }
 
 /** The admin home (today's figures, live), the audit log and the notifications. */

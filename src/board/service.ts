@@ -1,6 +1,7 @@
 import type { Sql } from "../infra/db.ts";
 import type { LiveEvent, LiveHub } from "../live/hub.ts";
 import type { OrderRow } from "../orders/queries.ts";
+import { coalesce } from "../live/coalesce.ts";
 import type { ShopFormat } from "../shop/format.ts";
 import { BoardState } from "../../views/board/board-state.tsx";
 import { PickupCodes } from "../../views/board/pickup-codes.tsx";
@@ -16,6 +17,9 @@ import {
 
 export const BOARD_TOPIC = "board";
 export const PICKUP_TOPIC = "pickup";
+
+/** At most one board render per this long while orders rush in (boards show them within it). */
+const BROADCAST_GAP_MS = 200;
 
 /** Events a reconnecting board may ask to catch up on; older gaps just get the state. */
 const CATCH_UP_LIMIT = 500;
@@ -65,6 +69,19 @@ export function createBoard({ sql, live, rules, format, now }: BoardDeps) {
     };
   };
 
+  const arrivals = new Set<string>();
+  /** One render for a burst of changes, sent under the newest event id. */
+  const broadcast = coalesce(async () => {
+    const chimes = [...arrivals].map((code) => `<!--arrival:${code}-->`).join("");
+    arrivals.clear();
+    const id = String(await latestEventId(sql));
+    const [board, codes] = await Promise.all([render({ outOfBand: true }), pickupCodes()]);
+    await Promise.all([
+      live.publish(BOARD_TOPIC, { id, data: chimes + board }),
+      live.publish(PICKUP_TOPIC, { id, data: String(PickupCodes({ ...codes, outOfBand: true })) }),
+    ]);
+  }, BROADCAST_GAP_MS);
+
   return {
     state,
     render,
@@ -73,20 +90,12 @@ export function createBoard({ sql, live, rules, format, now }: BoardDeps) {
 
     /** After a committed change: every board and pickup screen, on every instance. */
     async publish(order: OrderRow) {
-      const events = await eventsOf(sql, order.id);
-      const id = String(events.last);
       // A new order chimes on the boards (the comment is read by board.js, never shown); an
       // order undone back to New does not.
-      const arrival = order.status === "placed" && events.count === 1
-        ? `<!--arrival:${order.code}-->`
-        : "";
-      await Promise.all([
-        live.publish(BOARD_TOPIC, { id, data: arrival + await render({ outOfBand: true }) }),
-        live.publish(PICKUP_TOPIC, {
-          id,
-          data: String(PickupCodes({ ...await pickupCodes(), outOfBand: true })),
-        }),
-      ]);
+      if (order.status === "placed" && (await eventsOf(sql, order.id)).count === 1) {
+        arrivals.add(order.code);
+      }
+      await broadcast();
     },
 
     /**
