@@ -104,6 +104,11 @@ describe("the cart as a guest, without JavaScript", () => {
     expect(res.headers.get("Location")).toBe(
       `/products/${croissant.slug}?from=list&cart=added`,
     );
+    // The page the customer came back to says so, too (there is no htmx message without JS).
+    const back = await browser.get(res.headers.get("Location")!);
+    expect(back.html).toContain('<p class="flash" role="status">Added to your cart.</p>');
+    const unflashed = await browser.get(`/products/${croissant.slug}`);
+    expect(unflashed.html).not.toContain("Added to your cart.");
     const cookie = setCookie(res, CART_COOKIE);
     expect(cookie).toMatch(/; HttpOnly/i);
     expect(cookie).toMatch(/; SameSite=Lax/i);

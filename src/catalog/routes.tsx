@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { zValidator } from "@hono/zod-validator";
 import type { ShopView } from "../../views/context.ts";
 import { CatalogPage, CatalogResults } from "../../views/catalog/catalog-page.tsx";
@@ -60,7 +60,7 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
           csrf: c.get("csrfToken")(),
         };
         if (wantsFragment(c, "catalog-results")) return c.html(<CatalogResults {...view} />);
-        return c.html(<CatalogPage {...view} viewer={viewerOf(c)} />);
+        return c.html(<CatalogPage {...view} viewer={viewerOf(c)} flash={cartFlash(c)} />);
       },
     )
     .get(
@@ -76,7 +76,9 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
           ANALYTICS_QUEUE,
           newMessage("product.viewed", { productId: product.id, day: today() }),
         ).catch((error) => log.debug("product view not recorded", { error: error.message }));
-        return c.html(<ProductPage shop={shop} product={product} viewer={viewerOf(c)} />);
+        return c.html(
+          <ProductPage shop={shop} product={product} viewer={viewerOf(c)} flash={cartFlash(c)} />,
+        );
       },
     )
     .get("/events/stock", (c) => {
@@ -94,6 +96,10 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
       return c.body(body, 200, sseHeaders);
     });
 }
+
+/** After adding to the cart without JavaScript, the page it came from says so. */
+const cartFlash = (c: Context) =>
+  c.req.query("cart") === "added" ? "Added to your cart." : undefined;
 
 export const sseHeaders = {
   "Content-Type": "text/event-stream; charset=utf-8",

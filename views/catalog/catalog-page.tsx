@@ -1,6 +1,7 @@
 import type { Category } from "../../src/catalog/queries.ts";
 import type { ShopView, Viewer } from "../context.ts";
 import { Layout } from "../layout.tsx";
+import { Flash } from "../accounts/form-parts.tsx";
 import { ProductCard, type ProductWithStock } from "./product-card.tsx";
 
 export interface CatalogView {
@@ -138,7 +139,7 @@ export function CatalogResults(
   );
 }
 
-export function CatalogPage(view: CatalogView & { viewer: Viewer }) {
+export function CatalogPage(view: CatalogView & { viewer: Viewer; flash?: string }) {
   const current = view.categories.find((c) => c.slug === view.query.category);
   return (
     <Layout
@@ -159,6 +160,7 @@ export function CatalogPage(view: CatalogView & { viewer: Viewer }) {
             : "Order today's bakes ahead and collect them warm at the counter."}
         </p>
       </div>
+      <Flash message={view.flash} />
       <CatalogFilters categories={view.categories} query={view.query} />
       <CatalogResults {...view} />
     </Layout>

@@ -5,9 +5,16 @@ import { Layout } from "../layout.tsx";
 import { productImage, type ProductWithStock } from "./product-card.tsx";
 import { StockBadge } from "./stock-badge.tsx";
 import { AddToCart } from "../cart/add-to-cart.tsx";
+import { Flash } from "../accounts/form-parts.tsx";
 
 export function ProductPage(
-  { shop, product, viewer }: { shop: ShopView; product: ProductWithStock; viewer: Viewer },
+  { shop, product, viewer, flash }: {
+    shop: ShopView;
+    product: ProductWithStock;
+    viewer: Viewer;
+    /** A confirmation after a form without JavaScript came back here. */
+    flash?: string;
+  },
 ) {
   const contains = new Set(product.allergens);
   return (
@@ -19,6 +26,7 @@ export function ProductPage(
       viewer={viewer}
     >
       <div hx-sse:connect="/events/stock" hx-swap="none" hidden></div>
+      <Flash message={flash} />
       <nav aria-label="Breadcrumb" class="text-sm mb-4">
         <ol class="flex flex-wrap gap-2 text-ink-soft">
           <li>
