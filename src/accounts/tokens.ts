@@ -1,5 +1,6 @@
 import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { Role } from "./roles.ts";
+import { randomToken, sha256Hex } from "../infra/digest.ts";
 
 /** Short-lived access tokens (JWT, HS256 pinned) and long-lived random refresh tokens. */
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -119,13 +120,6 @@ function describe(error: unknown): TokenError {
 }
 
 /** A new refresh token: 256 random bits, URL-safe. Only its hash is stored. */
-export function newRefreshToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
-    .replaceAll("=", "");
-}
+export const newRefreshToken = () => randomToken(32);
 
-export async function hashToken(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+export const hashToken = sha256Hex;

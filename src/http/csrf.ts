@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "./env.ts";
 import { AppError } from "./errors.ts";
+import { randomToken } from "../infra/digest.ts";
 
 export const CSRF_COOKIE = "crumb_csrf";
 export const CSRF_FIELD = "_csrf";
@@ -15,12 +16,6 @@ const refuse = () =>
     "csrf_failed",
     "This form was not sent from this shop's own pages, so it was refused. Reload the page and try again.",
   );
-
-function randomToken() {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
-    .replaceAll("=", "");
-}
 
 /**
  * Refuses state-changing requests that come from other sites. Browsers say where a request
@@ -40,7 +35,7 @@ export function csrfProtection(
     let token = getCookie(c, CSRF_COOKIE);
     c.set("csrfToken", () => {
       if (!token || !/^[\w-]{20,64}$/.test(token)) {
-        token = randomToken();
+        token = randomToken(24);
         setCookie(c, CSRF_COOKIE, token, {
           httpOnly: true,
           sameSite: "Lax",

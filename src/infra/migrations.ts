@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Sql } from "./db.ts";
+import { sha256Hex } from "./digest.ts";
 
 /**
  * Forward-only migrations: `migrations/00001_name.sql`, applied in order, each recorded with
@@ -43,10 +44,7 @@ export async function loadMigrations(dir = migrationsDir): Promise<Migration[]> 
   return migrations;
 }
 
-export async function checksum(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+export const checksum = sha256Hex;
 
 function checkSequence(migrations: Migration[]) {
   migrations.forEach((m, index) => {

@@ -5,6 +5,7 @@ import { couponDiscount, couponRefusal } from "../coupons/rules.ts";
 import { ORDERS_QUEUE } from "../outbox/outbox.ts";
 import { findOrder, nextOrderNumber, orderColumns, type OrderRow } from "./queries.ts";
 import { orderCode } from "./status.ts";
+import { sha256Hex } from "../infra/digest.ts";
 
 export interface OrderLineInput {
   productId: number;
@@ -87,8 +88,7 @@ export async function requestHash(input: RequestShape): Promise<string> {
     note: input.note ?? "",
     coupon: input.couponCode?.toUpperCase() ?? "",
   });
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return await sha256Hex(canonical);
 }
 
 /** Lines of the same product summed, in product-id order (the order rows are locked in). */
