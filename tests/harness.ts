@@ -169,3 +169,23 @@ export async function eventually<T>(
   }
   throw lastError ?? new Error(`condition not met within ${timeoutMs} ms`);
 }
+
+/** A promise the test resolves by hand: holds a handler in flight. */
+export function gate() {
+  let open!: () => void;
+  const closed = new Promise<void>((resolve) => (open = resolve));
+  return { closed, open };
+}
+
+/** Whether `operation` fails with an error of `type` (rather than succeeding or failing otherwise). */
+export const rejectsWith = async (
+  operation: () => Promise<unknown>,
+  type: new (...args: never[]) => Error,
+) => {
+  try {
+    await operation();
+    return false;
+  } catch (error) {
+    return error instanceof type;
+  }
+};

@@ -75,3 +75,13 @@ export async function startProxy(host: string, port: number): Promise<Proxy> {
     },
   };
 }
+
+/** A proxy in front of the server a URL names, and the same URL pointed at the proxy. */
+export async function proxied(url: string, defaultPort: number) {
+  const target = new URL(url);
+  const proxy = await startProxy(target.hostname, Number(target.port || defaultPort));
+  const via = new URL(url);
+  via.hostname = "127.0.0.1";
+  via.port = String(proxy.port);
+  return { proxy, url: via.toString() };
+}

@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
 import { connect } from "amqplib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestQueue, eventually, uniqueId } from "../../tests/harness.ts";
+import { createTestQueue, eventually, gate, uniqueId } from "../../tests/harness.ts";
 import { silentLogger } from "./log.ts";
 import {
   type ConsumeOptions,
@@ -14,13 +14,6 @@ import {
 } from "./queue.ts";
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A promise the test resolves by hand: holds a handler in flight. */
-function gate() {
-  let open!: () => void;
-  const closed = new Promise<void>((resolve) => (open = resolve));
-  return { closed, open };
-}
 
 /** The behaviour every Queue must have, whatever is behind it. */
 function queueContract(label: string, open: () => Promise<Queue>) {

@@ -1,41 +1,13 @@
 import { type AddressInfo, connect as tcpConnect, createServer, type Socket } from "node:net";
 import { connect as amqpConnect } from "amqplib";
 import { describe, expect, it } from "vitest";
-import { createTestQueue, eventually, uniqueId } from "../../tests/harness.ts";
-import { startProxy } from "../../tests/tcp-proxy.ts";
+import { createTestQueue, eventually, gate, rejectsWith, uniqueId } from "../../tests/harness.ts";
+import { proxied, startProxy } from "../../tests/tcp-proxy.ts";
 import { silentLogger } from "./log.ts";
 import { type JobMessage, newMessage, openQueue, QueueUnavailableError } from "./queue.ts";
 import { openStore, StoreUnavailableError } from "./store.ts";
 
-/** The server a URL names, and the same URL pointed at a proxy in front of it. */
-async function proxied(url: string, defaultPort: number) {
-  const target = new URL(url);
-  const proxy = await startProxy(target.hostname, Number(target.port || defaultPort));
-  const via = new URL(url);
-  via.hostname = "127.0.0.1";
-  via.port = String(proxy.port);
-  return { proxy, url: via.toString() };
-}
-
-const rejectsWith = async (
-  operation: () => Promise<unknown>,
-  type: new (...args: never[]) => Error,
-) => {
-  try {
-    await operation();
-    return false;
-  } catch (error) {
-    return error instanceof type;
-  }
-};
-
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function gate() {
-  let open!: () => void;
-  const closed = new Promise<void>((resolve) => (open = resolve));
-  return { closed, open };
-}
 
 describe("test proxy", () => {
   it("forwards, cuts, refuses and goes silent", async () => {

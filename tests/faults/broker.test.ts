@@ -20,35 +20,15 @@ import {
   workerDeps,
 } from "../../worker/handlers/index.ts";
 import { ordersHandler } from "../../worker/handlers/orders.ts";
-import { createTestContext, eventually, type TestContext, uniqueId } from "../harness.ts";
-import { startProxy } from "../tcp-proxy.ts";
-
-async function proxied(url: string) {
-  const target = new URL(url);
-  const proxy = await startProxy(target.hostname, Number(target.port || 5672));
-  const via = new URL(url);
-  via.hostname = "127.0.0.1";
-  via.port = String(proxy.port);
-  return { proxy, url: via.toString() };
-}
-
-const rejectsWith = async (
-  operation: () => Promise<unknown>,
-  type: new (...args: never[]) => Error,
-) => {
-  try {
-    await operation();
-    return false;
-  } catch (error) {
-    return error instanceof type;
-  }
-};
-
-function gate() {
-  let open!: () => void;
-  const closed = new Promise<void>((resolve) => (open = resolve));
-  return { closed, open };
-}
+import {
+  createTestContext,
+  eventually,
+  gate,
+  rejectsWith,
+  type TestContext,
+  uniqueId,
+} from "../harness.ts";
+import { proxied } from "../tcp-proxy.ts";
 
 /** Messages waiting in a prefix's work, retry and dead-letter queues, read directly. */
 async function depth(url: string, prefix: string, queue: string): Promise<number[]> {
@@ -269,7 +249,7 @@ if (amqpUrl) {
   describe("job pipeline on RabbitMQ under faults", () => {
     it("delivers every event of orders placed while the broker was unreachable, once", async () => {
       const prefix = `test.${uniqueId()}.`;
-      const { proxy, url } = await proxied(amqpUrl);
+      const { proxy, url } = await proxied(amqpUrl, 5672);
       const queue = await openQueue({ url, prefix, log: silentLogger, retryDelayMs: () => 20 });
       try {
         await brokerAway(queue, {
@@ -291,7 +271,7 @@ if (amqpUrl) {
     for (const when of ["before", "after"] as const) {
       it(`hands a message held by a worker that lost its connection (${when} its commit) to another worker`, async () => {
         const prefix = `test.${uniqueId()}.`;
-        const { proxy, url } = await proxied(amqpUrl);
+        const { proxy, url } = await proxied(amqpUrl, 5672);
         // The app publishes on a direct connection; the first worker sits behind the proxy.
         const direct = await openQueue({
           url: amqpUrl,
