@@ -3,8 +3,8 @@ import { containing } from "./form-kit.ts";
 
 /**
  * The audit trail as admins read it: every row of `audit_log` (sign-ins, account and admin
- * actions) and every order status change made by staff or an admin (those are recorded in
- * the order's history, which is where the board writes them).
+ * actions, and every order status change, which the worker records from the change's event
+ * whoever made it: board, API or admin screen).
  */
 
 export interface AuditRow {
@@ -33,31 +33,7 @@ export interface AuditFilters {
   until?: Date;
 }
 
-/** The action staff status changes are listed under. */
-export const ORDER_STATUS_ACTION = "order.status_changed";
-
-/** Both sources as one list: audit rows and staff/admin order status changes. */
-const entries = (sql: Queryable) =>
-  sql`(
-    select a.id, 1 as source, a.at, a.actor_id, a.action, a.entity_type, a.entity_id, a.details,
-      a.ip, a.user_agent
-    from audit_log a
-    union all
-    select h.id, 2, h.at, h.actor_id, ${ORDER_STATUS_ACTION}::text, 'order', h.order_id::text,
-      jsonb_strip_nulls(jsonb_build_object('from', h.from_status, 'to', h.to_status,
-        'reason', h.reason)),
-      null, null
-    from order_status_history h join users staff on staff.id = h.actor_id
-    where h.from_status is not null and staff.role in ('staff', 'admin')
-      -- The admin orders screen also audits the changes it makes (just after they commit):
-      -- those are listed once, from the audit log.
-      and not exists (
-        select 1 from audit_log dup
-        where dup.action = ${ORDER_STATUS_ACTION}::text and dup.at >= h.at
-          and dup.at < h.at + interval '1 minute' and dup.entity_id = h.order_id::text
-          and dup.actor_id = h.actor_id and dup.details ->> 'to' = h.to_status
-      )
-  ) e left join users u on u.id = e.actor_id`;
+const entries = (sql: Queryable) => sql`audit_log e left join users u on u.id = e.actor_id`;
 
 const matching = (sql: Queryable, f: AuditFilters) => {
   const actor = f.actor ? containing(f.actor) : undefined;
@@ -103,7 +79,7 @@ export async function listAudit(
   const rows = total === 0 ? [] : await sql<AuditRow[]>`
     select ${columns(sql)}
     from ${entries(sql)} ${matching(sql, filters)}
-    order by e.at desc, e.source, e.id desc
+    order by e.at desc, e.id desc
     limit ${page.limit} offset ${page.offset}`;
   return { rows, total };
 }
@@ -131,5 +107,5 @@ export async function auditActions(sql: Queryable): Promise<string[]> {
       from seen where seen.action is not null
     )
     select action from seen where action is not null`;
-  return [...new Set([...rows.map((r) => r.action), ORDER_STATUS_ACTION])].sort();
+  return rows.map((r) => r.action);
 }

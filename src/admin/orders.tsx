@@ -144,6 +144,7 @@ export function orderAdminRoutes(admin: AdminDeps) {
       // Audited by the worker from the change's own `order.status_changed` event, like
       // every other status change (board, API), so each change is one audit row.
       await services.orders.changeStatus(id, input.to, user, {
+        meta: c.get("meta"),
         reason: input.reason,
         expectedFrom: input.expectedFrom,
       });

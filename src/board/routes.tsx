@@ -58,6 +58,7 @@ export function boardRoutes(
     let moved: { code: string; from: OrderStatus; to: OrderStatus } | undefined;
     try {
       const result = await orders.changeStatus(id.data, to, c.get("user")!, {
+        meta: c.get("meta"),
         expectedFrom: form.data.from,
         back,
         reason: form.data.reason,

@@ -201,7 +201,10 @@ export function ordersApi({ orders, carts }: { orders: Orders; carts: CartStore 
     .openapi(cancel, async (c) => {
       const user = c.get("user")!;
       const { id } = c.req.valid("param");
-      await orders.changeStatus(id, "cancelled", user, { reason: c.req.valid("json").reason });
+      await orders.changeStatus(id, "cancelled", user, {
+        reason: c.req.valid("json").reason,
+        meta: c.get("meta"),
+      });
       const detail = await orders.detail(id, user);
       return c.json(toApiOrder(detail.order, detail.items, detail.history), 200);
     })
@@ -210,6 +213,7 @@ export function ordersApi({ orders, carts }: { orders: Orders; carts: CartStore 
       const { id } = c.req.valid("param");
       const change = c.req.valid("json");
       await orders.changeStatus(id, change.status, user, {
+        meta: c.get("meta"),
         reason: change.reason,
         expectedFrom: change.expectedFrom,
       });

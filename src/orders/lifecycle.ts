@@ -35,6 +35,8 @@ export async function changeOrderStatus(
     expectedFrom?: OrderStatus;
     /** Staff undoing or recalling: one step back along `stepBack` is allowed too. */
     back?: boolean;
+    /** Where the change came from, for the audit entry the worker writes from the event. */
+    meta?: { ip: string; userAgent: string };
   },
 ): Promise<StatusChange> {
   return await sql.begin(async (tx) => {
@@ -116,7 +118,15 @@ export async function changeOrderStatus(
     await enqueue(tx, {
       queue: ORDERS_QUEUE,
       type: "order.status_changed",
-      payload: { orderId: change.orderId, from, to: change.to, actorId: change.actor.id, reason },
+      payload: {
+        orderId: change.orderId,
+        from,
+        to: change.to,
+        actorId: change.actor.id,
+        reason,
+        ip: change.meta?.ip ?? null,
+        userAgent: change.meta?.userAgent ?? null,
+      },
     });
     return { order: (await findOrder(tx, change.orderId))!, from, stock };
   });

@@ -76,6 +76,7 @@ export function orderPages(
       const user = c.get("user")!;
       try {
         await orders.changeStatus(id, "cancelled", user, {
+          meta: c.get("meta"),
           reason: user.role === "customer"
             ? "Cancelled by the customer"
             : `Cancelled by ${user.name}`,

@@ -89,7 +89,12 @@ export function createOrders(deps: OrdersDeps) {
       orderId: number,
       to: OrderStatus,
       actor: StatusActor,
-      options: { reason?: string; expectedFrom?: OrderStatus; back?: boolean } = {},
+      options: {
+        reason?: string;
+        expectedFrom?: OrderStatus;
+        back?: boolean;
+        meta?: { ip: string; userAgent: string };
+      } = {},
     ) {
       const change = await changeOrderStatus(sql, { orderId, to, actor, ...options });
       await announce(change.order, change.stock);

@@ -16,6 +16,8 @@ const statusChanged = z.object({
   to: z.enum(statuses),
   actorId: z.number().int().nullable(),
   reason: z.string().nullable().optional(),
+  ip: z.string().nullable().optional(),
+  userAgent: z.string().nullable().optional(),
 });
 
 /**
@@ -78,6 +80,8 @@ async function handle(tx: Tx, deps: NotifyDeps, message: JobMessage) {
         entityType: "order",
         entityId: change.orderId,
         details: { code: order.code, from: change.from, to: change.to, reason: change.reason },
+        ip: change.ip ?? undefined,
+        userAgent: change.userAgent ?? undefined,
       });
       if (change.to === "ready") {
         return await recordNotification(tx, {
