@@ -51,6 +51,20 @@ describe("user events", () => {
     expect(notes[0].body).toContain(t.deps.config.shopName);
   });
 
+  it("welcomes an account once even when other messages name it (forged or repeated)", async () => {
+    const user = await createCustomer();
+    const handle = usersHandler(deps);
+    const first = newMessage("user.registered", { userId: user.id });
+    const others = [1, 2, 3].map(() =>
+      newMessage("user.registered", { userId: user.id, name: "Someone Else" })
+    );
+    await Promise.all([first, ...others].map((message) => handle(message, 1)));
+    const notes = await notesOf(user.id);
+    expect(notes).toHaveLength(1);
+    expect(notes[0].body).toContain(`Hello ${user.name}`);
+    expect(notes[0].body).not.toContain("Someone Else");
+  });
+
   it("greets nobody for a user deleted since, and does not retry that", async () => {
     const user = await createCustomer();
     await t.sql`delete from users where id = ${user.id}`;

@@ -16,9 +16,14 @@ export function usersHandler(deps: NotifyDeps): JobHandler {
         throw new Error(`users cannot handle messages of type ${message.type}`);
       }
       const { userId } = registered.parse(message.payload);
+      // Locked: two messages for one account greet it once, not once each.
       const [user] = await tx<{ email: string; name: string }[]>`
-        select email, name from users where id = ${userId}`;
+        select email, name from users where id = ${userId} for update`;
       if (!user) return; // deleted since: nobody to greet
+      // One welcome per account, whatever a (repeated or forged) message says.
+      const [greeted] = await tx`
+        select 1 from notifications where user_id = ${userId} and kind = 'welcome' limit 1`;
+      if (greeted) return;
       const note = await recordNotification(tx, {
         messageId: message.id,
         userId,
