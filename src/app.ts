@@ -139,7 +139,7 @@ export function createServices(deps: AppDeps): Services {
       limiter,
       log: deps.log,
       now,
-      onSessionsEnded: (ids) => deps.live.endSessions(ids),
+      closeStreams: (ids) => deps.live.endSessions(ids),
     }),
   };
 }

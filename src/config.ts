@@ -105,6 +105,7 @@ const envSchema = z.object({
   ),
   CATALOG_CACHE_TTL_SECONDS: wholeNumber(1, 86_400, 300),
   SSE_HEARTBEAT_SECONDS: wholeNumber(1, 300, 5),
+  ANONYMOUS_STREAMS_PER_ADDRESS: wholeNumber(1, 100_000, 50),
   SHOP_NAME: z.preprocess(emptyToUndefined, z.string().max(80).default("Crumb Bakery")),
   CURRENCY: z.preprocess(
     emptyToUndefined,
@@ -158,6 +159,8 @@ export interface Config {
   seedDemoData: boolean;
   catalogCacheTtlSeconds: number;
   sseHeartbeatSeconds: number;
+  /** Concurrent event streams one signed-out client address may hold (per instance). */
+  anonymousStreamsPerAddress: number;
   shopName: string;
   currency: string;
   locale: string;
@@ -276,6 +279,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     seedDemoData: !production && e.SEED_DEMO_DATA !== false,
     catalogCacheTtlSeconds: e.CATALOG_CACHE_TTL_SECONDS,
     sseHeartbeatSeconds: e.SSE_HEARTBEAT_SECONDS,
+    anonymousStreamsPerAddress: e.ANONYMOUS_STREAMS_PER_ADDRESS,
     shopName: e.SHOP_NAME,
     currency: e.CURRENCY,
     locale: e.LOCALE,

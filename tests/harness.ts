@@ -111,7 +111,9 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
   const db = options.db ?? await createTestDatabase();
   const store = options.store ?? await createTestStore();
   const queue = options.queue ?? await createTestQueue();
-  const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000);
+  const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000, {
+    anonymousPerNetwork: config.anonymousStreamsPerAddress,
+  });
   if (options.seed) await seedDemoCatalog(db.sql);
   const deps: AppDeps = {
     config,

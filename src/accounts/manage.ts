@@ -1,11 +1,13 @@
 import { recordAudit } from "../audit/record.ts";
 import { enqueue, USERS_QUEUE } from "../outbox/outbox.ts";
 import { AppError } from "../http/errors.ts";
+import { errorFields } from "../infra/log.ts";
 import type { Authentication } from "./authenticate.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
 import {
   findUserById,
   insertUser,
+  openSessionIds,
   updatePasswordHash,
   updateUserDisabled,
   updateUserName,
@@ -20,7 +22,7 @@ const invalid = (field: string, message: string) =>
 
 /** Creating accounts and changing them: names, passwords, roles, disabling. */
 export function createAccountManagement(
-  { sql, now }: AccountsDeps,
+  { sql, now, log, closeStreams }: AccountsDeps,
   auth: Authentication,
 ) {
   return {
@@ -115,6 +117,15 @@ export function createAccountManagement(
         return previous;
       });
       await auth.forgetUser(userId);
+      // Open streams were authorised for the old role: they close, and a page reopens its
+      // stream only if the new role may see it (a demoted cook's board stops at once).
+      if (previous !== role) {
+        await openSessionIds(sql, userId)
+          .then((ids) => closeStreams?.(ids))
+          .catch((error) =>
+            log.warn("live streams not closed after a role change", errorFields(error))
+          );
+      }
       return previous;
     },
 

@@ -154,6 +154,13 @@ export async function revokeSession(sql: Queryable, id: string, reason: string) 
     where id = ${id} and revoked_at is null`;
 }
 
+/** The ids of a user's open sessions. */
+export async function openSessionIds(sql: Queryable, userId: number) {
+  const rows = await sql<{ id: string }[]>`
+    select id from sessions where user_id = ${userId} and revoked_at is null`;
+  return rows.map((r) => r.id);
+}
+
 /** Ends every open session of a user; returns their ids. */
 export async function revokeUserSessions(sql: Queryable, userId: number, reason: string) {
   const rows = await sql<{ id: string }[]>`

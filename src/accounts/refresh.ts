@@ -50,7 +50,7 @@ const ended = (message = "This session has ended. Please sign in again.") =>
  * was already exchanged means it was copied, so the whole session (every token of its
  * family) is revoked.
  */
-export function createRefresh({ sql, store, tokens, log, now, onSessionsEnded }: AccountsDeps) {
+export function createRefresh({ sql, store, tokens, log, now, closeStreams }: AccountsDeps) {
   return async function refresh(
     refreshToken: string,
     meta: RequestMeta,
@@ -119,7 +119,7 @@ export function createRefresh({ sql, store, tokens, log, now, onSessionsEnded }:
           "1",
           ACCESS_TOKEN_SECONDS * 1000,
         ).catch((error) => log.warn("session revocation not cached", { error: error.message }));
-        await onSessionsEnded?.([outcome.revokedSession]).catch(() => {});
+        await closeStreams?.([outcome.revokedSession]).catch(() => {});
       }
       throw outcome.error;
     }

@@ -27,8 +27,11 @@ export interface AccountsDeps {
   limiter: RateLimiter;
   log: Logger;
   now: () => Date;
-  /** Told when sessions end, so their live streams (a kiosk's board) end at once too. */
-  onSessionsEnded?: (sessionIds: string[]) => Promise<void>;
+  /**
+   * Closes the live streams of these sessions on every instance: when a session ends, and
+   * when its user's role changes (a stream reopens only if the new role may see it).
+   */
+  closeStreams?: (sessionIds: string[]) => Promise<void>;
 }
 
 /** Where a request came from, for the audit log and per-client limits. */

@@ -8,6 +8,7 @@ import type { Logger } from "../infra/log.ts";
 import { newMessage, type Queue } from "../infra/queue.ts";
 import type { Sql } from "../infra/db.ts";
 import type { LiveHub } from "../live/hub.ts";
+import { liveStream } from "../live/stream-response.ts";
 import { notFound, validationError } from "../http/errors.ts";
 import { wantsFragment } from "../http/htmx.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -86,14 +87,13 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
       // Last-Event-ID and gets every badge's current stock: changes it missed are not lost.
       const reconnecting = c.req.header("Last-Event-ID") !== undefined;
       // Read after subscribing (the hub holds events meanwhile): no change slips between.
-      const first = reconnecting
-        ? stockOfActive(sql).then((
-          items,
-        ) => [{ id: "stock", data: String(StockUpdate({ items })) }])
-        : [{ id: "stock", data: "" }];
-      const body = live.open(STOCK_TOPIC, { first, signal: c.req.raw.signal });
-      // Through the context, so headers set by middleware (X-Request-Id) are kept.
-      return c.body(body, 200, sseHeaders);
+      const first = () =>
+        reconnecting
+          ? stockOfActive(sql).then((
+            items,
+          ) => [{ id: "stock", data: String(StockUpdate({ items })) }])
+          : [{ id: "stock", data: "" }];
+      return liveStream(c, live, STOCK_TOPIC, { first });
     });
 }
 
@@ -101,8 +101,4 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
 const cartFlash = (c: Context) =>
   c.req.query("cart") === "added" ? "Added to your cart." : undefined;
 
-export const sseHeaders = {
-  "Content-Type": "text/event-stream; charset=utf-8",
-  "Cache-Control": "no-cache, no-transform",
-  "X-Accel-Buffering": "no",
-};
+export { sseHeaders } from "../live/stream-response.ts";
