@@ -23,3 +23,6 @@ where not exists (select 1 from waiting w where w.order_id = h.order_id and w.cr
 
 create index order_status_history_unannounced_idx on order_status_history (order_id)
   where announced_at is null;
+
+-- Addresses an account signed in from pass its growing delays after failed sign-ins.
+create index sessions_user_ip_idx on sessions (user_id, ip);

@@ -24,6 +24,7 @@ import { apiRateLimit } from "./http/api-rate-limit.ts";
 import { createRateLimiter, type RateLimiter } from "./http/rate-limit.ts";
 import { type Accounts, createAccounts } from "./accounts/index.ts";
 import { createTokens } from "./accounts/tokens.ts";
+import { createPasswordChecks } from "./accounts/password-checks.ts";
 import { authentication } from "./accounts/middleware.ts";
 import { accountsApi } from "./accounts/api.ts";
 import { accountPages } from "./accounts/pages.tsx";
@@ -137,6 +138,7 @@ export function createServices(deps: AppDeps): Services {
       store: deps.store,
       tokens: createTokens(deps.config.jwtKeys, now),
       limiter,
+      passwordChecks: createPasswordChecks(),
       log: deps.log,
       now,
       closeStreams: (ids) => deps.live.endSessions(ids),
@@ -225,6 +227,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       shop,
       accounts: services.accounts,
       cookieSecure,
+      deviceSecret: config.sessionSecret,
       kioskHours: config.kioskSessionHours,
       accountSections: accountActivity({
         shop,

@@ -154,6 +154,16 @@ export async function revokeSession(sql: Queryable, id: string, reason: string) 
     where id = ${id} and revoked_at is null`;
 }
 
+/** Whether this user signed in from this exact address in the last 90 days. */
+export async function signedInFrom(sql: Queryable, userId: number, ip: string) {
+  const [row] = await sql<{ known: boolean }[]>`
+    select exists (
+      select 1 from sessions
+      where user_id = ${userId} and ip = ${ip} and created_at > now() - interval '90 days'
+    ) as known`;
+  return row.known;
+}
+
 /** The ids of a user's open sessions. */
 export async function openSessionIds(sql: Queryable, userId: number) {
   const rows = await sql<{ id: string }[]>`

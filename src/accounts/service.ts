@@ -3,14 +3,14 @@ import type { Logger } from "../infra/log.ts";
 import type { Store } from "../infra/store.ts";
 import { recordAudit } from "../audit/record.ts";
 import { AppError } from "../http/errors.ts";
-import {
-  type Limit,
-  type LimitState,
-  type RateLimiter,
-  rateLimitHeaders,
-} from "../http/rate-limit.ts";
+import { clientNetwork } from "../http/client-network.ts";
+import type { RateLimiter } from "../http/rate-limit.ts";
+import { enqueue, USERS_QUEUE } from "../outbox/outbox.ts";
 import { findUserByEmail, insertRefreshToken, insertSession, type UserRow } from "./queries.ts";
 import { verifyAgainstDecoy, verifyPassword } from "./passwords.ts";
+import type { PasswordChecks } from "./password-checks.ts";
+import { createSignInGuard } from "./brute-force.ts";
+import type { Device } from "./device-cookie.ts";
 import type { Role } from "./roles.ts";
 import {
   ACCESS_TOKEN_SECONDS,
@@ -25,6 +25,8 @@ export interface AccountsDeps {
   store: Store;
   tokens: Tokens;
   limiter: RateLimiter;
+  /** The bounded queue every argon2 hash and check runs through. */
+  passwordChecks: PasswordChecks;
   log: Logger;
   now: () => Date;
   /**
@@ -57,25 +59,6 @@ export interface PublicUser {
   role: Role;
 }
 
-/** Five failed sign-ins per address and client in any 15 minutes (counted per minute). */
-export const SIGNIN_FAILURES: Limit = {
-  bucket: "signin-fail",
-  limit: 5,
-  windowMs: 15 * 60_000,
-  slices: 15,
-};
-
-const tooManyAttempts = (state: LimitState) => {
-  const minutes = Math.max(1, Math.ceil(state.resetMs / 60_000));
-  return new AppError(
-    429,
-    "too_many_attempts",
-    `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-    undefined,
-    rateLimitHeaders(state, SIGNIN_FAILURES),
-  );
-};
-
 export const publicUser = (u: Pick<UserRow, "id" | "email" | "name" | "role">): PublicUser => ({
   id: u.id,
   email: u.email,
@@ -94,7 +77,8 @@ export const authKeys = {
 
 /** Sign-in and sessions: passwords checked, sessions opened, tokens issued. */
 export function createSessions(deps: AccountsDeps) {
-  const { sql, tokens, limiter, now } = deps;
+  const { sql, tokens, limiter, passwordChecks, now } = deps;
+  const guard = createSignInGuard({ sql, limiter, counters: limiter.counters, now });
 
   /** Opens a session (a refresh-token family) and issues its first tokens. */
   async function startSession(
@@ -136,7 +120,8 @@ export function createSessions(deps: AccountsDeps) {
 
     /**
      * Checks an email and password. Unknown emails and wrong passwords get the same answer
-     * in the same time; five failures per address and client lock sign-in for 15 minutes.
+     * in the same time; failures are limited per network and account, per network and per
+     * account (see brute-force.ts), and the check waits its turn in the bounded queue.
      */
     async signIn(
       input: { email: string; password: string },
@@ -144,30 +129,50 @@ export function createSessions(deps: AccountsDeps) {
       kind: SessionKind = "web",
       /** For kind "kiosk": how long the device stays signed in (a shift). */
       kioskHours = 12,
+      /** The browser's device cookie, if it has one (its accounts pass their delays). */
+      device?: Device,
     ): Promise<IssuedTokens> {
-      const who = `${meta.ip}|${input.email.trim().toLowerCase()}`;
-      const before = await limiter.peek(SIGNIN_FAILURES, who);
-      if (!before.allowed) throw tooManyAttempts(before);
-      // The attempt counts before the password is checked and is forgiven if it was right:
-      // counting only afterwards would let parallel guesses all pass the check above.
-      const attempt = await limiter.hit(SIGNIN_FAILURES, who);
-      if (!attempt.allowed) throw tooManyAttempts(attempt);
-      const user = await findUserByEmail(sql, input.email.trim());
-      const valid = user
-        ? await verifyPassword(user.passwordHash, input.password)
-        : await verifyAgainstDecoy(input.password);
+      const attempt = await guard.admit(
+        { email: input.email, ip: meta.ip, device },
+        () => findUserByEmail(sql, input.email.trim()),
+      );
+      const { user } = attempt;
+      let valid: boolean;
+      try {
+        valid = await passwordChecks.run(
+          clientNetwork(meta.ip),
+          () =>
+            user
+              ? verifyPassword(user.passwordHash, input.password)
+              : verifyAgainstDecoy(input.password),
+        );
+      } catch (error) {
+        await attempt.withdrawn();
+        throw error;
+      }
       if (!user || !valid) {
-        await recordAudit(sql, {
-          actorId: user?.id ?? null,
-          action: "auth.signin_failed",
-          entityType: "user",
-          entityId: user?.id,
-          details: { email: input.email.trim().slice(0, 254) },
-          ...meta,
+        const { tellOwner } = await attempt.failed();
+        await sql.begin(async (tx) => {
+          await recordAudit(tx, {
+            actorId: user?.id ?? null,
+            action: "auth.signin_failed",
+            entityType: "user",
+            entityId: user?.id,
+            details: { email: input.email.trim().slice(0, 254) },
+            ...meta,
+          });
+          // The worker reads the failures from the audit log and tells the owner.
+          if (user && tellOwner) {
+            await enqueue(tx, {
+              queue: USERS_QUEUE,
+              type: "user.signin_failures",
+              payload: { userId: user.id },
+            });
+          }
         });
         throw new AppError(401, "invalid_credentials", "That email and password don't match.");
       }
-      await limiter.reset(SIGNIN_FAILURES, who);
+      await attempt.succeeded();
       if (user.disabled) {
         await recordAudit(sql, {
           actorId: user.id,
