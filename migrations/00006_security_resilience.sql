@@ -26,3 +26,19 @@ create index order_status_history_unannounced_idx on order_status_history (order
 
 -- Addresses an account signed in from pass its growing delays after failed sign-ins.
 create index sessions_user_ip_idx on sessions (user_id, ip);
+
+-- Signed-in customers' carts live here (the store only caches them), so a cart and its
+-- checkout work while Redis is away. A cart lasts a week after its last use.
+create table carts (
+  user_id integer primary key references users (id) on delete cascade,
+  used_at timestamptz not null default now()
+);
+
+create table cart_lines (
+  user_id integer not null references carts (user_id) on delete cascade,
+  product_id integer not null references products (id) on delete cascade,
+  quantity integer not null check (quantity between 1 and 99),
+  -- The price the customer saw when adding it: only to tell them it changed since.
+  seen_price_cents integer check (seen_price_cents >= 0),
+  primary key (user_id, product_id)
+);

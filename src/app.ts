@@ -19,6 +19,8 @@ import { requestLog } from "./http/request-log.ts";
 import { staticFiles } from "./http/static.ts";
 import type { AppEnv } from "./http/env.ts";
 import { requestMeta } from "./http/request-meta.ts";
+import { databaseGate } from "./http/database-gate.ts";
+import { createDatabaseWatch, type DatabaseWatch } from "./infra/db-watch.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { apiRateLimit } from "./http/api-rate-limit.ts";
 import { createRateLimiter, type RateLimiter } from "./http/rate-limit.ts";
@@ -76,6 +78,8 @@ export interface Services {
   agingRules: AgingRules;
   /** Tells open admin dashboards the figures changed (orders, stock). */
   dashboardChanged: () => Promise<void>;
+  /** Notices a database outage, so requests get 503 at once instead of waiting on it. */
+  databaseWatch: DatabaseWatch;
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -89,7 +93,7 @@ export function createServices(deps: AppDeps): Services {
   const sql = deps.db.sql;
   const format = createShopFormat(deps.config);
   const relay = createOutboxRelay({ sql, queue: deps.queue, log: deps.log });
-  const carts = createCartStore(deps.store);
+  const carts = createCartStore({ store: deps.store, sql: deps.db.sql, log: deps.log });
   const agingRules: AgingRules = {
     amberBeforePickup: deps.config.boardAmberMinutes,
     amberWaiting: deps.config.boardAmberMinutes,
@@ -108,6 +112,7 @@ export function createServices(deps: AppDeps): Services {
     });
   return {
     dashboardChanged,
+    databaseWatch: createDatabaseWatch(deps.db.ping, deps.log),
     board,
     agingRules,
     catalog: createCatalog({ sql, cache, live: deps.live }),
@@ -193,6 +198,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       queue: deps.queue.ping,
     }, log),
   );
+  app.use(databaseGate(services.databaseWatch));
   app.use(requestMeta(config.trustedProxies));
   app.use(csrfProtection({ publicUrl: config.publicUrl, cookieSecure }));
   app.use(authentication(services.accounts, { cookieSecure }));

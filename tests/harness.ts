@@ -52,8 +52,14 @@ function pgliteTemplate(): Promise<Blob> {
   return template;
 }
 
-/** A fresh, migrated database of its own. */
-export async function createTestDatabase(log: Logger = silentLogger): Promise<Database> {
+/**
+ * A fresh, migrated database of its own. On a real server, `via` may lead the connections
+ * somewhere else first (a TCP proxy a test can break).
+ */
+export async function createTestDatabase(
+  log: Logger = silentLogger,
+  via?: (url: string) => Promise<string>,
+): Promise<Database> {
   if (!env.DATABASE_URL) {
     return await openDatabase({ poolMax: 4, loadDataDir: await pgliteTemplate(), log });
   }
@@ -62,7 +68,11 @@ export async function createTestDatabase(log: Logger = silentLogger): Promise<Da
   await admin.unsafe(`create database ${name}`);
   const url = new URL(env.DATABASE_URL);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), poolMax: 8, log });
+  const db = await openDatabase({
+    url: via ? await via(url.toString()) : url.toString(),
+    poolMax: 8,
+    log,
+  });
   await migrate(db.sql, await loadMigrations());
   return {
     ...db,

@@ -40,6 +40,11 @@ function clientOptions(max: number, log: Logger): postgres.Options<Record<string
     connection: { application_name: "crumb" },
     idle_timeout: 60,
     connect_timeout: 10,
+    // Seconds before reconnecting after a failed connection. postgres.js's default grows to
+    // 20 s over an outage, so the shop stayed down up to 20 s after the database returned;
+    // capped at one, it is back within a second (the watch in db-watch.ts keeps requests
+    // from piling onto a database that is away).
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
   };
 }
 

@@ -71,6 +71,8 @@ export async function createRedisStore(url: string, prefix: string, log: Logger)
     try {
       return await operation();
     } catch (error) {
+      // Redis answered, with an error of the command (WRONGTYPE …): it is not unavailable.
+      if ((error as Error).name === "ReplyError") throw error;
       throw new StoreUnavailableError(`Redis: ${(error as Error).message}`, { cause: error });
     }
   };

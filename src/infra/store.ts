@@ -1,6 +1,7 @@
 import type { Logger } from "./log.ts";
 import { createMemoryStore } from "./store-memory.ts";
 import { createRedisStore } from "./store-redis.ts";
+import { withCircuitBreaker } from "./store-breaker.ts";
 
 /**
  * Key/value with TTL, atomic counters and pub/sub: Redis when REDIS_URL is set,
@@ -43,14 +44,16 @@ export interface StoreOptions {
   prefix: string;
   log: Logger;
   now?: () => number;
+  /** While Redis is away, how often to check whether it is back (see store-breaker.ts). */
+  probeEveryMs?: number;
 }
 
 export class StoreUnavailableError extends Error {
   override name = "StoreUnavailableError";
 }
 
-export function openStore(options: StoreOptions): Promise<Store> {
-  return options.url
-    ? createRedisStore(options.url, options.prefix, options.log)
-    : Promise.resolve(createMemoryStore(options.prefix, options.now, options.log));
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (!options.url) return createMemoryStore(options.prefix, options.now, options.log);
+  const redis = await createRedisStore(options.url, options.prefix, options.log);
+  return withCircuitBreaker(redis, { log: options.log, probeEveryMs: options.probeEveryMs });
 }
