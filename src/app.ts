@@ -144,6 +144,7 @@ export function createServices(deps: AppDeps): Services {
       tokens: createTokens(deps.config.jwtKeys, now),
       limiter,
       passwordChecks: createPasswordChecks(),
+      refusalPauseMs: deps.config.signinRefusalPauseMs,
       log: deps.log,
       now,
       closeStreams: (ids) => deps.live.endSessions(ids),

@@ -33,6 +33,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
       REDIS_URL: env.REDIS_URL,
       AMQP_URL: env.AMQP_URL,
       DATA_DIR: "/nonexistent",
+      // Refused sign-ins answer at once here; brute-force.test.ts checks the pause itself.
+      SIGNIN_REFUSAL_PAUSE_MS: "0",
       ...overrides,
     }),
   };

@@ -27,6 +27,12 @@ export interface AccountsDeps {
   limiter: RateLimiter;
   /** The bounded queue every argon2 hash and check runs through. */
   passwordChecks: PasswordChecks;
+  /**
+   * How long a refused sign-in waits before it is answered. A guesser refused at once comes
+   * straight back: 64 connections made 700 refusals a second, and that volume alone slowed
+   * the shop. Held a second, each connection costs a timer.
+   */
+  refusalPauseMs?: number;
   log: Logger;
   now: () => Date;
   /**
@@ -123,79 +129,90 @@ export function createSessions(deps: AccountsDeps) {
      * in the same time; failures are limited per network and account, per network and per
      * account (see brute-force.ts), and the check waits its turn in the bounded queue.
      */
-    async signIn(
-      input: { email: string; password: string },
-      meta: RequestMeta,
-      kind: SessionKind = "web",
-      /** For kind "kiosk": how long the device stays signed in (a shift). */
-      kioskHours = 12,
-      /** The browser's device cookie, if it has one (its accounts pass their delays). */
-      device?: Device,
-    ): Promise<IssuedTokens> {
-      const attempt = await guard.admit(
-        { email: input.email, ip: meta.ip, device },
-        () => findUserByEmail(sql, input.email.trim()),
-      );
-      const { user } = attempt;
-      let valid: boolean;
+    async signIn(...args: Parameters<typeof attemptSignIn>): Promise<IssuedTokens> {
       try {
-        valid = await passwordChecks.run(
-          clientNetwork(meta.ip),
-          () =>
-            user
-              ? verifyPassword(user.passwordHash, input.password)
-              : verifyAgainstDecoy(input.password),
-        );
+        return await attemptSignIn(...args);
       } catch (error) {
-        await attempt.withdrawn();
+        if (error instanceof AppError && (error.status === 429 || error.status === 503)) {
+          await new Promise((resolve) => setTimeout(resolve, deps.refusalPauseMs ?? 1000));
+        }
         throw error;
       }
-      if (!user || !valid) {
-        const { tellOwner } = await attempt.failed();
-        await sql.begin(async (tx) => {
-          await recordAudit(tx, {
-            actorId: user?.id ?? null,
-            action: "auth.signin_failed",
-            entityType: "user",
-            entityId: user?.id,
-            details: { email: input.email.trim().slice(0, 254) },
-            ...meta,
-          });
-          // The worker reads the failures from the audit log and tells the owner.
-          if (user && tellOwner) {
-            await enqueue(tx, {
-              queue: USERS_QUEUE,
-              type: "user.signin_failures",
-              payload: { userId: user.id },
-            });
-          }
-        });
-        throw new AppError(401, "invalid_credentials", "That email and password don't match.");
-      }
-      await attempt.succeeded();
-      if (user.disabled) {
-        await recordAudit(sql, {
-          actorId: user.id,
-          action: "auth.signin_refused",
-          entityType: "user",
-          entityId: user.id,
-          details: { reason: "disabled" },
-          ...meta,
-        });
-        throw new AppError(
-          403,
-          "account_disabled",
-          "This account is disabled. Please ask the shop if you think that is a mistake.",
-        );
-      }
-      // Only staff devices become kiosks: a shift-long session for the order board.
-      if (kind === "kiosk") {
-        if (user.role === "customer") return await startSession(user, meta, "web");
-        return await startSession(user, meta, "kiosk", kioskHours * 3_600_000);
-      }
-      return await startSession(user, meta, kind);
     },
   };
+
+  async function attemptSignIn(
+    input: { email: string; password: string },
+    meta: RequestMeta,
+    kind: SessionKind = "web",
+    /** For kind "kiosk": how long the device stays signed in (a shift). */
+    kioskHours = 12,
+    /** The browser's device cookie, if it has one (its accounts pass their delays). */
+    device?: Device,
+  ): Promise<IssuedTokens> {
+    const attempt = await guard.admit(
+      { email: input.email, ip: meta.ip, device },
+      () => findUserByEmail(sql, input.email.trim()),
+    );
+    const { user } = attempt;
+    let valid: boolean;
+    try {
+      valid = await passwordChecks.run(
+        clientNetwork(meta.ip),
+        () =>
+          user
+            ? verifyPassword(user.passwordHash, input.password)
+            : verifyAgainstDecoy(input.password),
+      );
+    } catch (error) {
+      await attempt.withdrawn();
+      throw error;
+    }
+    if (!user || !valid) {
+      const { tellOwner } = await attempt.failed();
+      await sql.begin(async (tx) => {
+        await recordAudit(tx, {
+          actorId: user?.id ?? null,
+          action: "auth.signin_failed",
+          entityType: "user",
+          entityId: user?.id,
+          details: { email: input.email.trim().slice(0, 254) },
+          ...meta,
+        });
+        // The worker reads the failures from the audit log and tells the owner.
+        if (user && tellOwner) {
+          await enqueue(tx, {
+            queue: USERS_QUEUE,
+            type: "user.signin_failures",
+            payload: { userId: user.id },
+          });
+        }
+      });
+      throw new AppError(401, "invalid_credentials", "That email and password don't match.");
+    }
+    await attempt.succeeded();
+    if (user.disabled) {
+      await recordAudit(sql, {
+        actorId: user.id,
+        action: "auth.signin_refused",
+        entityType: "user",
+        entityId: user.id,
+        details: { reason: "disabled" },
+        ...meta,
+      });
+      throw new AppError(
+        403,
+        "account_disabled",
+        "This account is disabled. Please ask the shop if you think that is a mistake.",
+      );
+    }
+    // Only staff devices become kiosks: a shift-long session for the order board.
+    if (kind === "kiosk") {
+      if (user.role === "customer") return await startSession(user, meta, "web");
+      return await startSession(user, meta, "kiosk", kioskHours * 3_600_000);
+    }
+    return await startSession(user, meta, kind);
+  }
 }
 
 export type Sessions = ReturnType<typeof createSessions>;
