@@ -252,17 +252,17 @@ describe("loadConfig", () => {
 
   it("reads the stream cap and the sign-in refusal pause, and refuses nonsense", () => {
     const config = loadConfig({
-      ANONYMOUS_STREAMS_PER_ADDRESS: "8",
+      SSE_ANONYMOUS_PER_ADDRESS: "8",
       SIGNIN_REFUSAL_PAUSE_MS: "0",
     });
     expect(config.anonymousStreamsPerAddress).toBe(8);
     expect(config.signinRefusalPauseMs).toBe(0);
     const error = problemsOf({
-      ANONYMOUS_STREAMS_PER_ADDRESS: "0",
+      SSE_ANONYMOUS_PER_ADDRESS: "0",
       SIGNIN_REFUSAL_PAUSE_MS: "60000",
     });
     expect(error.problems).toEqual([
-      'ANONYMOUS_STREAMS_PER_ADDRESS must be a whole number from 1 to 100000 (got "0")',
+      'SSE_ANONYMOUS_PER_ADDRESS must be a whole number from 1 to 100000 (got "0")',
       'SIGNIN_REFUSAL_PAUSE_MS must be a whole number from 0 to 10000 (got "60000")',
     ]);
   });

@@ -105,7 +105,7 @@ const envSchema = z.object({
   ),
   CATALOG_CACHE_TTL_SECONDS: wholeNumber(1, 86_400, 300),
   SSE_HEARTBEAT_SECONDS: wholeNumber(1, 300, 5),
-  ANONYMOUS_STREAMS_PER_ADDRESS: wholeNumber(1, 100_000, 50),
+  SSE_ANONYMOUS_PER_ADDRESS: wholeNumber(1, 100_000, 50),
   SIGNIN_REFUSAL_PAUSE_MS: wholeNumber(0, 10_000, 1000),
   SHOP_NAME: z.preprocess(emptyToUndefined, z.string().max(80).default("Crumb Bakery")),
   CURRENCY: z.preprocess(
@@ -282,7 +282,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     seedDemoData: !production && e.SEED_DEMO_DATA !== false,
     catalogCacheTtlSeconds: e.CATALOG_CACHE_TTL_SECONDS,
     sseHeartbeatSeconds: e.SSE_HEARTBEAT_SECONDS,
-    anonymousStreamsPerAddress: e.ANONYMOUS_STREAMS_PER_ADDRESS,
+    anonymousStreamsPerAddress: e.SSE_ANONYMOUS_PER_ADDRESS,
     signinRefusalPauseMs: e.SIGNIN_REFUSAL_PAUSE_MS,
     shopName: e.SHOP_NAME,
     currency: e.CURRENCY,

@@ -24,13 +24,13 @@ const meta = { ip: "192.0.2.10", userAgent: "streams-test" };
 beforeAll(async () => {
   a = await createTestContext({
     seed: true,
-    config: { ...boardConfig, SSE_HEARTBEAT_SECONDS: "1", ANONYMOUS_STREAMS_PER_ADDRESS: "3" },
+    config: { ...boardConfig, SSE_HEARTBEAT_SECONDS: "1", SSE_ANONYMOUS_PER_ADDRESS: "3" },
   });
   // A second instance on the same database and store, as behind a load balancer.
   b = await createTestContext({
     db: a.db,
     store: a.store,
-    config: { ...boardConfig, SSE_HEARTBEAT_SECONDS: "1", ANONYMOUS_STREAMS_PER_ADDRESS: "3" },
+    config: { ...boardConfig, SSE_HEARTBEAT_SECONDS: "1", SSE_ANONYMOUS_PER_ADDRESS: "3" },
   });
   ({ "country-sourdough": productId } = await productIds(a, ["country-sourdough"]));
 });

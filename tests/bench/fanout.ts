@@ -301,7 +301,7 @@ export async function fanoutBench(options: FanoutOptions): Promise<FanoutResult>
       CRUMB_ENV: "development",
       API_RATE_LIMIT_PER_MINUTE: "1000000",
       // Every stream comes from this one address: the per-address cap would refuse most.
-      ANONYMOUS_STREAMS_PER_ADDRESS: "100000",
+      SSE_ANONYMOUS_PER_ADDRESS: "100000",
       OPENING_HOURS: "mon-sun 00:00-23:45",
       PREP_MINUTES: "0",
       ...options.env,
