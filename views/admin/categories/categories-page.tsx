@@ -1,8 +1,8 @@
-import type { AdminCategory } from "../../../src/admin/categories-queries.ts";
+import type { AdminCategory } from "../../../src/admin/categories/queries.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField, ErrorBanner, type FormProblems } from "../../accounts/form-parts.tsx";
-import { AdminLayout } from "../admin-layout.tsx";
-import { ActionButton, AdminForm, Input, TextArea } from "../form-parts.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import { ActionButton, AdminForm, Input, TextArea } from "../shared/form-parts.tsx";
 
 export const NEW_CATEGORY_FORM_ID = "category-new-form";
 export const CATEGORY_FORM_ID = "category-form";

@@ -1,6 +1,6 @@
-import type { CouponFormValues } from "../../../src/admin/coupons-schema.ts";
+import type { CouponFormValues } from "../../../src/admin/coupons/schema.ts";
 import { CsrfField, EnhancedForm, ErrorBanner } from "../../accounts/form-parts.tsx";
-import { Input, Select } from "../admin-fields.tsx";
+import { Input, Select } from "../shared/fields.tsx";
 
 export const COUPON_FORM_ID = "coupon-form";
 

@@ -1,8 +1,8 @@
-import type { AdminCoupon, RedemptionRow } from "../../../src/admin/coupons-queries.ts";
+import type { AdminCoupon, RedemptionRow } from "../../../src/admin/coupons/queries.ts";
 import { statusLabels } from "../../../src/orders/status.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField } from "../../accounts/form-parts.tsx";
-import { AdminLayout, Pager } from "../admin-layout.tsx";
+import { AdminLayout, Pager } from "../shared/layout.tsx";
 import { CouponForm, type CouponFormView } from "./coupon-form.tsx";
 import { type CouponTexts, discountText, usesText, validityText } from "./coupons-page.tsx";
 

@@ -1,8 +1,8 @@
-import type { AdminCoupon } from "../../../src/admin/coupons-queries.ts";
-import { withQuery } from "../../../src/admin/form-kit.ts";
+import type { AdminCoupon } from "../../../src/admin/coupons/queries.ts";
+import { withQuery } from "../../../src/admin/shared/form-kit.ts";
 import type { ShopView, Viewer } from "../../context.ts";
-import { AdminLayout, Pager } from "../admin-layout.tsx";
-import { Input } from "../admin-fields.tsx";
+import { AdminLayout, Pager } from "../shared/layout.tsx";
+import { Input } from "../shared/fields.tsx";
 import { CouponForm, type CouponFormView } from "./coupon-form.tsx";
 
 export interface CouponTexts {

@@ -1,10 +1,10 @@
-import type { OrderParties } from "../../../src/admin/orders-queries.ts";
+import type { OrderParties } from "../../../src/admin/orders/queries.ts";
 import type { OrderItemRow, OrderRow, StatusChangeRow } from "../../../src/orders/queries.ts";
 import { statusLabels, transitions } from "../../../src/orders/status.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField, ErrorBanner } from "../../accounts/form-parts.tsx";
-import { AdminLayout } from "../admin-layout.tsx";
-import { Select, TextArea } from "../admin-fields.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import { Select, TextArea } from "../shared/fields.tsx";
 
 export const ORDER_DETAIL_ID = "order-detail";
 

@@ -1,9 +1,9 @@
-import type { AdminOrderRow } from "../../../src/admin/orders-queries.ts";
+import type { AdminOrderRow } from "../../../src/admin/orders/queries.ts";
 import { statuses, statusLabels } from "../../../src/orders/status.ts";
 import type { ShopView, Viewer } from "../../context.ts";
-import { AdminLayout, Pager } from "../admin-layout.tsx";
-import { Input, Select } from "../admin-fields.tsx";
-import { withQuery } from "../../../src/admin/form-kit.ts";
+import { AdminLayout, Pager } from "../shared/layout.tsx";
+import { Input, Select } from "../shared/fields.tsx";
+import { withQuery } from "../../../src/admin/shared/form-kit.ts";
 
 export const ORDER_RESULTS_ID = "order-results";
 

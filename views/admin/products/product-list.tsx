@@ -1,8 +1,8 @@
-import type { AdminProductRow } from "../../../src/admin/products-queries.ts";
+import type { AdminProductRow } from "../../../src/admin/products/queries.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { formatMoney } from "../../format.ts";
-import { AdminLayout, Pager } from "../admin-layout.tsx";
-import { Select } from "../form-parts.tsx";
+import { AdminLayout, Pager } from "../shared/layout.tsx";
+import { Select } from "../shared/form-parts.tsx";
 
 export const PRODUCT_RESULTS_ID = "product-results";
 

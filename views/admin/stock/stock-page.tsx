@@ -1,9 +1,9 @@
-import type { Movement, StockRow } from "../../../src/admin/stock-queries.ts";
-import { stockChanges } from "../../../src/admin/products-schema.ts";
+import type { Movement, StockRow } from "../../../src/admin/stock/queries.ts";
+import { stockChanges } from "../../../src/admin/products/schema.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField, type FormProblems } from "../../accounts/form-parts.tsx";
-import { AdminLayout, Pager } from "../admin-layout.tsx";
-import { AdminForm, Input, Select } from "../form-parts.tsx";
+import { AdminLayout, Pager } from "../shared/layout.tsx";
+import { AdminForm, Input, Select } from "../shared/form-parts.tsx";
 
 export const stockFormId = (productId: number) => `stock-form-${productId}`;
 

@@ -1,9 +1,9 @@
-import type { AdminUserDetail } from "../../../src/admin/users-queries.ts";
+import type { AdminUserDetail } from "../../../src/admin/users/queries.ts";
 import { roleLabels, roles } from "../../../src/accounts/roles.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField, ErrorBanner } from "../../accounts/form-parts.tsx";
-import { AdminLayout } from "../admin-layout.tsx";
-import { Select } from "../admin-fields.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import { Select } from "../shared/fields.tsx";
 
 export const USER_DETAIL_ID = "user-detail";
 

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { roles } from "../../accounts/roles.ts";
+
+/** What the user screens accept: list filters, a new role, disabling. */
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+export const userFiltersSchema = z.object({
+  q: z.preprocess(emptyToUndefined, z.string().trim().max(100).optional()).catch(undefined),
+  role: z.preprocess(emptyToUndefined, z.enum(roles).optional()).catch(undefined),
+});
+
+export const roleChangeSchema = z.object({
+  role: z.enum(roles, { message: "Choose customer, staff or admin." }),
+});
+
+export const disabledSchema = z.object({
+  disabled: z.enum(["true", "false"], { message: "Choose to disable or re-enable." })
+    .transform((v) => v === "true"),
+});
