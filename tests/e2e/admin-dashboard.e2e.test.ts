@@ -4,7 +4,7 @@ import {
   type DashboardSource,
   dashboardSource,
   publishDashboard,
-} from "../../src/admin/dashboard/routes.tsx";
+} from "../../src/admin/dashboard/publish.ts";
 import { productsWithStock } from "../orders-support.ts";
 import { type E2E, startE2E } from "./browser.ts";
 

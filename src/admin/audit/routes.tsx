@@ -52,11 +52,10 @@ export function readAuditQuery(raw: Record<string, string | undefined>, timeZone
 }
 
 /** The audit log: who did what to which thing, filtered in the URL, one page at a time. */
-export function auditAdminRoutes({ shop, deps, services }: AdminDeps) {
+export function auditAdminRoutes({ shop, sql, timeZone, format }: AdminDeps) {
   const admin = requireRole("admin");
-  const sql = deps.db.sql;
   return new Hono<AppEnv>().get("/admin/audit", admin, async (c) => {
-    const { query, filters, problems } = readAuditQuery(c.req.query(), deps.config.timeZone);
+    const { query, filters, problems } = readAuditQuery(c.req.query(), timeZone);
     const page = pageOf(c.req.query("page"));
     const [actions, { rows, total }] = await Promise.all([
       auditActions(sql),
@@ -77,7 +76,7 @@ export function auditAdminRoutes({ shop, deps, services }: AdminDeps) {
       query,
       actions,
       problems,
-      dateTime: services.format.dateTime,
+      dateTime: format.dateTime,
       href: (n: number) => withQuery("/admin/audit", { ...query, page: n > 1 ? n : undefined }),
     };
     c.header("Cache-Control", "no-store");

@@ -72,8 +72,7 @@ export const notEmptyMessage = (c: AdminCategory) =>
     } (${c.archivedCount} archived): move them to another category first. Archived products keep their category, so they count too.`;
 
 /** Categories: create, rename, reorder, delete when empty. Every change is audited. */
-export function categoryRoutes({ shop, deps, services }: AdminDeps) {
-  const sql = deps.db.sql;
+export function categoryAdminRoutes({ shop, sql, catalog }: AdminDeps) {
   const admin = requireRole("admin");
 
   const listPage = async (
@@ -141,7 +140,7 @@ export function categoryRoutes({ shop, deps, services }: AdminDeps) {
         const id = await run(tx);
         return id === null ? taken(input.slug) : { id };
       });
-      if ("id" in result) await services.catalog.changed();
+      if ("id" in result) await catalog.changed();
       return result;
     } catch (error) {
       if (isUniqueViolation(error)) return taken(input.slug);
@@ -229,7 +228,7 @@ export function categoryRoutes({ shop, deps, services }: AdminDeps) {
         return true;
       });
       if (moved === null) throw notFound("That category");
-      if (moved) await services.catalog.changed();
+      if (moved) await catalog.changed();
       return c.redirect(`/admin/categories?done=moved#category-${id}`, 303);
     })
     .post("/admin/categories/:id{[0-9]+}/delete", admin, async (c) => {
@@ -251,7 +250,7 @@ export function categoryRoutes({ shop, deps, services }: AdminDeps) {
         const current = await categoryOf(id);
         return editPage(c, current, { values: valuesOf(current) }, 409, notEmptyMessage(current));
       }
-      await services.catalog.changed();
+      await catalog.changed();
       return c.redirect("/admin/categories?done=deleted", 303);
     });
 }

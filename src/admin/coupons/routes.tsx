@@ -63,11 +63,8 @@ function changes(before: CouponInput, after: CouponInput) {
 }
 
 /** Coupons for admins: the list, create, edit with every rule, (de)activate, their uses. */
-export function couponAdminRoutes(admin: AdminDeps) {
-  const { shop, deps, services } = admin;
-  const sql = deps.db.sql;
-  const { timeZone, currency } = deps.config;
-  const { format } = services;
+export function couponAdminRoutes({ shop, sql, timeZone, format }: AdminDeps) {
+  const { currency } = shop;
   const onlyAdmins = requireRole("admin");
   const texts = { money: format.money, date: format.date, dateTime: format.dateTime };
 

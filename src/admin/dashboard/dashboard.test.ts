@@ -16,7 +16,7 @@ import {
   type DashboardSource,
   dashboardSource,
   publishDashboard,
-} from "./routes.tsx";
+} from "./publish.ts";
 
 /**
  * The admin dashboard. The shop is in New York; the clock is fixed at 23:30 there on

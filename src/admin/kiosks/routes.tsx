@@ -1,33 +1,20 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { type KioskSession, KiosksPage } from "../../../views/admin/kiosks/kiosks-page.tsx";
-import type { ShopView } from "../../../views/context.ts";
-import type { Accounts } from "../../accounts/index.ts";
+import { KiosksPage } from "../../../views/admin/kiosks/kiosks-page.tsx";
 import { requireRole } from "../../accounts/middleware.ts";
-import type { Sql } from "../../infra/db.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { viewerOf } from "../../http/viewer.ts";
-import type { ShopFormat } from "../../shop/format.ts";
+import type { AdminDeps } from "../deps.ts";
+import { openKioskSessions } from "./queries.ts";
 
 const sessionId = z.string().uuid();
 
 /** Kiosk sessions: the board devices signed in for a shift (admins only). */
-export function adminRoutes(
-  { shop, sql, accounts, format }: {
-    shop: ShopView;
-    sql: Sql;
-    accounts: Accounts;
-    format: ShopFormat;
-  },
-) {
+export function kioskAdminRoutes({ shop, sql, accounts, format }: AdminDeps) {
   const admin = requireRole("admin");
   return new Hono<AppEnv>()
     .get("/admin/kiosks", admin, async (c) => {
-      const sessions = await sql<KioskSession[]>`
-        select s.id, u.name as user_name, s.created_at, s.expires_at, s.ip, s.user_agent
-        from sessions s join users u on u.id = s.user_id
-        where s.kind = 'kiosk' and s.revoked_at is null and s.expires_at > now()
-        order by s.created_at desc`;
+      const sessions = await openKioskSessions(sql);
       c.header("Cache-Control", "no-store");
       return c.html(
         <KiosksPage

@@ -22,9 +22,8 @@ const isStatus = (value: string | undefined): value is NotificationStatus =>
   notificationStatuses.includes(value as NotificationStatus);
 
 /** The notifications the worker recorded or sent, filtered by status and kind. */
-export function notificationAdminRoutes({ shop, deps, services }: AdminDeps) {
+export function notificationAdminRoutes({ shop, sql, format }: AdminDeps) {
   const admin = requireRole("admin");
-  const sql = deps.db.sql;
   return new Hono<AppEnv>().get("/admin/notifications", admin, async (c) => {
     const status = c.req.query("status");
     const query = {
@@ -46,7 +45,7 @@ export function notificationAdminRoutes({ shop, deps, services }: AdminDeps) {
       pageCount: pageCount(total, NOTIFICATIONS_PAGE_SIZE),
       query,
       kinds,
-      dateTime: services.format.dateTime,
+      dateTime: format.dateTime,
       href: (n: number) =>
         withQuery("/admin/notifications", { ...query, page: n > 1 ? n : undefined }),
     };

@@ -19,7 +19,6 @@ import { fieldErrors } from "../../http/errors.ts";
 import { wantsFragment } from "../../http/htmx.ts";
 import { viewerOf } from "../../http/viewer.ts";
 import type { OrderStatus } from "../../orders/status.ts";
-import { couponAdminRoutes } from "../coupons/routes.tsx";
 import type { AdminDeps } from "../deps.ts";
 import {
   field,
@@ -40,7 +39,6 @@ import {
   orderFiltersSchema,
   statusChangeSchema,
 } from "./schema.ts";
-import { userAdminRoutes } from "../users/routes.tsx";
 
 type Ctx = Context<AppEnv>;
 
@@ -53,11 +51,7 @@ const NOTHING_CHANGED = "Nothing was changed: the order is shown as it is now.";
 const STALE_FORM = "This form is out of date. Reload the order and try again.";
 
 /** Orders for admins: the filtered list, one order with its actions, the CSV export. */
-export function orderAdminRoutes(admin: AdminDeps) {
-  const { shop, deps, services } = admin;
-  const sql = deps.db.sql;
-  const { timeZone } = deps.config;
-  const { format } = services;
+export function orderAdminRoutes({ shop, sql, timeZone, format, orders }: AdminDeps) {
   const onlyAdmins = requireRole("admin");
 
   const listPage = async (
@@ -112,7 +106,7 @@ export function orderAdminRoutes(admin: AdminDeps) {
     const fragment = wantsFragment(c, ORDER_DETAIL_ID);
     const user = c.get("user")!;
     const [detail, parties] = await Promise.all([
-      services.orders.detail(id, user),
+      orders.detail(id, user),
       orderParties(sql, id),
     ]);
     const view = {
@@ -143,7 +137,7 @@ export function orderAdminRoutes(admin: AdminDeps) {
     try {
       // Audited by the worker from the change's own `order.status_changed` event, like
       // every other status change (board, API), so each change is one audit row.
-      await services.orders.changeStatus(id, input.to, user, {
+      await orders.changeStatus(id, input.to, user, {
         meta: c.get("meta"),
         reason: input.reason,
         expectedFrom: input.expectedFrom,
@@ -223,7 +217,5 @@ export function orderAdminRoutes(admin: AdminDeps) {
       if (!parsed.success) return invalid(c, id, "cancel", fieldErrors(parsed.error), values);
       const { expectedFrom, reason } = parsed.data;
       return change(c, id, "cancel", { to: "cancelled", expectedFrom, reason }, values);
-    })
-    .route("/", userAdminRoutes(admin))
-    .route("/", couponAdminRoutes(admin));
+    });
 }

@@ -63,8 +63,7 @@ const typedValues = (body: FormBody): ProductFormValues => ({
 });
 
 /** New-product and edit-product forms with image upload and the optimistic lock. */
-export function productEditRoutes({ shop, deps }: AdminDeps, writes: ProductWrites) {
-  const sql = deps.db.sql;
+export function productEditRoutes({ shop, sql }: AdminDeps, writes: ProductWrites) {
   const admin = requireRole("admin");
 
   const render = async (

@@ -10,7 +10,6 @@ import type { AppEnv } from "../../http/env.ts";
 import { notFound } from "../../http/errors.ts";
 import { wantsFragment } from "../../http/htmx.ts";
 import { viewerOf } from "../../http/viewer.ts";
-import { categoryRoutes } from "../categories/routes.tsx";
 import type { AdminDeps } from "../deps.ts";
 import { auditBy, hrefWith, idOf, noStore } from "../shared/form-support.ts";
 import { createImageStore } from "./image-store.ts";
@@ -18,7 +17,6 @@ import { productEditRoutes } from "./edit.tsx";
 import { productWrites } from "./writes.ts";
 import { categoryOptions, listAdminProducts } from "./queries.ts";
 import { productListQuery } from "./schema.ts";
-import { stockRoutes } from "../stock/routes.tsx";
 import { uploadRoutes } from "./uploads.ts";
 
 export const PRODUCTS_PAGE_SIZE = 25;
@@ -38,15 +36,14 @@ export function productListHref(state: ProductListState) {
 const defaultDir = (sort: ProductListState["sort"]) => sort === "updated" ? "desc" : "asc";
 
 /**
- * The catalog admin: products (list, create, edit, archive), their images, categories and
- * stock. Admins only, except the images themselves, which the shop shows to everyone.
+ * Products: the list, create, edit, archive and restore, and their images. Admins only,
+ * except the images themselves, which the shop shows to everyone.
  */
 export function productAdminRoutes(deps: AdminDeps) {
-  const { shop, services } = deps;
-  const sql = deps.deps.db.sql;
+  const { shop, sql, format } = deps;
   const admin = requireRole("admin");
-  const images = createImageStore(deps.deps.config.dataDir);
-  const writes = productWrites({ sql, catalog: services.catalog, images });
+  const images = createImageStore(deps.dataDir);
+  const writes = productWrites({ sql, catalog: deps.catalog, images });
 
   const products = new Hono<AppEnv>()
     .get("/admin/products", admin, async (c) => {
@@ -78,7 +75,7 @@ export function productAdminRoutes(deps: AdminDeps) {
         categories,
         ...found,
         pageCount: Math.max(1, Math.ceil(found.total / PRODUCTS_PAGE_SIZE)),
-        dateTime: services.format.dateTime,
+        dateTime: format.dateTime,
         href: (changes: Partial<ProductListState>) => productListHref({ ...state, ...changes }),
       };
       if (wantsFragment(c, PRODUCT_RESULTS_ID)) return c.html(<ProductResults view={view} />);
@@ -98,7 +95,5 @@ export function productAdminRoutes(deps: AdminDeps) {
   return new Hono<AppEnv>()
     .route("/", products)
     .route("/", productEditRoutes(deps, writes))
-    .route("/", categoryRoutes(deps))
-    .route("/", stockRoutes(deps))
     .route("/", uploadRoutes(images));
 }

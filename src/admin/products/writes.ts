@@ -54,7 +54,7 @@ function changesOf(before: AdminProduct, after: ProductRecord) {
 }
 
 export function productWrites(
-  { sql, catalog, images }: { sql: Sql; catalog: Catalog; images: ImageStore },
+  { sql, catalog, images }: { sql: Sql; catalog: Pick<Catalog, "changed">; images: ImageStore },
 ) {
   /**
    * Runs `write` in a transaction; an image it stored is removed again if the transaction

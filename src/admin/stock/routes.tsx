@@ -53,10 +53,9 @@ function listQueryOf(back: string): ListQuery {
 }
 
 /** Stock levels with a change form per product, and each product's movement history. */
-export function stockRoutes({ shop, deps, services }: AdminDeps) {
-  const sql = deps.db.sql;
+export function stockAdminRoutes({ shop, sql, live, format, dashboardChanged }: AdminDeps) {
   const admin = requireRole("admin");
-  const writes = stockWrites({ sql, live: deps.live, changed: services.dashboardChanged });
+  const writes = stockWrites({ sql, live, changed: dashboardChanged });
 
   const listPage = async (
     c: Ctx,
@@ -151,7 +150,7 @@ export function stockRoutes({ shop, deps, services }: AdminDeps) {
           movements={found.items}
           page={page}
           pageCount={Math.max(1, Math.ceil(found.total / HISTORY_PAGE_SIZE))}
-          dateTime={services.format.dateTime}
+          dateTime={format.dateTime}
         />,
       );
     });

@@ -36,14 +36,11 @@ const flashes: Record<string, string> = {
 };
 
 /** Accounts for admins: find people, change their role, disable or re-enable them. */
-export function userAdminRoutes(admin: AdminDeps) {
-  const { shop, deps, services } = admin;
-  const sql = deps.db.sql;
-  const { format } = services;
-  const { manage } = services.accounts;
+export function userAdminRoutes({ shop, sql, timeZone, format, accounts }: AdminDeps) {
+  const { manage } = accounts;
   const onlyAdmins = requireRole("admin");
   /** Account dates need their year: "2026-11-21" on the shop's calendar. */
-  const day = (at: Date) => shopDateTime(at, deps.config.timeZone).slice(0, 10);
+  const day = (at: Date) => shopDateTime(at, timeZone).slice(0, 10);
 
   const detailPage = async (
     c: Ctx,
