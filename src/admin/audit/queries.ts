@@ -1,5 +1,5 @@
 import type { Queryable } from "../../infra/db.ts";
-import { containing } from "../shared/form-kit.ts";
+import { containing } from "../shared/lists.ts";
 
 /**
  * The audit trail as admins read it: every row of `audit_log` (sign-ins, account and admin

@@ -11,7 +11,8 @@ import { viewerOf } from "../../http/viewer.ts";
 import { auditActions, type AuditFilters, listAudit } from "./queries.ts";
 import { describeEntry, detailPairs } from "./words.ts";
 import type { AdminDeps } from "../deps.ts";
-import { isCalendarDate, pageCount, pageOf, shopDay, withQuery } from "../shared/form-kit.ts";
+import { pageCount, pageOf, withQuery } from "../shared/lists.ts";
+import { isCalendarDate, shopDay } from "../shared/dates.ts";
 
 export const AUDIT_PAGE_SIZE = 50;
 

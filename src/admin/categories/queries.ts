@@ -1,5 +1,5 @@
 import type { Queryable } from "../../infra/db.ts";
-import type { CategoryInput } from "../products/schema.ts";
+import type { CategoryInput } from "./schema.ts";
 
 /** SQL of the admin category screen. */
 

@@ -28,6 +28,7 @@ import {
   writeOrder,
 } from "./queries.ts";
 import type { AdminDeps } from "../deps.ts";
+import { categoryFormSchema, type CategoryInput } from "./schema.ts";
 import {
   auditBy,
   finish,
@@ -39,8 +40,7 @@ import {
   noStore,
   readForm,
   text,
-} from "../shared/form-support.ts";
-import { categoryFormSchema, type CategoryInput } from "../products/schema.ts";
+} from "../shared/form-kit.ts";
 
 type Ctx = Context<AppEnv>;
 

@@ -2,7 +2,7 @@ import type { Queryable } from "../../infra/db.ts";
 import type { Coupon } from "../../coupons/rules.ts";
 import type { OrderStatus } from "../../orders/status.ts";
 import type { CouponInput } from "./schema.ts";
-import { containing } from "../shared/form-kit.ts";
+import { containing } from "../shared/lists.ts";
 
 /** Coupons as admins manage them: pages of them, one to edit, the orders that used it. */
 

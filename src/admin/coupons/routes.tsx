@@ -27,15 +27,8 @@ import {
   parseCouponForm,
 } from "./schema.ts";
 import type { AdminDeps } from "../deps.ts";
-import {
-  field,
-  finish,
-  FIX_FIELDS,
-  idParam,
-  PAGE_SIZE,
-  pageCount,
-  pageOf,
-} from "../shared/form-kit.ts";
+import { finish, FIX_FIELDS, idOf, isUniqueViolation, text } from "../shared/form-kit.ts";
+import { PAGE_SIZE, pageCount, pageOf } from "../shared/lists.ts";
 
 type Ctx = Context<AppEnv>;
 type Problems = { fields: Record<string, string>; error?: string };
@@ -48,7 +41,6 @@ const flashes: Record<string, string> = {
 };
 
 const CODE_TAKEN = "Another coupon already uses this code.";
-const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "23505";
 
 /** What changed between the stored rules and the new ones, for the audit log. */
 function changes(before: CouponInput, after: CouponInput) {
@@ -70,7 +62,7 @@ export function couponAdminRoutes({ shop, sql, timeZone, format }: AdminDeps) {
 
   const submitted = async (c: Ctx): Promise<CouponFormValues> => {
     const body = await c.req.parseBody();
-    return Object.fromEntries(couponFieldNames.map((name) => [name, field(body, name)]));
+    return Object.fromEntries(couponFieldNames.map((name) => [name, text(body, name)]));
   };
 
   const formView = (c: Ctx, action: string, values: CouponFormValues, isNew: boolean) => ({
@@ -218,10 +210,10 @@ export function couponAdminRoutes({ shop, sql, timeZone, format }: AdminDeps) {
       return finish(c, COUPON_FORM_ID, `/admin/coupons/${id}?done=created`);
     })
     .get("/admin/coupons/:id", onlyAdmins, (c) => {
-      return couponPage(c, idParam(c.req.param("id"), "That coupon"));
+      return couponPage(c, idOf(c, "That coupon"));
     })
     .post("/admin/coupons/:id", onlyAdmins, async (c) => {
-      const id = idParam(c.req.param("id"), "That coupon");
+      const id = idOf(c, "That coupon");
       const values = await submitted(c);
       const checked = await check(values, id);
       let problems: Problems | null = checked.problems ?? null;
@@ -238,8 +230,8 @@ export function couponAdminRoutes({ shop, sql, timeZone, format }: AdminDeps) {
       return finish(c, COUPON_FORM_ID, `/admin/coupons/${id}?done=saved`);
     })
     .post("/admin/coupons/:id/active", onlyAdmins, async (c) => {
-      const id = idParam(c.req.param("id"), "That coupon");
-      const active = field(await c.req.parseBody(), "active") === "true";
+      const id = idOf(c, "That coupon");
+      const active = text(await c.req.parseBody(), "active") === "true";
       await sql.begin(async (tx) => {
         const coupon = await findCouponById(tx, id, true);
         if (!coupon) throw notFound("That coupon");

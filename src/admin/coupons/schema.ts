@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { instantAt, localParts } from "../../shop/hours.ts";
-import { decimalMoney, isCalendarDate } from "../shared/form-kit.ts";
+import { decimalMoney } from "../shared/form-kit.ts";
+import { isCalendarDate } from "../shared/dates.ts";
 
 /**
  * The coupon form: every rule of the engine (coupons/rules.ts), written as people write

@@ -11,7 +11,7 @@ import { localParts } from "../../shop/hours.ts";
 import { latestAudit } from "../audit/queries.ts";
 import { describeEntry } from "../audit/words.ts";
 import { dayTakings, lowStockProducts, openTicketCounts } from "./queries.ts";
-import { shopDay } from "../shared/form-kit.ts";
+import { shopDay } from "../shared/dates.ts";
 
 export const DASHBOARD_TOPIC = "dashboard";
 const LOW_STOCK_SHOWN = 12;

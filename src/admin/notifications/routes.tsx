@@ -8,13 +8,13 @@ import type { AppEnv } from "../../http/env.ts";
 import { wantsFragment } from "../../http/htmx.ts";
 import { viewerOf } from "../../http/viewer.ts";
 import type { AdminDeps } from "../deps.ts";
-import { pageCount, pageOf, withQuery } from "../shared/form-kit.ts";
 import {
   listNotifications,
   notificationKinds,
   type NotificationStatus,
   notificationStatuses,
 } from "./queries.ts";
+import { pageCount, pageOf, withQuery } from "../shared/lists.ts";
 
 export const NOTIFICATIONS_PAGE_SIZE = 25;
 

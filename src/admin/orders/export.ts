@@ -1,8 +1,9 @@
 import type { Queryable } from "../../infra/db.ts";
 import { statusLabels } from "../../orders/status.ts";
 import { csvStream } from "../shared/csv.ts";
-import { decimalMoney, shopDateTime, shopDay } from "../shared/form-kit.ts";
 import { type ExportCursor, exportPage, type ExportRow } from "./queries.ts";
+import { decimalMoney } from "../shared/form-kit.ts";
+import { shopDateTime, shopDay } from "../shared/dates.ts";
 
 /** Rows fetched per query while the file is written. */
 export const EXPORT_PAGE_ROWS = 500;

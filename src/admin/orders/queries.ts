@@ -1,6 +1,6 @@
 import type { Queryable } from "../../infra/db.ts";
 import type { OrderStatus } from "../../orders/status.ts";
-import { containing } from "../shared/form-kit.ts";
+import { containing } from "../shared/lists.ts";
 
 /** Orders as the admin screens read them: filtered pages, one order's people, CSV pages. */
 

@@ -20,17 +20,6 @@ import { wantsFragment } from "../../http/htmx.ts";
 import { viewerOf } from "../../http/viewer.ts";
 import type { OrderStatus } from "../../orders/status.ts";
 import type { AdminDeps } from "../deps.ts";
-import {
-  field,
-  finish,
-  FIX_FIELDS,
-  idParam,
-  PAGE_SIZE,
-  pageCount,
-  pageOf,
-  refusal,
-  shopDay,
-} from "../shared/form-kit.ts";
 import { exportOrders } from "./export.ts";
 import { listOrders, orderParties } from "./queries.ts";
 import {
@@ -39,6 +28,9 @@ import {
   orderFiltersSchema,
   statusChangeSchema,
 } from "./schema.ts";
+import { finish, FIX_FIELDS, idOf, refusal, text } from "../shared/form-kit.ts";
+import { PAGE_SIZE, pageCount, pageOf } from "../shared/lists.ts";
+import { shopDay } from "../shared/dates.ts";
 
 type Ctx = Context<AppEnv>;
 
@@ -187,16 +179,16 @@ export function orderAdminRoutes({ shop, sql, timeZone, format, orders }: AdminD
       return c.body(exportOrders(sql, { from, to }, timeZone));
     })
     .get("/admin/orders/:id", onlyAdmins, (c) => {
-      const id = idParam(c.req.param("id"), "That order");
+      const id = idOf(c, "That order");
       return detailPage(c, id, { flash: flashes[c.req.query("done") ?? ""] });
     })
     .post("/admin/orders/:id/status", onlyAdmins, async (c) => {
-      const id = idParam(c.req.param("id"), "That order");
+      const id = idOf(c, "That order");
       const body = await c.req.parseBody();
-      const values = { status: field(body, "status"), reason: field(body, "reason") };
+      const values = { status: text(body, "status"), reason: text(body, "reason") };
       const parsed = statusChangeSchema.safeParse({
         ...values,
-        expectedFrom: field(body, "expectedFrom"),
+        expectedFrom: text(body, "expectedFrom"),
       });
       if (!parsed.success) return invalid(c, id, "status", fieldErrors(parsed.error), values);
       if (parsed.data.status === "cancelled") {
@@ -207,12 +199,12 @@ export function orderAdminRoutes({ shop, sql, timeZone, format, orders }: AdminD
       return change(c, id, "status", { to, expectedFrom, reason }, values);
     })
     .post("/admin/orders/:id/cancel", onlyAdmins, async (c) => {
-      const id = idParam(c.req.param("id"), "That order");
+      const id = idOf(c, "That order");
       const body = await c.req.parseBody();
-      const values = { reason: field(body, "reason") };
+      const values = { reason: text(body, "reason") };
       const parsed = cancelSchema.safeParse({
         ...values,
-        expectedFrom: field(body, "expectedFrom"),
+        expectedFrom: text(body, "expectedFrom"),
       });
       if (!parsed.success) return invalid(c, id, "cancel", fieldErrors(parsed.error), values);
       const { expectedFrom, reason } = parsed.data;

@@ -1,17 +1,17 @@
 import { z } from "zod";
 import { statuses } from "../../orders/status.ts";
-import { isCalendarDate } from "../shared/form-kit.ts";
+import { blankIsAbsent } from "../shared/schema.ts";
+import { isCalendarDate } from "../shared/dates.ts";
 
 /** What the order screens accept: list filters, status changes, the export range. */
 
 const DATE = "Give a date as YYYY-MM-DD.";
 const date = z.string().trim().refine(isCalendarDate, DATE);
-const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 export const orderFiltersSchema = z.object({
-  status: z.preprocess(emptyToUndefined, z.enum(statuses).optional()).catch(undefined),
-  date: z.preprocess(emptyToUndefined, date.optional()),
-  q: z.preprocess(emptyToUndefined, z.string().trim().max(100).optional()).catch(undefined),
+  status: z.preprocess(blankIsAbsent, z.enum(statuses).optional()).catch(undefined),
+  date: z.preprocess(blankIsAbsent, date.optional()),
+  q: z.preprocess(blankIsAbsent, z.string().trim().max(100).optional()).catch(undefined),
 });
 
 export type OrderFilterInput = z.infer<typeof orderFiltersSchema>;

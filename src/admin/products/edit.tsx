@@ -18,6 +18,10 @@ import { AppError, notFound } from "../../http/errors.ts";
 import { wantsFragment } from "../../http/htmx.ts";
 import { viewerOf } from "../../http/viewer.ts";
 import type { AdminDeps } from "../deps.ts";
+import { checkImage, FORM_OVERHEAD_BYTES, imageMessages, MAX_IMAGE_BYTES } from "./images.ts";
+import type { NewImage, ProductWrites, SaveResult } from "./writes.ts";
+import { type AdminProduct, categoryOptions, findAdminProduct } from "./queries.ts";
+import { productFormSchema, type ProductInput } from "./schema.ts";
 import {
   auditBy,
   finish,
@@ -30,11 +34,7 @@ import {
   readForm,
   text,
   texts,
-} from "../shared/form-support.ts";
-import { checkImage, FORM_OVERHEAD_BYTES, imageMessages, MAX_IMAGE_BYTES } from "./images.ts";
-import type { NewImage, ProductWrites, SaveResult } from "./writes.ts";
-import { type AdminProduct, categoryOptions, findAdminProduct } from "./queries.ts";
-import { productFormSchema, type ProductInput } from "./schema.ts";
+} from "../shared/form-kit.ts";
 
 type Ctx = Context<AppEnv>;
 

@@ -11,19 +11,20 @@ import { notFound } from "../../http/errors.ts";
 import { wantsFragment } from "../../http/htmx.ts";
 import { viewerOf } from "../../http/viewer.ts";
 import type { AdminDeps } from "../deps.ts";
-import { auditBy, hrefWith, idOf, noStore } from "../shared/form-support.ts";
 import { createImageStore } from "./image-store.ts";
 import { productEditRoutes } from "./edit.tsx";
 import { productWrites } from "./writes.ts";
 import { categoryOptions, listAdminProducts } from "./queries.ts";
 import { productListQuery } from "./schema.ts";
 import { uploadRoutes } from "./uploads.ts";
+import { auditBy, idOf, noStore } from "../shared/form-kit.ts";
+import { withQuery } from "../shared/lists.ts";
 
 export const PRODUCTS_PAGE_SIZE = 25;
 
 /** The URL of a product list state; defaults are left out so URLs stay short. */
 export function productListHref(state: ProductListState) {
-  return hrefWith("/admin/products", {
+  return withQuery("/admin/products", {
     q: state.q,
     category: state.category,
     status: state.status === "active" ? undefined : state.status,

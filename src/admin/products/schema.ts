@@ -1,17 +1,18 @@
 import { z } from "zod";
 import { allergens } from "../../catalog/allergens.ts";
+import {
+  lenient,
+  optional,
+  pageQuery,
+  searchQuery,
+  slugField,
+  wholeNumber,
+  withSlug,
+} from "../shared/schema.ts";
 
-/** Zod schemas of the admin catalog screens: product, category and stock forms, list queries. */
+/** Zod schemas of the product screens: the product form and the list's query string. */
 
-export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const SLUG_MESSAGE = "Use lowercase letters a–z, digits and single dashes, like seeded-rye.";
 export const MAX_PRICE_CENTS = 10_000_000;
-
-/** "Crème brûlée — 6 pcs" → "creme-brulee-6-pcs": lowercase ASCII words joined by dashes. */
-export function slugify(text: string): string {
-  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80).replace(/-+$/, "");
-}
 
 /** Cents → "3.40", as the price field shows it. */
 export const priceText = (cents: number) =>
@@ -34,24 +35,6 @@ export const priceField = z.string().trim().transform((text, ctx) => {
   return cents;
 });
 
-const wholeNumber = (message: string, min: number, max: number) =>
-  z.string().trim().regex(/^\d{1,9}$/, message).transform(Number).pipe(
-    z.number().min(min, message).max(max, message),
-  );
-
-const slugField = z.string().trim().toLowerCase().max(80, "A slug can be at most 80 characters.")
-  .refine((s) => s === "" || SLUG_PATTERN.test(s), SLUG_MESSAGE);
-
-/** An empty slug is made from the name; a name with no letters or digits needs one typed. */
-function withSlug<T extends { slug: string; name: string }>(value: T, ctx: z.RefinementCtx) {
-  const slug = value.slug || slugify(value.name);
-  if (!slug) {
-    ctx.addIssue({ code: "custom", path: ["slug"], message: SLUG_MESSAGE });
-    return z.NEVER;
-  }
-  return { ...value, slug };
-}
-
 export const productFormSchema = z.object({
   name: z.string().trim().min(1, "Enter a name.").max(120, "A name can be at most 120 characters."),
   slug: slugField,
@@ -65,71 +48,16 @@ export const productFormSchema = z.object({
 
 export type ProductInput = z.output<typeof productFormSchema>;
 
-export const categoryFormSchema = z.object({
-  name: z.string().trim().min(1, "Enter a name.").max(80, "A name can be at most 80 characters."),
-  slug: slugField.pipe(z.string().max(60, "A slug can be at most 60 characters.")),
-  description: z.string().trim().max(500, "A description can be at most 500 characters."),
-}).transform(withSlug);
-
-export type CategoryInput = z.output<typeof categoryFormSchema>;
-
-/**
- * What a stock change does, in one choice: the direction and the reason recorded with it.
- * An absolute count is recorded with the reason "set".
- */
-export const stockChanges = {
-  bake: { mode: "add", reason: "bake", label: "Add: baked" },
-  waste: { mode: "take", reason: "waste", label: "Take away: waste" },
-  "correction-add": { mode: "add", reason: "correction", label: "Add: correction" },
-  "correction-take": { mode: "take", reason: "correction", label: "Take away: correction" },
-  set: { mode: "set", reason: "set", label: "Set to: counted" },
-} as const;
-
-export type StockChange = keyof typeof stockChanges;
-
-export const stockFormSchema = z.object({
-  change: z.enum(Object.keys(stockChanges) as [StockChange, ...StockChange[]], {
-    message: "Choose what to do.",
-  }),
-  quantity: wholeNumber("Enter a whole number from 0 to 100000.", 0, 100_000),
-  note: z.string().trim().max(200, "A note can be at most 200 characters."),
-}).superRefine((value, ctx) => {
-  if (value.change !== "set" && value.quantity === 0) {
-    ctx.addIssue({ code: "custom", path: ["quantity"], message: "Enter at least 1." });
-  }
-});
-
-export type StockInput = z.output<typeof stockFormSchema>;
-
-const blankIsAbsent = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsAbsent, schema.optional());
-/** A bad query value falls back to its default instead of failing the page. */
-const lenient = <T extends z.ZodType>(schema: T, fallback: z.output<T>) =>
-  z.preprocess(blankIsAbsent, schema.optional()).catch(undefined).transform((v) => v ?? fallback);
-
-const page = lenient(z.coerce.number().int().min(1).max(10_000), 1);
-const search = optional(z.string().trim().max(100)).catch(undefined);
-
 export const productSorts = ["name", "price", "stock", "updated"] as const;
 export const productStatuses = ["active", "archived", "all"] as const;
 
 export const productListQuery = z.object({
-  q: search,
+  q: searchQuery,
   category: optional(z.coerce.number().int().min(1).max(1e9)).catch(undefined),
   status: lenient(z.enum(productStatuses), "active"),
   sort: lenient(z.enum(productSorts), "name"),
   dir: optional(z.enum(["asc", "desc"])).catch(undefined),
-  page,
+  page: pageQuery,
 });
 
 export type ProductListQuery = z.output<typeof productListQuery>;
-
-export const stockListQuery = z.object({
-  q: search,
-  low: z.unknown().optional().transform((v) => v === "1"),
-  page,
-});
-
-export type StockListQuery = z.output<typeof stockListQuery>;
-
-export const pageQuery = page;

@@ -1,11 +1,9 @@
-import type { AuditEntry } from "../../audit/record.ts";
 import { recordAudit } from "../../audit/record.ts";
 import type { Catalog } from "../../catalog/service.ts";
 import type { Sql, Tx } from "../../infra/db.ts";
 import type { ImageStore } from "./image-store.ts";
 import { UPLOADS_PATH } from "./image-store.ts";
 import type { ImageType } from "./images.ts";
-import { isUniqueViolation } from "../shared/form-support.ts";
 import {
   type AdminProduct,
   categoryExists,
@@ -17,10 +15,10 @@ import {
   updateProduct,
 } from "./queries.ts";
 import type { ProductInput } from "./schema.ts";
+import { isUniqueViolation, type Who } from "../shared/form-kit.ts";
 
 /** Creating, editing, archiving products: each in one transaction with its audit row. */
 
-export type Who = Pick<AuditEntry, "actorId" | "ip" | "userAgent">;
 export type NewImage = { file: File; type: ImageType } | undefined;
 
 export type SaveResult =

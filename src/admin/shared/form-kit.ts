@@ -1,46 +1,50 @@
 import type { Context } from "hono";
-import { AppError } from "../../http/errors.ts";
+import type { z } from "zod";
+import type { AuditEntry } from "../../audit/record.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { AppError, notFound } from "../../http/errors.ts";
 import { wantsFragment } from "../../http/htmx.ts";
-import { instantAt, localParts } from "../../shop/hours.ts";
 
-/** Small pieces the order, user and coupon screens share: forms, pages, dates, LIKE. */
+/**
+ * What every admin screen does with a form: read it, find the thing it is about, say what is
+ * wrong, answer a success, and record who did it.
+ */
+
+type Ctx = Context<AppEnv>;
+export type FormBody = Record<string, string | File | (string | File)[]>;
 
 export const FIX_FIELDS = "Please correct the fields marked below.";
-export const PAGE_SIZE = 25;
+
+/** Field messages of a failed parse, by field name ("allergens.1" counts as "allergens"). */
+export function formErrors(error: { issues: readonly z.core.$ZodIssue[] }) {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) fields[String(issue.path[0] ?? "_")] ??= issue.message;
+  return fields;
+}
 
 /** A text field of a submitted form; files and missing fields read as "". */
-export const field = (body: Record<string, unknown>, name: string): string => {
+export function text(body: FormBody, name: string): string {
   const value = body[name];
-  return typeof value === "string" ? value : "";
-};
-
-/** A positive id from the path, or a 404. */
-export function idParam(value: string | undefined, what: string): number {
-  const id = /^\d{1,9}$/.test(value ?? "") ? Number(value) : 0;
-  if (id < 1) throw new AppError(404, "not_found", `${what} could not be found.`);
-  return id;
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === "string" ? first : "";
 }
 
-/** `?page=` as a whole number from 1 on; anything else is page 1. */
-export function pageOf(value: string | undefined): number {
-  const page = /^\d{1,5}$/.test(value ?? "") ? Number(value) : 1;
-  return Math.max(1, page);
+/** Every text value sent under a name (checkbox groups). */
+export function texts(body: FormBody, name: string): string[] {
+  const value = body[name];
+  const all = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return all.filter((v): v is string => typeof v === "string");
 }
 
-export const pageCount = (total: number, size = PAGE_SIZE) => Math.max(1, Math.ceil(total / size));
+/** The form with its values repeated (`all`), so checkbox groups arrive as arrays. */
+export const readForm = (c: Ctx): Promise<FormBody> => c.req.parseBody({ all: true });
 
-/** A URL with only the query parameters that have a value. */
-export function withQuery(path: string, params: Record<string, string | number | undefined>) {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== "") query.set(key, String(value));
-  }
-  const text = query.toString();
-  return text ? `${path}?${text}` : path;
+/** The positive numeric `:id` of the route; anything else is a 404 for `what` ("That user"). */
+export function idOf(c: Ctx, what: string): number {
+  const id = c.req.param("id") ?? "";
+  if (!/^\d{1,9}$/.test(id) || Number(id) < 1) throw notFound(what);
+  return Number(id);
 }
-
-/** A LIKE pattern that finds `text` anywhere, its own % and _ taken literally. */
-export const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * After a successful submit: a 303 for plain and boosted forms; a form htmx swaps in place
@@ -61,30 +65,23 @@ export function refusal(error: unknown): { status: 400 | 404 | 409; message: str
   return { status, message: error.message };
 }
 
-const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A fixed confirmation text for `?done=`; unknown keys show nothing (URL text never shown). */
+export const flashOf = (c: Ctx, texts: Record<string, string>) =>
+  Object.hasOwn(texts, c.req.query("done") ?? "") ? texts[c.req.query("done")!] : undefined;
 
-/** A real calendar date written YYYY-MM-DD. */
-export function isCalendarDate(text: string): boolean {
-  const match = isoDate.exec(text);
-  if (!match) return false;
-  const [y, m, d] = match.slice(1).map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
+/** Admin pages show live data: never stored by a browser or proxy. */
+export const noStore = (c: Ctx) => c.header("Cache-Control", "private, no-store");
 
-/** The instants a shop day starts and the next one starts (DST-aware). */
-export function shopDay(date: string, timeZone: string): { start: Date; end: Date } {
-  const [y, m, d] = date.split("-").map(Number);
-  const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-  return { start: instantAt(date, 0, timeZone), end: instantAt(next, 0, timeZone) };
-}
+/** True for a unique-constraint violation from PostgreSQL. */
+export const isUniqueViolation = (error: unknown) =>
+  typeof error === "object" && error !== null && (error as { code?: string }).code === "23505";
 
-/** "2026-06-10 14:05" on the shop's clock. */
-export function shopDateTime(at: Date, timeZone: string): string {
-  const p = localParts(at, timeZone);
-  const hh = String(Math.floor(p.minutes / 60)).padStart(2, "0");
-  const mm = String(p.minutes % 60).padStart(2, "0");
-  return `${p.date} ${hh}:${mm}`;
+/** Who did it and from where, for recordAudit. */
+export type Who = Pick<AuditEntry, "actorId" | "ip" | "userAgent">;
+
+export function auditBy(c: Ctx): Who {
+  const meta = c.get("meta");
+  return { actorId: c.get("user")!.id, ip: meta.ip, userAgent: meta.userAgent };
 }
 
 /** Cents as a plain decimal for forms and files: 1250 → "12.50". */

@@ -12,21 +12,22 @@ import { notFound } from "../../http/errors.ts";
 import { wantsFragment } from "../../http/htmx.ts";
 import { viewerOf } from "../../http/viewer.ts";
 import type { AdminDeps } from "../deps.ts";
+import { pageQuery } from "../shared/schema.ts";
+import { stockFormSchema, stockListQuery } from "./schema.ts";
+import { findStockRow, listMovements, listStock } from "./queries.ts";
+import { stockWrites } from "./writes.ts";
 import {
   auditBy,
   finish,
   FIX_FIELDS,
   flashOf,
   formErrors,
-  hrefWith,
   idOf,
   noStore,
   readForm,
   text,
-} from "../shared/form-support.ts";
-import { pageQuery, stockFormSchema, stockListQuery } from "../products/schema.ts";
-import { findStockRow, listMovements, listStock } from "./queries.ts";
-import { stockWrites } from "./writes.ts";
+} from "../shared/form-kit.ts";
+import { withQuery } from "../shared/lists.ts";
 
 type Ctx = Context<AppEnv>;
 
@@ -40,7 +41,7 @@ const flashes: Record<string, string> = {
 type ListQuery = ReturnType<typeof stockListQuery.parse>;
 
 const listHref = (query: ListQuery, page = query.page) =>
-  hrefWith("/admin/stock", {
+  withQuery("/admin/stock", {
     q: query.q,
     low: query.low ? "1" : undefined,
     page: page > 1 ? page : undefined,
@@ -106,7 +107,7 @@ export function stockAdminRoutes({ shop, sql, live, format, dashboardChanged }: 
         const result = await writes.change(product.id, parsed.data, auditBy(c));
         if (result.kind === "missing") throw notFound("That product");
         if (result.kind === "saved") {
-          const back = hrefWith("/admin/stock", {
+          const back = withQuery("/admin/stock", {
             q: query.q,
             low: query.low ? "1" : undefined,
             page: query.page > 1 ? query.page : undefined,

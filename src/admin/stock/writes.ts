@@ -2,8 +2,8 @@ import { recordAudit } from "../../audit/record.ts";
 import { publishStock } from "../../catalog/service.ts";
 import type { Sql } from "../../infra/db.ts";
 import type { LiveHub } from "../../live/hub.ts";
-import type { Who } from "../products/writes.ts";
-import { stockChanges, type StockInput } from "../products/schema.ts";
+import type { Who } from "../shared/form-kit.ts";
+import { stockChanges, type StockInput } from "./schema.ts";
 import { adjustStockRow, findStockRow, insertMovement, setStockCount } from "./queries.ts";
 
 export type StockResult =

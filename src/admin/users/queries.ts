@@ -1,6 +1,6 @@
 import type { Queryable } from "../../infra/db.ts";
 import type { Role } from "../../accounts/roles.ts";
-import { containing } from "../shared/form-kit.ts";
+import { containing } from "../shared/lists.ts";
 
 /** Accounts as the admin screens read them; changes go through accounts/manage.ts. */
 

@@ -13,19 +13,11 @@ import { fieldErrors, notFound } from "../../http/errors.ts";
 import { wantsFragment } from "../../http/htmx.ts";
 import { viewerOf } from "../../http/viewer.ts";
 import type { AdminDeps } from "../deps.ts";
-import {
-  field,
-  finish,
-  FIX_FIELDS,
-  idParam,
-  PAGE_SIZE,
-  pageCount,
-  pageOf,
-  refusal,
-  shopDateTime,
-} from "../shared/form-kit.ts";
 import { findAdminUser, listUsers } from "./queries.ts";
 import { disabledSchema, roleChangeSchema, userFiltersSchema } from "./schema.ts";
+import { finish, FIX_FIELDS, idOf, refusal, text } from "../shared/form-kit.ts";
+import { PAGE_SIZE, pageCount, pageOf } from "../shared/lists.ts";
+import { shopDateTime } from "../shared/dates.ts";
 
 type Ctx = Context<AppEnv>;
 
@@ -109,12 +101,12 @@ export function userAdminRoutes({ shop, sql, timeZone, format, accounts }: Admin
       return c.html(<UsersPage shop={shop} viewer={viewerOf(c)} {...view} />);
     })
     .get("/admin/users/:id", onlyAdmins, (c) => {
-      const id = idParam(c.req.param("id"), "That user");
+      const id = idOf(c, "That user");
       return detailPage(c, id, { flash: flashes[c.req.query("done") ?? ""] });
     })
     .post("/admin/users/:id/role", onlyAdmins, async (c) => {
-      const id = idParam(c.req.param("id"), "That user");
-      const parsed = roleChangeSchema.safeParse({ role: field(await c.req.parseBody(), "role") });
+      const id = idOf(c, "That user");
+      const parsed = roleChangeSchema.safeParse({ role: text(await c.req.parseBody(), "role") });
       if (!parsed.success) {
         const problems = {
           form: "role" as const,
@@ -133,9 +125,9 @@ export function userAdminRoutes({ shop, sql, timeZone, format, accounts }: Admin
       );
     })
     .post("/admin/users/:id/disabled", onlyAdmins, async (c) => {
-      const id = idParam(c.req.param("id"), "That user");
+      const id = idOf(c, "That user");
       const body = await c.req.parseBody();
-      const parsed = disabledSchema.safeParse({ disabled: field(body, "disabled") });
+      const parsed = disabledSchema.safeParse({ disabled: text(body, "disabled") });
       if (!parsed.success) {
         const problems = {
           form: "disabled" as const,

@@ -1,13 +1,12 @@
 import { z } from "zod";
 import { roles } from "../../accounts/roles.ts";
+import { blankIsAbsent } from "../shared/schema.ts";
 
 /** What the user screens accept: list filters, a new role, disabling. */
 
-const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-
 export const userFiltersSchema = z.object({
-  q: z.preprocess(emptyToUndefined, z.string().trim().max(100).optional()).catch(undefined),
-  role: z.preprocess(emptyToUndefined, z.enum(roles).optional()).catch(undefined),
+  q: z.preprocess(blankIsAbsent, z.string().trim().max(100).optional()).catch(undefined),
+  role: z.preprocess(blankIsAbsent, z.enum(roles).optional()).catch(undefined),
 });
 
 export const roleChangeSchema = z.object({

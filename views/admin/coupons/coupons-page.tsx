@@ -1,9 +1,9 @@
 import type { AdminCoupon } from "../../../src/admin/coupons/queries.ts";
-import { withQuery } from "../../../src/admin/shared/form-kit.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { AdminLayout, Pager } from "../shared/layout.tsx";
 import { Input } from "../shared/fields.tsx";
 import { CouponForm, type CouponFormView } from "./coupon-form.tsx";
+import { withQuery } from "../../../src/admin/shared/lists.ts";
 
 export interface CouponTexts {
   money: (cents: number) => string;

@@ -3,7 +3,7 @@ import { statuses, statusLabels } from "../../../src/orders/status.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { AdminLayout, Pager } from "../shared/layout.tsx";
 import { Input, Select } from "../shared/fields.tsx";
-import { withQuery } from "../../../src/admin/shared/form-kit.ts";
+import { withQuery } from "../../../src/admin/shared/lists.ts";
 
 export const ORDER_RESULTS_ID = "order-results";
 

@@ -1,5 +1,5 @@
 import type { Movement, StockRow } from "../../../src/admin/stock/queries.ts";
-import { stockChanges } from "../../../src/admin/products/schema.ts";
+import { stockChanges } from "../../../src/admin/stock/schema.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField, type FormProblems } from "../../accounts/form-parts.tsx";
 import { AdminLayout, Pager } from "../shared/layout.tsx";

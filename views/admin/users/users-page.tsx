@@ -1,9 +1,9 @@
 import type { AdminUserRow } from "../../../src/admin/users/queries.ts";
-import { withQuery } from "../../../src/admin/shared/form-kit.ts";
 import { roleLabels, roles } from "../../../src/accounts/roles.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { AdminLayout, Pager } from "../shared/layout.tsx";
 import { Input, Select } from "../shared/fields.tsx";
+import { withQuery } from "../../../src/admin/shared/lists.ts";
 
 export const USER_RESULTS_ID = "user-results";
 
