@@ -1,6 +1,7 @@
 import type { ShopView, Viewer } from "../../context.ts";
 import { Input, Select } from "../shared/fields.tsx";
-import { AdminLayout, Pager } from "../shared/layout.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import { counted, DataTable, FilterBar, ListResults } from "../shared/list-kit.tsx";
 
 export interface AuditQuery {
   actor?: string;
@@ -41,17 +42,13 @@ export interface AuditView {
 
 function AuditFilters({ query, actions, problems }: AuditView) {
   return (
-    <form
-      method="get"
+    <FilterBar
       action="/admin/audit"
-      role="search"
-      aria-label="Filter the audit log"
+      label="Filter the audit log"
+      results="audit-results"
+      busy
       class="panel filter-form"
-      hx-get="/admin/audit"
-      hx-target="#audit-results"
-      hx-swap="outerHTML"
-      hx-push-url="true"
-      hx-indicator="#audit-results"
+      clear="/admin/audit"
     >
       <Input
         id="audit-actor"
@@ -95,11 +92,7 @@ function AuditFilters({ query, actions, problems }: AuditView) {
         value={query.until}
         error={problems.until}
       />
-      <div class="filter-actions">
-        <button type="submit" class="btn-primary">Filter</button>
-        <a class="btn-secondary" href="/admin/audit">Clear</a>
-      </div>
-    </form>
+    </FilterBar>
   );
 }
 
@@ -115,72 +108,57 @@ function Entity({ e }: { e: AuditEntryView }) {
 
 /** The part the filters replace: the count, one page of entries, the page links. */
 export function AuditResults(view: AuditView) {
+  const count = view.total > 0
+    ? `${counted(view.total, "entry", "entries")}, newest first`
+    : Object.values(view.query).some(Boolean)
+    ? "No entry matches these filters."
+    : "Nothing has been recorded yet.";
   return (
-    <section id="audit-results" class="results flex flex-col gap-3" aria-label="Entries">
-      <p class="text-sm text-ink-soft" aria-live="polite">
-        {view.total === 0
-          ? Object.values(view.query).some(Boolean)
-            ? "No entry matches these filters."
-            : "Nothing has been recorded yet."
-          : `${view.total} ${view.total === 1 ? "entry" : "entries"}, newest first`}
-      </p>
-      {view.entries.length > 0 && (
-        <div class="overflow-x-auto panel p-0">
-          <table class="admin-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">What happened</th>
-                <th scope="col">Who</th>
-                <th scope="col">Entity</th>
-                <th scope="col">Details</th>
-                <th scope="col">From</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.entries.map((e) => (
-                <tr>
-                  <td class="whitespace-nowrap">
-                    <time datetime={e.at.toISOString()}>{view.dateTime(e.at)}</time>
-                  </td>
-                  <td>
-                    {e.words}
-                    <code class="block text-xs text-ink-soft">{e.action}</code>
-                  </td>
-                  <td>
-                    {e.actorName ?? <span class="text-ink-soft">—</span>}
-                    {e.actorEmail && <span class="block text-xs break-all">{e.actorEmail}</span>}
-                  </td>
-                  <td>
-                    <Entity e={e} />
-                  </td>
-                  <td>
-                    {e.pairs.length === 0
-                      ? <span class="text-ink-soft">—</span>
-                      : (
-                        <dl class="pairs">
-                          {e.pairs.map(([key, value]) => (
-                            <div>
-                              <dt>{key}:</dt> <dd>{value}</dd>
-                            </div>
-                          ))}
-                        </dl>
-                      )}
-                  </td>
-                  <td class="text-xs">
-                    {e.ip ?? "—"}
-                    {e.userAgent && (
-                      <span class="block break-all text-ink-soft">{e.userAgent}</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager page={view.page} pageCount={view.pageCount} href={view.href} />
-    </section>
+    <ListResults
+      id="audit-results"
+      label="Entries"
+      count={count}
+      hasRows={view.entries.length > 0}
+      page={view.page}
+      pageCount={view.pageCount}
+      href={view.href}
+    >
+      <DataTable flush columns={["When", "What happened", "Who", "Entity", "Details", "From"]}>
+        {view.entries.map((e) => (
+          <tr>
+            <td class="whitespace-nowrap">
+              <time datetime={e.at.toISOString()}>{view.dateTime(e.at)}</time>
+            </td>
+            <td>
+              {e.words}
+              <code class="block text-xs text-ink-soft">{e.action}</code>
+            </td>
+            <td>
+              {e.actorName ?? <span class="text-ink-soft">—</span>}
+              {e.actorEmail && <span class="block text-xs break-all">{e.actorEmail}</span>}
+            </td>
+            <td>
+              <Entity e={e} />
+            </td>
+            <td>
+              {e.pairs.length === 0 ? <span class="text-ink-soft">—</span> : (
+                <dl class="pairs">
+                  {e.pairs.map(([key, value]) => (
+                    <div>
+                      <dt>{key}:</dt> <dd>{value}</dd>
+                    </div>
+                  ))}
+                </dl>
+              )}
+            </td>
+            <td class="text-xs">
+              {e.ip ?? "—"}
+              {e.userAgent && <span class="block break-all text-ink-soft">{e.userAgent}</span>}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </ListResults>
   );
 }
 

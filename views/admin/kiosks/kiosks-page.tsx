@@ -1,5 +1,6 @@
 import type { ShopView, Viewer } from "../../context.ts";
 import { AdminLayout } from "../shared/layout.tsx";
+import { DataTable, EmptyState } from "../shared/list-kit.tsx";
 
 export interface KioskSession {
   id: string;
@@ -9,6 +10,16 @@ export interface KioskSession {
   ip: string | null;
   userAgent: string | null;
 }
+
+const columns = [
+  "Signed in by",
+  "Since",
+  "Until",
+  "Device",
+  <th scope="col">
+    <span class="sr-only">Action</span>
+  </th>,
+];
 
 /** Board devices signed in for a shift, each with a button that signs it out at once. */
 export function KiosksPage(
@@ -29,42 +40,29 @@ export function KiosksPage(
           its live board at once.
         </p>
         {sessions.length === 0
-          ? <p class="panel">No kiosk is signed in.</p>
+          ? <EmptyState>No kiosk is signed in.</EmptyState>
           : (
-            <table class="panel admin-table">
-              <thead>
+            <DataTable columns={columns}>
+              {sessions.map((s) => (
                 <tr>
-                  <th scope="col">Signed in by</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Until</th>
-                  <th scope="col">Device</th>
-                  <th scope="col">
-                    <span class="sr-only">Action</span>
-                  </th>
+                  <td>{s.userName}</td>
+                  <td>{dateTime(s.createdAt)}</td>
+                  <td>{dateTime(s.expiresAt)}</td>
+                  <td class="text-sm">
+                    {s.ip ?? ""}{" "}
+                    <span class="text-ink-soft">{s.userAgent?.slice(0, 60) ?? ""}</span>
+                  </td>
+                  <td>
+                    <form method="post" action={`/admin/kiosks/${s.id}/end`}>
+                      <input type="hidden" name="_csrf" value={csrf} />
+                      <button type="submit" class="btn-secondary">
+                        Sign out <span class="sr-only">the kiosk of {s.userName}</span>
+                      </button>
+                    </form>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {sessions.map((s) => (
-                  <tr>
-                    <td>{s.userName}</td>
-                    <td>{dateTime(s.createdAt)}</td>
-                    <td>{dateTime(s.expiresAt)}</td>
-                    <td class="text-sm">
-                      {s.ip ?? ""}{" "}
-                      <span class="text-ink-soft">{s.userAgent?.slice(0, 60) ?? ""}</span>
-                    </td>
-                    <td>
-                      <form method="post" action={`/admin/kiosks/${s.id}/end`}>
-                        <input type="hidden" name="_csrf" value={csrf} />
-                        <button type="submit" class="btn-secondary">
-                          Sign out <span class="sr-only">the kiosk of {s.userName}</span>
-                        </button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
       </div>
     </AdminLayout>

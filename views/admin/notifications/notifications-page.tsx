@@ -1,6 +1,7 @@
 import type { ShopView, Viewer } from "../../context.ts";
 import { Select } from "../shared/fields.tsx";
-import { AdminLayout, Pager } from "../shared/layout.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import { counted, DataTable, FilterBar, ListResults } from "../shared/list-kit.tsx";
 
 export interface NotificationView {
   id: number;
@@ -37,17 +38,13 @@ const statusOptions: [string, string][] = [
 
 function NotificationFilters({ query, kinds }: NotificationsView) {
   return (
-    <form
-      method="get"
+    <FilterBar
       action="/admin/notifications"
-      role="search"
-      aria-label="Filter the notifications"
+      label="Filter the notifications"
+      results="notification-results"
+      busy
       class="panel filter-form"
-      hx-get="/admin/notifications"
-      hx-target="#notification-results"
-      hx-swap="outerHTML"
-      hx-push-url="true"
-      hx-indicator="#notification-results"
+      clear="/admin/notifications"
     >
       <Select
         id="notification-status"
@@ -63,11 +60,7 @@ function NotificationFilters({ query, kinds }: NotificationsView) {
         value={query.kind}
         options={[["", "Any kind"], ...kinds.map((k): [string, string] => [k, k])]}
       />
-      <div class="filter-actions">
-        <button type="submit" class="btn-primary">Filter</button>
-        <a class="btn-secondary" href="/admin/notifications">Clear</a>
-      </div>
-    </form>
+    </FilterBar>
   );
 }
 
@@ -82,71 +75,56 @@ function Status({ n }: { n: NotificationView }) {
 
 /** The part the filters replace. */
 export function NotificationResults(view: NotificationsView) {
+  const count = view.total > 0
+    ? `${counted(view.total, "notification", "notifications")}, newest first`
+    : view.query.status || view.query.kind
+    ? "No notification matches these filters."
+    : "No notification has been recorded yet.";
+  const columns = ["Created", "Kind", "To", "Subject and message", "Order", "Status", "Sent"];
   return (
-    <section
+    <ListResults
       id="notification-results"
-      class="results flex flex-col gap-3"
-      aria-label="Notifications"
+      label="Notifications"
+      count={count}
+      hasRows={view.rows.length > 0}
+      page={view.page}
+      pageCount={view.pageCount}
+      href={view.href}
     >
-      <p class="text-sm text-ink-soft" aria-live="polite">
-        {view.total === 0
-          ? view.query.status || view.query.kind
-            ? "No notification matches these filters."
-            : "No notification has been recorded yet."
-          : `${view.total} ${view.total === 1 ? "notification" : "notifications"}, newest first`}
-      </p>
-      {view.rows.length > 0 && (
-        <div class="overflow-x-auto panel p-0">
-          <table class="admin-table">
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">Kind</th>
-                <th scope="col">To</th>
-                <th scope="col">Subject and message</th>
-                <th scope="col">Order</th>
-                <th scope="col">Status</th>
-                <th scope="col">Sent</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.rows.map((n) => (
-                <tr id={`notification-${n.id}`}>
-                  <td class="whitespace-nowrap">
-                    <time datetime={n.createdAt.toISOString()}>{view.dateTime(n.createdAt)}</time>
-                  </td>
-                  <td>
-                    <code>{n.kind}</code>
-                    <span class="block text-xs text-ink-soft">{n.channel}</span>
-                  </td>
-                  <td class="break-all">{n.recipient}</td>
-                  <td>
-                    <details class="notification-body">
-                      <summary>{n.subject}</summary>
-                      <pre>{n.body}</pre>
-                    </details>
-                  </td>
-                  <td>
-                    {n.orderId
-                      ? <a class="text-link" href={`/orders/${n.orderId}`}>{n.orderCode}</a>
-                      : <span class="text-ink-soft">—</span>}
-                  </td>
-                  <td>
-                    <Status n={n} />
-                  </td>
-                  <td class="whitespace-nowrap">
-                    {n.sentAt
-                      ? <time datetime={n.sentAt.toISOString()}>{view.dateTime(n.sentAt)}</time>
-                      : <span class="text-ink-soft">—</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager page={view.page} pageCount={view.pageCount} href={view.href} />
-    </section>
+      <DataTable flush columns={columns}>
+        {view.rows.map((n) => (
+          <tr id={`notification-${n.id}`}>
+            <td class="whitespace-nowrap">
+              <time datetime={n.createdAt.toISOString()}>{view.dateTime(n.createdAt)}</time>
+            </td>
+            <td>
+              <code>{n.kind}</code>
+              <span class="block text-xs text-ink-soft">{n.channel}</span>
+            </td>
+            <td class="break-all">{n.recipient}</td>
+            <td>
+              <details class="notification-body">
+                <summary>{n.subject}</summary>
+                <pre>{n.body}</pre>
+              </details>
+            </td>
+            <td>
+              {n.orderId
+                ? <a class="text-link" href={`/orders/${n.orderId}`}>{n.orderCode}</a>
+                : <span class="text-ink-soft">—</span>}
+            </td>
+            <td>
+              <Status n={n} />
+            </td>
+            <td class="whitespace-nowrap">
+              {n.sentAt
+                ? <time datetime={n.sentAt.toISOString()}>{view.dateTime(n.sentAt)}</time>
+                : <span class="text-ink-soft">—</span>}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </ListResults>
   );
 }
 

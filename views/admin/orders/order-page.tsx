@@ -4,6 +4,7 @@ import { statusLabels, transitions } from "../../../src/orders/status.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField, ErrorBanner } from "../../accounts/form-parts.tsx";
 import { AdminLayout } from "../shared/layout.tsx";
+import { DataTable } from "../shared/list-kit.tsx";
 import { Select, TextArea } from "../shared/fields.tsx";
 
 export const ORDER_DETAIL_ID = "order-detail";
@@ -135,26 +136,16 @@ export function OrderDetail(props: OrderDetailView) {
       </section>
       <section class="panel" aria-labelledby="admin-items-heading">
         <h2 id="admin-items-heading" class="section-heading">Items</h2>
-        <table class="admin-table">
-          <thead>
+        <DataTable inset columns={["Product", "Unit price", "Quantity", "Line"]}>
+          {items.map((i) => (
             <tr>
-              <th scope="col">Product</th>
-              <th scope="col">Unit price</th>
-              <th scope="col">Quantity</th>
-              <th scope="col">Line</th>
+              <td>{i.name}</td>
+              <td>{money(i.unitPriceCents)}</td>
+              <td>{i.quantity}</td>
+              <td>{money(i.unitPriceCents * i.quantity)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((i) => (
-              <tr>
-                <td>{i.name}</td>
-                <td>{money(i.unitPriceCents)}</td>
-                <td>{i.quantity}</td>
-                <td>{money(i.unitPriceCents * i.quantity)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
         <dl class="summary mt-3">
           <dt>Subtotal</dt>
           <dd>{money(order.subtotalCents)}</dd>

@@ -62,17 +62,3 @@ export function AdminLayout(
     </Layout>
   );
 }
-
-/** Page links that keep the current filters; never a whole table at once. */
-export function Pager(
-  { page, pageCount, href }: { page: number; pageCount: number; href: (page: number) => string },
-) {
-  if (pageCount <= 1) return null;
-  return (
-    <nav aria-label="Pages" class="flex items-center gap-3">
-      {page > 1 && <a class="btn-secondary" href={href(page - 1)} rel="prev">← Previous</a>}
-      <span class="text-sm">Page {page} of {pageCount}</span>
-      {page < pageCount && <a class="btn-secondary" href={href(page + 1)} rel="next">Next →</a>}
-    </nav>
-  );
-}
