@@ -6,6 +6,7 @@ import { CsrfField, ErrorBanner } from "../../accounts/form-parts.tsx";
 import { AdminLayout } from "../shared/layout.tsx";
 import { DataTable } from "../shared/list-kit.tsx";
 import { Select, TextArea } from "../shared/fields.tsx";
+import { DetailForm } from "../shared/form-parts.tsx";
 
 export const ORDER_DETAIL_ID = "order-detail";
 
@@ -34,16 +35,7 @@ function StatusForm({ order, csrfToken, problems }: OrderDetailView) {
   const mine = problems?.form === "status" ? problems : undefined;
   const action = `/admin/orders/${order.id}/status`;
   return (
-    <form
-      method="post"
-      action={action}
-      hx-post={action}
-      hx-target={`#${ORDER_DETAIL_ID}`}
-      hx-swap="outerHTML"
-      hx-disable="find button"
-      aria-label="Change status"
-      class="flex flex-col gap-3"
-    >
+    <DetailForm action={action} target={ORDER_DETAIL_ID} label="Change status">
       <CsrfField token={csrfToken} />
       <input type="hidden" name="expectedFrom" value={order.status} />
       <ErrorBanner id="order-status-error" message={mine?.error} />
@@ -64,7 +56,7 @@ function StatusForm({ order, csrfToken, problems }: OrderDetailView) {
         error={mine?.fields?.reason}
       />
       <button type="submit" class="btn-primary self-start">Change status</button>
-    </form>
+    </DetailForm>
   );
 }
 
@@ -73,16 +65,7 @@ function CancelForm({ order, csrfToken, problems }: OrderDetailView) {
   const mine = problems?.form === "cancel" ? problems : undefined;
   const action = `/admin/orders/${order.id}/cancel`;
   return (
-    <form
-      method="post"
-      action={action}
-      hx-post={action}
-      hx-target={`#${ORDER_DETAIL_ID}`}
-      hx-swap="outerHTML"
-      hx-disable="find button"
-      aria-label="Cancel order"
-      class="flex flex-col gap-3"
-    >
+    <DetailForm action={action} target={ORDER_DETAIL_ID} label="Cancel order">
       <CsrfField token={csrfToken} />
       <input type="hidden" name="expectedFrom" value={order.status} />
       <ErrorBanner id="order-cancel-error" message={mine?.error} />
@@ -97,7 +80,7 @@ function CancelForm({ order, csrfToken, problems }: OrderDetailView) {
         error={mine?.fields?.reason}
       />
       <button type="submit" class="btn-secondary self-start">Cancel order</button>
-    </form>
+    </DetailForm>
   );
 }
 

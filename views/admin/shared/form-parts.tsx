@@ -230,6 +230,34 @@ export function AdminForm(
   );
 }
 
+/**
+ * A POST form on a detail page: without JavaScript it posts and follows the redirect; with
+ * htmx its answer replaces the detail section `target`, refusals shown beside the form.
+ */
+export function DetailForm(
+  { action, target, label, children }: {
+    action: string;
+    target: string;
+    label?: string;
+    children: Child;
+  },
+) {
+  return (
+    <form
+      method="post"
+      action={action}
+      hx-post={action}
+      hx-target={`#${target}`}
+      hx-swap="outerHTML"
+      hx-disable="find button"
+      aria-label={label}
+      class="flex flex-col gap-3"
+    >
+      {children}
+    </form>
+  );
+}
+
 /** A one-button POST form (archive, move up, delete …); boosted, answered with a redirect. */
 export function ActionButton(
   { action, csrfToken, label, hidden, class: className, fields }: {
