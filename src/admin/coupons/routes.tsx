@@ -27,7 +27,7 @@ import {
   parseCouponForm,
 } from "./schema.ts";
 import type { AdminDeps } from "../deps.ts";
-import { finish, FIX_FIELDS, idOf, isUniqueViolation, text } from "../shared/form-kit.ts";
+import { finish, FIX_FIELDS, idOf, isUniqueViolation, noStore, text } from "../shared/form-kit.ts";
 import { PAGE_SIZE, pageCount, pageOf } from "../shared/lists.ts";
 
 type Ctx = Context<AppEnv>;
@@ -96,7 +96,7 @@ export function couponAdminRoutes({ shop, sql, timeZone, format }: AdminDeps) {
       limit: PAGE_SIZE,
       offset: (page - 1) * PAGE_SIZE,
     });
-    c.header("Cache-Control", "private, no-store");
+    noStore(c);
     return c.html(
       <CouponAdminPage
         shop={shop}
@@ -116,7 +116,7 @@ export function couponAdminRoutes({ shop, sql, timeZone, format }: AdminDeps) {
 
   const newPage = (c: Ctx, values: CouponFormValues, problems?: Problems, status = 200) => {
     const view = { ...formView(c, "/admin/coupons", values, true), ...problems };
-    c.header("Cache-Control", "private, no-store");
+    noStore(c);
     if (wantsFragment(c, COUPON_FORM_ID)) {
       return c.html(<CouponForm {...view} />, status as ContentfulStatusCode);
     }
@@ -170,7 +170,7 @@ export function couponAdminRoutes({ shop, sql, timeZone, format }: AdminDeps) {
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
       });
-      c.header("Cache-Control", "private, no-store");
+      noStore(c);
       return c.html(
         <CouponsPage
           shop={shop}

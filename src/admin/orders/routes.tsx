@@ -28,7 +28,7 @@ import {
   orderFiltersSchema,
   statusChangeSchema,
 } from "./schema.ts";
-import { finish, FIX_FIELDS, idOf, refusal, text } from "../shared/form-kit.ts";
+import { finish, FIX_FIELDS, idOf, noStore, refusal, text } from "../shared/form-kit.ts";
 import { PAGE_SIZE, pageCount, pageOf } from "../shared/lists.ts";
 import { shopDay } from "../shared/dates.ts";
 
@@ -73,7 +73,7 @@ export function orderAdminRoutes({ shop, sql, timeZone, format, orders }: AdminD
       money: format.money,
       dateTime: format.dateTime,
     };
-    c.header("Cache-Control", "private, no-store");
+    noStore(c);
     if (fragment) return c.html(<OrderResults {...view} />, status);
     return c.html(
       <OrdersPage
@@ -109,7 +109,7 @@ export function orderAdminRoutes({ shop, sql, timeZone, format, orders }: AdminD
       money: format.money,
       dateTime: format.dateTime,
     };
-    c.header("Cache-Control", "private, no-store");
+    noStore(c);
     if (fragment) return c.html(<OrderDetail {...view} />, status);
     return c.html(
       <OrderAdminPage shop={shop} viewer={viewerOf(c)} flash={more.flash} {...view} />,
@@ -175,7 +175,7 @@ export function orderAdminRoutes({ shop, sql, timeZone, format, orders }: AdminD
       });
       c.header("Content-Type", "text/csv; charset=utf-8");
       c.header("Content-Disposition", `attachment; filename="orders-${from}-to-${to}.csv"`);
-      c.header("Cache-Control", "private, no-store");
+      noStore(c);
       return c.body(exportOrders(sql, { from, to }, timeZone));
     })
     .get("/admin/orders/:id", onlyAdmins, (c) => {

@@ -15,7 +15,7 @@ import { viewerOf } from "../../http/viewer.ts";
 import type { AdminDeps } from "../deps.ts";
 import { findAdminUser, listUsers } from "./queries.ts";
 import { disabledSchema, roleChangeSchema, userFiltersSchema } from "./schema.ts";
-import { finish, FIX_FIELDS, idOf, refusal, text } from "../shared/form-kit.ts";
+import { finish, FIX_FIELDS, idOf, noStore, refusal, text } from "../shared/form-kit.ts";
 import { PAGE_SIZE, pageCount, pageOf } from "../shared/lists.ts";
 import { shopDateTime } from "../shared/dates.ts";
 
@@ -51,7 +51,7 @@ export function userAdminRoutes({ shop, sql, timeZone, format, accounts }: Admin
       date: day,
       dateTime: format.dateTime,
     };
-    c.header("Cache-Control", "private, no-store");
+    noStore(c);
     if (fragment) return c.html(<UserDetail {...view} />, status);
     return c.html(
       <UserAdminPage shop={shop} viewer={viewerOf(c)} flash={more.flash} {...view} />,
@@ -96,7 +96,7 @@ export function userAdminRoutes({ shop, sql, timeZone, format, accounts }: Admin
         date: day,
         dateTime: format.dateTime,
       };
-      c.header("Cache-Control", "private, no-store");
+      noStore(c);
       if (fragment) return c.html(<UserResults {...view} />);
       return c.html(<UsersPage shop={shop} viewer={viewerOf(c)} {...view} />);
     })
