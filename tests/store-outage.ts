@@ -3,7 +3,7 @@ import { type Store, StoreUnavailableError } from "../src/infra/store.ts";
 import { withCircuitBreaker } from "../src/infra/store-breaker.ts";
 import { createTestStore, uniqueId } from "./harness.ts";
 import { proxied, type Proxy } from "./tcp-proxy.ts";
-import { openStore } from "../src/infra/store.ts";
+import { openStore } from "../src/infra/open-store.ts";
 
 /**
  * A store whose network a test breaks: on the real Redis through the TCP proxy (cut: the

@@ -1,7 +1,4 @@
 import type { Logger } from "./log.ts";
-import { createMemoryStore } from "./store-memory.ts";
-import { createRedisStore } from "./store-redis.ts";
-import { withCircuitBreaker } from "./store-breaker.ts";
 
 /**
  * Key/value with TTL, atomic counters and pub/sub: Redis when REDIS_URL is set,
@@ -50,10 +47,4 @@ export interface StoreOptions {
 
 export class StoreUnavailableError extends Error {
   override name = "StoreUnavailableError";
-}
-
-export async function openStore(options: StoreOptions): Promise<Store> {
-  if (!options.url) return createMemoryStore(options.prefix, options.now, options.log);
-  const redis = await createRedisStore(options.url, options.prefix, options.log);
-  return withCircuitBreaker(redis, { log: options.log, probeEveryMs: options.probeEveryMs });
 }
