@@ -110,7 +110,7 @@ export function createServices(deps: AppDeps): Services {
     });
   return {
     dashboardChanged,
-    databaseWatch: createDatabaseWatch(deps.db.ping, deps.log),
+    databaseWatch: createDatabaseWatch(deps.db.probe, deps.log),
     board,
     agingRules,
     catalog: createCatalog({ sql, cache, live: deps.live }),
@@ -197,7 +197,9 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       queue: deps.queue.ping,
     }, log),
   );
-  app.use(databaseGate(services.databaseWatch));
+  // The embedded database lives in this process: it cannot go silent on its own, and a slow
+  // answer from it only means it is busy.
+  app.use(databaseGate(services.databaseWatch, { slowMeansSuspect: deps.db.kind === "postgres" }));
   app.use(requestMeta(config.trustedProxies));
   app.use(csrfProtection({ publicUrl: config.publicUrl, cookieSecure }));
   app.use(authentication(services.accounts, { cookieSecure }));

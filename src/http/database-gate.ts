@@ -21,14 +21,18 @@ export const databaseUnavailable = () =>
  * that went silent is answered 503 as soon as the watch finds it down. Errors that show the
  * database unreachable make the watch look. Static files and health checks come before this.
  */
-export function databaseGate(watch: DatabaseWatch): MiddlewareHandler<AppEnv> {
+export function databaseGate(
+  watch: DatabaseWatch,
+  { slowMeansSuspect = true } = {},
+): MiddlewareHandler<AppEnv> {
   return async function gateOnDatabase(c, next) {
     if (watch.down) throw databaseUnavailable();
     let unsubscribe = () => {};
     const stopped = new Promise<never>((_, reject) => {
       unsubscribe = watch.onDown(() => reject(databaseUnavailable()));
     });
-    const suspect = setTimeout(() => watch.check(), SUSPECT_AFTER_MS);
+    // A probe on a connection of its own: a busy pool does not make the database look away.
+    const suspect = slowMeansSuspect ? setTimeout(() => watch.check(), SUSPECT_AFTER_MS) : 0;
     try {
       // The handler goes on in the background if the database is found down meanwhile; a
       // retried checkout finds its order through its one-time token.

@@ -38,11 +38,15 @@ export interface DatabaseWatch {
   close(): void;
 }
 
+/** Probes that must go unanswered in a row before a silent database counts as down. */
+const SILENT_PROBES = 2;
+
 /**
  * Watches the database only when something looks wrong: a probe (a ping that must answer
  * within `pingTimeoutMs`) runs, and while probes fail it repeats every `probeEveryMs`; the
- * first answer ends the outage. A silent database (packets dropped, no RST) is seen as
- * down after one ping timeout instead of holding every request forever.
+ * first answer ends the outage. A refused connection is an outage at once; a silent
+ * database (packets dropped, no RST) after two unanswered probes, instead of holding every
+ * request forever. (Two, because under a rush a busy process may read a prompt answer late.)
  */
 export function createDatabaseWatch(
   ping: () => Promise<void>,
@@ -54,19 +58,19 @@ export function createDatabaseWatch(
   let closed = false;
   const listeners = new Set<() => void>();
 
-  const answers = async () => {
+  /** "up", "refused" (an error came back) or "silent" (nothing within the timeout). */
+  const answers = async (): Promise<"up" | "refused" | "silent"> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const silence = new Error("no answer");
     const silent = new Promise<never>((_, fail) => {
-      timer = setTimeout(() => fail(new Error("no answer")), pingTimeoutMs);
+      timer = setTimeout(() => fail(silence), pingTimeoutMs);
     });
     try {
       await Promise.race([ping(), silent]);
-      return true;
+      return "up";
     } catch (error) {
-      if (!down) {
-        log.warn("database unavailable; answering 503 until it returns", errorFields(error));
-      }
-      return false;
+      if (!down) log.warn("database probe failed", errorFields(error));
+      return error === silence ? "silent" : "refused";
     } finally {
       clearTimeout(timer);
     }
@@ -76,8 +80,13 @@ export function createDatabaseWatch(
     if (probing || closed) return;
     probing = true;
     try {
-      while (!closed && !await answers()) {
-        if (!down) {
+      let silentInRow = 0;
+      while (!closed) {
+        const answer = await answers();
+        if (answer === "up") break;
+        silentInRow = answer === "silent" ? silentInRow + 1 : 0;
+        if (!down && (answer === "refused" || silentInRow >= SILENT_PROBES)) {
+          log.warn("database unavailable; answering 503 until it returns");
           down = true;
           for (const listener of [...listeners]) listener();
           listeners.clear();
