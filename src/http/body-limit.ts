@@ -61,9 +61,30 @@ export function bodyLimits(rules: BodyLimitRule[], fallback: BodyClass): Middlew
     }
     const bytes = await readUpTo(body, limit.maxBytes);
     if (!bytes) throw tooLarge(limit);
+    await refuseUnreadableForm(c.req.header("Content-Type"), bytes);
     replaceBody(c, bytes);
     await next();
   };
+}
+
+const FORM_TYPES = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded)\s*(;|$)/i;
+
+/**
+ * A form body that cannot be parsed (multipart without a boundary, cut short, with broken part
+ * headers) is a 400 here, once, rather than a failure in whichever route reads it. Parsed the
+ * way Hono's `parseBody` parses it, from the bytes already in hand.
+ */
+async function refuseUnreadableForm(type: string | undefined, bytes: Uint8Array<ArrayBuffer>) {
+  if (!type || !FORM_TYPES.test(type)) return;
+  try {
+    await new Response(bytes, { headers: { "Content-Type": type } }).formData();
+  } catch {
+    throw new AppError(
+      400,
+      "bad_request",
+      "The form could not be read. Reload the page and send it again.",
+    );
+  }
 }
 
 function replaceBody(c: Context, body: BodyInit) {
@@ -74,9 +95,9 @@ function replaceBody(c: Context, body: BodyInit) {
 export async function readUpTo(
   body: ReadableStream<Uint8Array>,
   max: number,
-): Promise<Uint8Array | null> {
+): Promise<Uint8Array<ArrayBuffer> | null> {
   const reader = body.getReader();
-  let buffer = new Uint8Array(Math.min(max, 16 * 1024));
+  let buffer: Uint8Array<ArrayBuffer> = new Uint8Array(Math.min(max, 16 * 1024));
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
