@@ -20,6 +20,7 @@ import { staticFiles } from "./http/static.ts";
 import type { AppEnv } from "./http/env.ts";
 import { requestMeta } from "./http/request-meta.ts";
 import { csrfProtection } from "./http/csrf.ts";
+import { privateWhenSignedIn } from "./http/private-cache.ts";
 import { API_BODY_BYTES, bodyLimits, FORM_BODY_BYTES } from "./http/body-limit.ts";
 import { FORM_OVERHEAD_BYTES, MAX_IMAGE_BYTES } from "./admin/images.ts";
 import { apiRateLimit } from "./http/api-rate-limit.ts";
@@ -205,6 +206,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.use(requestMeta(config.trustedProxies));
   app.use(csrfProtection({ publicUrl: config.publicUrl, cookieSecure }));
   app.use(authentication(services.accounts, { cookieSecure }));
+  app.use(privateWhenSignedIn());
   app.use("/api/*", apiRateLimit(services.limiter, config.apiRateLimitPerMinute));
   const owners = cartOwners(services.carts, config.sessionSecret, cookieSecure);
   app.use(cartCount(owners, services.carts));
