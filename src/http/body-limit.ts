@@ -71,19 +71,28 @@ const FORM_TYPES = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded
 
 /**
  * A form body that cannot be parsed (multipart without a boundary, cut short, with broken part
- * headers) is a 400 here, once, rather than a failure in whichever route reads it. Parsed the
- * way Hono's `parseBody` parses it, from the bytes already in hand.
+ * headers) is a 400 here, once, rather than a failure in whichever route reads it; so is a file
+ * in a form of these routes, none of which takes one (uploads are counted as read instead).
+ * Parsed the way Hono's `parseBody` parses it, from the bytes already in hand.
  */
 async function refuseUnreadableForm(type: string | undefined, bytes: Uint8Array<ArrayBuffer>) {
   if (!type || !FORM_TYPES.test(type)) return;
+  let form: FormData;
   try {
-    await new Response(bytes, { headers: { "Content-Type": type } }).formData();
+    form = await new Response(bytes, { headers: { "Content-Type": type } }).formData();
   } catch {
     throw new AppError(
       400,
       "bad_request",
       "The form could not be read. Reload the page and send it again.",
     );
+  }
+  for (const [name, value] of form) {
+    if (typeof value !== "string") {
+      throw new AppError(400, "bad_request", "This form takes no files.", {
+        [name]: "This field takes text, not a file.",
+      });
+    }
   }
 }
 
