@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../infra/log.ts";
-import { bodyLimits } from "./body-limit.ts";
+import { bodyLimits, routeBodyLimit } from "./body-limit.ts";
 import { CSRF_COOKIE, CSRF_FIELD, csrfProtection } from "./csrf.ts";
 import type { AppEnv } from "./env.ts";
 import { errorHandler } from "./error-handler.tsx";
@@ -15,7 +15,12 @@ function appWith() {
   const app = new Hono<AppEnv>()
     .use(bodyLimits([
       { what: "the API", maxBytes: 8 * KB, matches: (_, path) => path.startsWith("/api/") },
-      { what: "an upload", maxBytes: 128 * KB, lazy: true, matches: (_, p) => p === "/upload" },
+      {
+        what: "an upload",
+        maxBytes: 128 * KB,
+        lazy: true,
+        matches: (_, p) => p.startsWith("/upload"),
+      },
     ], { what: "this form", maxBytes: 4 * KB }))
     .use(csrfProtection({ cookieSecure: false }))
     .post("/form", async (c) => c.text(`read ${(await c.req.text()).length}`))
@@ -24,7 +29,15 @@ function appWith() {
     .post("/upload", async (c) => {
       const body = await c.req.parseBody();
       return c.text(`file ${(body.file as File).size}`);
-    });
+    })
+    .post(
+      "/upload/checked",
+      routeBodyLimit(64 * KB, (c) => c.text("your own too-big page", 413)),
+      async (c) => {
+        const body = await c.req.parseBody();
+        return c.text(`file ${(body.file as File).size}`);
+      },
+    );
   app.onError(
     errorHandler(silentLogger, { name: "Crumb", currency: "EUR", locale: "en", assetVersion: "t" }),
   );
@@ -157,5 +170,33 @@ describe("an upload", () => {
     form.set(CSRF_FIELD, TOKEN);
     const res = await post("/upload", form, { Cookie: `${CSRF_COOKIE}=${TOKEN}` });
     expect(res.status).toBe(200);
+  });
+
+  it("meets the route's own limit, which answers in its own words", async () => {
+    const fits = await post("/upload/checked", upload(60 * KB));
+    expect(await fits.text()).toBe(`file ${60 * KB}`);
+    const res = await post("/upload/checked", upload(70 * KB), {
+      "Sec-Fetch-Site": "same-origin",
+      "Content-Length": "100",
+    });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toBe("your own too-big page");
+  });
+
+  it("past the class limit is refused by the route's limit too, in the route's words", async () => {
+    const res = await post("/upload/checked", upload(150 * KB), {
+      "Sec-Fetch-Site": "same-origin",
+      "Content-Length": "100",
+    });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toBe("your own too-big page");
+  });
+
+  it("that is malformed multipart is a 400 at the route's limit", async () => {
+    const res = await post("/upload/checked", "--x\r\nbroken", {
+      "Sec-Fetch-Site": "same-origin",
+      "Content-Type": "multipart/form-data",
+    });
+    expect(res.status).toBe(400);
   });
 });

@@ -59,9 +59,44 @@ export function bodyLimits(rules: BodyLimitRule[], fallback: BodyClass): Middlew
         counted.release();
       }
     }
-    const bytes = await readUpTo(body, limit.maxBytes);
+    let bytes: Uint8Array<ArrayBuffer> | null;
+    try {
+      bytes = await readUpTo(body, limit.maxBytes);
+    } catch {
+      // The client went away mid-body, or sent a broken chunked encoding.
+      throw new AppError(400, "bad_request", "The request body could not be read.");
+    }
     if (!bytes) throw tooLarge(limit);
-    await refuseUnreadableForm(c.req.header("Content-Type"), bytes);
+    await refuseUnreadableForm(c.req.header("Content-Type"), bytes, { files: false });
+    replaceBody(c, bytes);
+    await next();
+  };
+}
+
+/**
+ * A route's own limit, where the route wants it checked (an upload, after the role check): the
+ * body is read up to `maxBytes`, counted like `bodyLimits` counts, and past it `onTooLarge`
+ * answers. A form in it that cannot be parsed is a 400 here too.
+ */
+export function routeBodyLimit(
+  maxBytes: number,
+  onTooLarge: (c: Context) => Response | Promise<Response>,
+): MiddlewareHandler {
+  return async function limitRouteBody(c, next) {
+    const body = c.req.raw.body;
+    if (!body) return await next();
+    if (Number(c.req.header("Content-Length")) > maxBytes) {
+      body.cancel().catch(() => {});
+      return await onTooLarge(c);
+    }
+    let bytes: Uint8Array<ArrayBuffer> | null;
+    try {
+      bytes = await readUpTo(body, maxBytes);
+    } catch {
+      throw new AppError(400, "bad_request", "The request body could not be read.");
+    }
+    if (!bytes) return await onTooLarge(c);
+    await refuseUnreadableForm(c.req.header("Content-Type"), bytes, { files: true });
     replaceBody(c, bytes);
     await next();
   };
@@ -75,7 +110,11 @@ const FORM_TYPES = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded
  * in a form of these routes, none of which takes one (uploads are counted as read instead).
  * Parsed the way Hono's `parseBody` parses it, from the bytes already in hand.
  */
-async function refuseUnreadableForm(type: string | undefined, bytes: Uint8Array<ArrayBuffer>) {
+async function refuseUnreadableForm(
+  type: string | undefined,
+  bytes: Uint8Array<ArrayBuffer>,
+  { files }: { files: boolean },
+) {
   if (!type || !FORM_TYPES.test(type)) return;
   let form: FormData;
   try {
@@ -88,7 +127,7 @@ async function refuseUnreadableForm(type: string | undefined, bytes: Uint8Array<
     );
   }
   for (const [name, value] of form) {
-    if (typeof value !== "string") {
+    if (!files && typeof value !== "string") {
       throw new AppError(400, "bad_request", "This form takes no files.", {
         [name]: "This field takes text, not a file.",
       });
@@ -100,7 +139,10 @@ function replaceBody(c: Context, body: BodyInit) {
   c.req.raw = new Request(c.req.raw, { body, duplex: "half" } as RequestInit);
 }
 
-/** The whole body when it has at most `max` bytes; null (and the rest unread) otherwise. */
+/**
+ * The whole body when it has at most `max` bytes; null (and the rest unread) otherwise, also
+ * when a limit counted further up says it is too large.
+ */
 export async function readUpTo(
   body: ReadableStream<Uint8Array>,
   max: number,
@@ -109,7 +151,14 @@ export async function readUpTo(
   let buffer: Uint8Array<ArrayBuffer> = new Uint8Array(Math.min(max, 16 * 1024));
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      if (error instanceof AppError && error.status === 413) return null;
+      throw error;
+    }
+    const { done, value } = chunk;
     if (done) return buffer.subarray(0, size);
     if (size + value.length > max) {
       // Not awaited: cancelling one branch of a tee (a cloned request) settles only once the
