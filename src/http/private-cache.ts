@@ -12,6 +12,8 @@ export function privateWhenSignedIn(): MiddlewareHandler<AppEnv> {
     if (!c.get("user")) return;
     const current = c.res.headers.get("Cache-Control") ?? "";
     if (/\b(public|private)\b/.test(current)) return;
-    c.res.headers.set("Cache-Control", "private, no-store");
+    // What the route said besides stays (an event stream's no-transform).
+    const others = current.split(",").map((d) => d.trim()).filter((d) => d && d !== "no-store");
+    c.res.headers.set("Cache-Control", ["private", "no-store", ...others].join(", "));
   };
 }
