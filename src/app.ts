@@ -22,7 +22,7 @@ import { requestMeta } from "./http/request-meta.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { privateWhenSignedIn } from "./http/private-cache.ts";
 import { API_BODY_BYTES, bodyLimits, FORM_BODY_BYTES } from "./http/body-limit.ts";
-import { FORM_OVERHEAD_BYTES, MAX_IMAGE_BYTES } from "./admin/images.ts";
+import { takesImageUpload, UPLOAD_BYTES } from "./admin/products/images.ts";
 import { apiRateLimit } from "./http/api-rate-limit.ts";
 import { createRateLimiter, type RateLimiter } from "./http/rate-limit.ts";
 import { type Accounts, createAccounts } from "./accounts/index.ts";
@@ -184,12 +184,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.notFound(notFoundHandler(shop));
   app.use(bodyLimits([
     { what: "the API", maxBytes: API_BODY_BYTES, matches: (_, path) => path.startsWith("/api/") },
-    {
-      what: "an upload",
-      maxBytes: MAX_IMAGE_BYTES + FORM_OVERHEAD_BYTES,
-      lazy: true,
-      matches: (method, path) => method === "POST" && /^\/admin\/products(\/\d+)?$/.test(path),
-    },
+    { what: "an upload", maxBytes: UPLOAD_BYTES, lazy: true, matches: takesImageUpload },
   ], { what: "this form", maxBytes: FORM_BODY_BYTES }));
 
   app.use("/static/*", staticFiles(deps.staticRoot));

@@ -32,7 +32,7 @@ function appWith() {
     })
     .post(
       "/upload/checked",
-      routeBodyLimit(64 * KB, (c) => c.text("your own too-big page", 413)),
+      routeBodyLimit(64 * KB, (c) => c.text("your own too-big page", 413), ["file"]),
       async (c) => {
         const body = await c.req.parseBody();
         return c.text(`file ${(body.file as File).size}`);
@@ -190,6 +190,14 @@ describe("an upload", () => {
     });
     expect(res.status).toBe(413);
     expect(await res.text()).toBe("your own too-big page");
+  });
+
+  it("with a file where text belongs is a 400 at the route's limit", async () => {
+    const form = upload(1 * KB);
+    form.set("name", new File(["Rye"], "name.txt"));
+    const res = await post("/upload/checked", form);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("A file was sent where text belongs.");
   });
 
   it("that is malformed multipart is a 400 at the route's limit", async () => {

@@ -67,7 +67,7 @@ export function bodyLimits(rules: BodyLimitRule[], fallback: BodyClass): Middlew
       throw new AppError(400, "bad_request", "The request body could not be read.");
     }
     if (!bytes) throw tooLarge(limit);
-    await refuseUnreadableForm(c.req.header("Content-Type"), bytes, { files: false });
+    await refuseUnreadableForm(c.req.header("Content-Type"), bytes, { files: [] });
     replaceBody(c, bytes);
     await next();
   };
@@ -76,11 +76,12 @@ export function bodyLimits(rules: BodyLimitRule[], fallback: BodyClass): Middlew
 /**
  * A route's own limit, where the route wants it checked (an upload, after the role check): the
  * body is read up to `maxBytes`, counted like `bodyLimits` counts, and past it `onTooLarge`
- * answers. A form in it that cannot be parsed is a 400 here too.
+ * answers. A form in it that cannot be parsed, or with a file outside `fileFields`, is a 400.
  */
 export function routeBodyLimit(
   maxBytes: number,
   onTooLarge: (c: Context) => Response | Promise<Response>,
+  fileFields: string[] = [],
 ): MiddlewareHandler {
   return async function limitRouteBody(c, next) {
     const body = c.req.raw.body;
@@ -96,7 +97,7 @@ export function routeBodyLimit(
       throw new AppError(400, "bad_request", "The request body could not be read.");
     }
     if (!bytes) return await onTooLarge(c);
-    await refuseUnreadableForm(c.req.header("Content-Type"), bytes, { files: true });
+    await refuseUnreadableForm(c.req.header("Content-Type"), bytes, { files: fileFields });
     replaceBody(c, bytes);
     await next();
   };
@@ -107,13 +108,13 @@ const FORM_TYPES = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded
 /**
  * A form body that cannot be parsed (multipart without a boundary, cut short, with broken part
  * headers) is a 400 here, once, rather than a failure in whichever route reads it; so is a file
- * in a form of these routes, none of which takes one (uploads are counted as read instead).
- * Parsed the way Hono's `parseBody` parses it, from the bytes already in hand.
+ * anywhere but in the fields named in `files` (none, but for uploads). Parsed the way Hono's
+ * `parseBody` parses it, from the bytes already in hand.
  */
 async function refuseUnreadableForm(
   type: string | undefined,
   bytes: Uint8Array<ArrayBuffer>,
-  { files }: { files: boolean },
+  { files }: { files: string[] },
 ) {
   if (!type || !FORM_TYPES.test(type)) return;
   let form: FormData;
@@ -127,8 +128,11 @@ async function refuseUnreadableForm(
     );
   }
   for (const [name, value] of form) {
-    if (!files && typeof value !== "string") {
-      throw new AppError(400, "bad_request", "This form takes no files.", {
+    if (typeof value !== "string" && !files.includes(name)) {
+      const message = files.length
+        ? "A file was sent where text belongs."
+        : "This form takes no files.";
+      throw new AppError(400, "bad_request", message, {
         [name]: "This field takes text, not a file.",
       });
     }

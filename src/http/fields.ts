@@ -18,6 +18,10 @@ const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\
 
 export const CONTROL_MESSAGE = "Remove the invisible control characters from this field.";
 
+/** Whether a value holds a character `text` refuses (line breaks too, unless `lines`). */
+export const hasControlCharacters = (value: string, { lines = false } = {}) =>
+  (lines ? CONTROL_BUT_LINE_BREAKS : CONTROL).test(value);
+
 /** A one-line text field (a name, an email, a search); chain `.trim()`, `.min()`, `.max()`. */
 export const text = (message?: string) =>
   z.string(message === undefined ? undefined : { message }).refine(
