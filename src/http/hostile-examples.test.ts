@@ -11,6 +11,7 @@ import { CONTROL_MESSAGE } from "./fields.ts";
 
 let t: TestContext;
 let cookie: string;
+let admin: string;
 let bearer: string;
 let productId: number;
 const same = { "Sec-Fetch-Site": "same-origin" };
@@ -27,6 +28,14 @@ beforeAll(async () => {
   const web = await t.services.accounts.sessions.startSession(user, meta, "web");
   cookie = `crumb_access=${web.accessToken}; crumb_refresh=${web.refreshToken}`;
   bearer = (await t.services.accounts.sessions.startSession(user, meta, "api")).accessToken;
+  const boss = (await insertUser(t.sql, {
+    email: "hostile.admin@example.com",
+    name: "Ada Admin",
+    passwordHash: "not-a-hash",
+    role: "admin",
+  }))!;
+  const adminSession = await t.services.accounts.sessions.startSession(boss, meta, "web");
+  admin = `crumb_access=${adminSession.accessToken}; crumb_refresh=${adminSession.refreshToken}`;
   [{ id: productId }] = await t.sql<{ id: number }[]>`
     select id from products where active and stock > 0 order by id limit 1`;
 });
@@ -127,5 +136,48 @@ describe("bodies that are not the form they claim to be", () => {
     });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("This form takes no files.");
+  });
+});
+
+describe("the admin screens", () => {
+  const page = (path: string) => t.app.request(path, { headers: { Cookie: admin } });
+
+  it("say at the filter that a year-9999 date is no date, and list nothing wrong", async () => {
+    const orders = await page("/admin/orders?date=9999-12-31");
+    expect(orders.status).toBe(200);
+    expect(await orders.text()).toContain("Give a date as YYYY-MM-DD.");
+    const audit = await page("/admin/audit?from=9999-12-31&until=9999-12-31");
+    expect(audit.status).toBe(200);
+    const html = await audit.text();
+    expect(html).toContain("Some filters were not understood and are left out.");
+    expect(html).toMatch(/id="audit-from-error"[^>]*>Give a date such as 2026-11-21\./);
+  });
+
+  it("say at the audit filter that unprintable text matches nothing", async () => {
+    const res = await page("/admin/audit?actor=%00");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(new RegExp(`id="audit-actor-error"[^>]*>${CONTROL_MESSAGE}`));
+  });
+
+  it("refuse an image whose file name holds a NUL with a 400, saving nothing", async () => {
+    const boundary = "hostile";
+    const body = [
+      `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nRye\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="a\u0000.jpg"\r\n`,
+      `Content-Type: image/jpeg\r\n\r\n\u00ff\u00d8\u00ff\r\n--${boundary}--\r\n`,
+    ].join("");
+    const [{ count }] = await t.sql<{ count: number }[]>`select count(*)::int from products`;
+    const res = await t.app.request("/admin/products", {
+      method: "POST",
+      headers: {
+        ...same,
+        Cookie: admin,
+        "Content-Type": `multipart/form-data; boundary=${boundary}`,
+      },
+      body: new TextEncoder().encode(body),
+    });
+    expect(res.status).toBe(400);
+    const [after] = await t.sql<{ count: number }[]>`select count(*)::int from products`;
+    expect(after.count).toBe(count);
   });
 });
