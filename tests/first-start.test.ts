@@ -67,8 +67,9 @@ function startApp(env: Record<string, string>) {
   return app;
 }
 
+/** Until the app says it is open: the last of its greeting is the demo admin's sign-in. */
 async function listening(app: ReturnType<typeof startApp>) {
-  await eventually(() => app.output.includes('"listening"') || app.exited, {
+  await eventually(() => app.output.includes("admin@demo.crumb") || app.exited, {
     timeoutMs: 90_000,
     intervalMs: 50,
   });
