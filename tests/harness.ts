@@ -12,6 +12,8 @@ import { createLiveHub, type LiveHub } from "../src/live/hub.ts";
 import { type AppDeps, createApp, createServices, type Services } from "../src/app.ts";
 import { staticRoot } from "../src/assets.ts";
 import { seedDemoCatalog } from "../src/catalog/seed.ts";
+import { randomToken } from "../src/infra/digest.ts";
+import type { GeneratedSecrets } from "../src/infra/secrets.ts";
 
 /**
  * Test infrastructure: the real servers named by DATABASE_URL / REDIS_URL / AMQP_URL when
@@ -27,6 +29,12 @@ export const backends = {
 
 export const uniqueId = () => crypto.randomUUID().replaceAll("-", "").slice(0, 12);
 
+/** Secrets of this test run, as the app would make them at its first start. */
+export const testSecrets: GeneratedSecrets = {
+  sessionSecret: randomToken(32),
+  jwtKeys: `test:${randomToken(32)}`,
+};
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return {
     ...loadConfig({
@@ -38,7 +46,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
       // Refused sign-ins answer at once here; brute-force.test.ts checks the pause itself.
       SIGNIN_REFUSAL_PAUSE_MS: "0",
       ...overrides,
-    }),
+    }, testSecrets),
   };
 }
 
