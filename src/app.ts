@@ -8,7 +8,7 @@ import type { Queue } from "./infra/queue.ts";
 import type { Store } from "./infra/store.ts";
 import type { LiveHub } from "./live/hub.ts";
 import type { ShopView } from "../views/context.ts";
-import { createCatalogCache } from "./catalog/cache.ts";
+import { CATALOG_PREFIX, createCatalogCache } from "./catalog/cache.ts";
 import { type Catalog, createCatalog } from "./catalog/service.ts";
 import { catalogRoutes } from "./catalog/routes.tsx";
 import { catalogApi } from "./catalog/api.ts";
@@ -44,6 +44,15 @@ import { orderPages } from "./orders/pages.tsx";
 import { accountActivity } from "./orders/account-sections.tsx";
 import { createShopFormat, type ShopFormat } from "./shop/format.ts";
 import type { AgingRules } from "./board/aging.ts";
+import { createMetrics, type Metrics } from "./metrics/metrics.ts";
+import { httpMetrics, metricsPlacement, metricsRoute } from "./metrics/http.ts";
+import {
+  countedCache,
+  countedLimiter,
+  countedOrders,
+  countedSignIn,
+  outboxState,
+} from "./metrics/instrument.ts";
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -57,6 +66,8 @@ export interface AppDeps {
   assetVersion: string;
   staticRoot: string;
   now?: () => Date;
+  /** The process's metrics; an app of its own gets a registry of its own. */
+  metrics?: Metrics;
 }
 
 export interface Services {
@@ -73,16 +84,22 @@ export interface Services {
   agingRules: AgingRules;
   /** Tells open admin dashboards the figures changed (orders, stock). */
   dashboardChanged: () => Promise<void>;
+  metrics: Metrics;
 }
 
 export function createServices(deps: AppDeps): Services {
   const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? createMetrics();
+  metrics.watch({
+    streams: () => deps.live.sizesByFamily(),
+    outbox: () => outboxState(deps.db.sql),
+  });
   const cache = createCatalogCache(
-    deps.store,
+    countedCache(deps.store, metrics, "catalog", CATALOG_PREFIX),
     deps.log,
     deps.config.catalogCacheTtlSeconds * 1000,
   );
-  const limiter = createRateLimiter(deps.store, () => now().getTime());
+  const limiter = countedLimiter(createRateLimiter(deps.store, () => now().getTime()), metrics);
   const sql = deps.db.sql;
   const format = createShopFormat(deps.config);
   const relay = createOutboxRelay({ sql, queue: deps.queue, log: deps.log });
@@ -103,7 +120,17 @@ export function createServices(deps: AppDeps): Services {
       now,
       log: deps.log,
     });
+  const accounts = createAccounts({
+    sql: deps.db.sql,
+    store: deps.store,
+    tokens: createTokens(deps.config.jwtKeys, now),
+    limiter,
+    log: deps.log,
+    now,
+    onSessionsEnded: (ids) => deps.live.endSessions(ids),
+  });
   return {
+    metrics,
     dashboardChanged,
     board,
     agingRules,
@@ -113,32 +140,27 @@ export function createServices(deps: AppDeps): Services {
     cart: createCart({ sql, carts }),
     relay,
     format,
-    orders: createOrders({
-      sql,
-      live: deps.live,
-      relay,
-      pickup: {
-        hours: deps.config.openingHours,
-        prepMinutes: deps.config.prepMinutes,
-        timeZone: deps.config.timeZone,
-      },
-      currency: deps.config.currency,
-      money: format.money,
-      date: format.date,
-      now,
-      onChange: async (order) => {
-        await Promise.all([board.publish(order), dashboardChanged()]);
-      },
-    }),
-    accounts: createAccounts({
-      sql: deps.db.sql,
-      store: deps.store,
-      tokens: createTokens(deps.config.jwtKeys, now),
-      limiter,
-      log: deps.log,
-      now,
-      onSessionsEnded: (ids) => deps.live.endSessions(ids),
-    }),
+    orders: countedOrders(
+      createOrders({
+        sql,
+        live: deps.live,
+        relay,
+        pickup: {
+          hours: deps.config.openingHours,
+          prepMinutes: deps.config.prepMinutes,
+          timeZone: deps.config.timeZone,
+        },
+        currency: deps.config.currency,
+        money: format.money,
+        date: format.date,
+        now,
+        onChange: async (order) => {
+          await Promise.all([board.publish(order), dashboardChanged()]);
+        },
+      }),
+      metrics,
+    ),
+    accounts: { ...accounts, sessions: countedSignIn(accounts.sessions, metrics) },
   };
 }
 
@@ -169,6 +191,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   const cookieSecure = config.cookieSecure;
 
   const app = new Hono<AppEnv>();
+  app.use(httpMetrics(services.metrics));
   app.use(requestId());
   app.use(requestLog(log));
   app.use(secureHeaders({
@@ -189,6 +212,9 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       queue: deps.queue.ping,
     }, log),
   );
+  if (metricsPlacement(config) === "shop-port") {
+    app.route("/", metricsRoute(services.metrics, config.metricsToken));
+  }
   app.use(requestMeta(config.trustedProxies));
   app.use(csrfProtection({ publicUrl: config.publicUrl, cookieSecure }));
   app.use(authentication(services.accounts, { cookieSecure }));

@@ -8,14 +8,25 @@ import { catalogIsEmpty, seedDemoCatalog } from "./catalog/seed.ts";
 import { seedDemoCoupons } from "./coupons/demo.ts";
 import { demoAccounts, generateDemoPassword, seedDemoAccounts } from "./accounts/demo.ts";
 import { startConsumers, stopConsumers, workerDeps } from "../worker/handlers/index.ts";
+import { hostname } from "node:os";
+import { createMetrics } from "./metrics/metrics.ts";
+import { metricsPlacement, metricsRoute } from "./metrics/http.ts";
+import { countedQueue, poolState } from "./metrics/instrument.ts";
+import { topicFamily } from "./live/hub.ts";
 
 const config = configFromEnvironment();
 const log = createLogger(config.logLevel);
 
 async function start() {
   const assetVersion = await readAssetVersion();
-  const infra = await openInfrastructure(config, log);
-  const { db, store, queue } = infra;
+  const applicationName = `crumb-app ${hostname()} ${Deno.pid}`;
+  const infra = await openInfrastructure(config, log, { applicationName });
+  const { db, store } = infra;
+  const metrics = createMetrics({ defaults: true });
+  const queue = countedQueue(infra.queue, metrics);
+  if (db.kind === "postgres") {
+    metrics.watch({ pool: poolState(db.sql, applicationName, config.databasePoolMax) });
+  }
 
   if (config.seedDemoData && await catalogIsEmpty(db.sql)) {
     const { productsCreated } = await seedDemoCatalog(db.sql);
@@ -27,8 +38,13 @@ async function start() {
     : undefined;
   if (demoPassword) await seedDemoAccounts(db.sql, demoPassword);
 
-  const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000);
-  const deps = { config, db, store, queue, live, log, assetVersion, staticRoot };
+  const live = await createLiveHub(
+    store,
+    log,
+    config.sseHeartbeatSeconds * 1000,
+    (topic, seconds) => metrics.fanoutDelivery.observe({ topic: topicFamily(topic) }, seconds),
+  );
+  const deps = { config, db, store, queue, live, log, assetVersion, staticRoot, metrics };
   const services = createServices(deps);
   const app = createApp(deps, services);
   services.relay.start();
@@ -55,6 +71,17 @@ async function start() {
     },
   }, app.fetch);
 
+  const placement = metricsPlacement(config);
+  const metricsServer = placement === "own-port"
+    ? Deno.serve(
+      { hostname: config.host, port: config.metricsPort!, onListen: () => {} },
+      metricsRoute(metrics, config.metricsToken).fetch,
+    )
+    : undefined;
+  if (placement === "off") {
+    log.warn("metrics are not served: set METRICS_TOKEN or METRICS_PORT to read /metrics");
+  }
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -63,6 +90,7 @@ async function start() {
     const serverDone = server.shutdown();
     await live.close(); // ends the open event streams so the server can drain
     await serverDone;
+    await metricsServer?.shutdown();
     await services.relay.stop();
     await stopConsumers(consumers);
     await infra.close();

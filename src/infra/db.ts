@@ -29,15 +29,21 @@ export interface DatabaseOptions {
   /** A dump (from PGlite.dumpDataDir) to start the embedded database from. */
   loadDataDir?: Blob | File;
   log: Logger;
+  /** How this process's connections are named to PostgreSQL (pg_stat_activity). */
+  applicationName?: string;
 }
 
-function clientOptions(max: number, log: Logger): postgres.Options<Record<string, never>> {
+function clientOptions(
+  max: number,
+  log: Logger,
+  applicationName = "crumb",
+): postgres.Options<Record<string, never>> {
   return {
     max,
     // Columns arrive as camelCase so rows map straight onto TypeScript shapes.
     transform: { column: { from: postgres.toCamel } },
     onnotice: (notice) => log.debug("postgres notice", { message: notice.message }),
-    connection: { application_name: "crumb" },
+    connection: { application_name: applicationName.slice(0, 63) },
     idle_timeout: 60,
     connect_timeout: 10,
   };
@@ -45,7 +51,10 @@ function clientOptions(max: number, log: Logger): postgres.Options<Record<string
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    const sql = postgres(options.url, clientOptions(options.poolMax, options.log)) as Sql;
+    const sql = postgres(
+      options.url,
+      clientOptions(options.poolMax, options.log, options.applicationName),
+    ) as Sql;
     return {
       kind: "postgres",
       sql,

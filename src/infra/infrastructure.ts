@@ -24,6 +24,8 @@ export interface InfrastructureOptions {
   /** Start the embedded database from this dump instead of DATA_DIR (tests). */
   loadDataDir?: Blob;
   retryDelayMs?: (attempt: number) => number;
+  /** How this process's database connections are named (pg_stat_activity, metrics). */
+  applicationName?: string;
 }
 
 /** Opens the database (and migrates it), the store and the queue that the config names. */
@@ -46,6 +48,7 @@ export async function openInfrastructure(
       dataDir,
       loadDataDir: options.loadDataDir,
       log,
+      applicationName: options.applicationName,
     });
     opened.push(db);
     const applied = await migrate(db.sql, await loadMigrations());
