@@ -302,6 +302,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       accounts: services.accounts,
       orders: services.orders,
       dashboardChanged: services.dashboardChanged,
+      queue: deps.queue,
     }),
   );
   return app;

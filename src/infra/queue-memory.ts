@@ -141,26 +141,29 @@ export function createMemoryQueue(log: Logger, retryDelayMs: (attempt: number) =
       return Promise.resolve(line(name).dead.splice(0, max).map((dead) => dead.message));
     },
     stats(name) {
+      if (closed) return Promise.reject(new Error("queue is closed"));
       const { waiting, retrying, dead } = line(name);
       return Promise.resolve({ waiting: waiting.length, retrying, dead: dead.length });
     },
     peekDeadLetters(name, max) {
+      if (closed) return Promise.reject(new Error("queue is closed"));
       return Promise.resolve(structuredClone(line(name).dead.slice(0, max)));
     },
     retryDeadLetter(name, id) {
       const current = line(name);
       const index = current.dead.findIndex((dead) => dead.message.id === id);
-      if (index < 0 || closed) return Promise.resolve(false);
+      if (closed) return Promise.reject(new Error("queue is closed"));
+      if (index < 0) return Promise.resolve(undefined);
       const [dead] = current.dead.splice(index, 1);
-      current.waiting.push({ message: dead.message, attempt: 1 });
+      current.waiting.push({ message: structuredClone(dead.message), attempt: 1 });
       queueMicrotask(() => pump(name));
-      return Promise.resolve(true);
+      return Promise.resolve(dead);
     },
     discardDeadLetter(name, id) {
+      if (closed) return Promise.reject(new Error("queue is closed"));
       const current = line(name);
       const index = current.dead.findIndex((dead) => dead.message.id === id);
-      if (index >= 0) current.dead.splice(index, 1);
-      return Promise.resolve(index >= 0);
+      return Promise.resolve(index >= 0 ? current.dead.splice(index, 1)[0] : undefined);
     },
     ping: () => closed ? Promise.reject(new Error("queue is closed")) : Promise.resolve(),
     async close() {

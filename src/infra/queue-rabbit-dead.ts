@@ -91,7 +91,7 @@ export function deadLetterTools(
       } finally {
         for (const raw of held.reverse()) channel.nack(raw, false, true);
       }
-      return taken !== undefined;
+      return taken && deadLetterOf(taken);
     });
 
   /** Finds one dead letter by id and hands it to `settle` (which acks it when done). */

@@ -205,14 +205,18 @@ function queueContract(label: string, open: (retryDelayMs?: number) => Promise<Q
       await eventually(async () => (await queue.stats("revive")).dead === 3);
       healthy = true;
 
-      expect(await queue.retryDeadLetter("revive", second.id)).toBe(true);
+      expect(await queue.retryDeadLetter("revive", second.id)).toMatchObject({
+        message: second,
+        attempts: 1,
+        lastError: "the mill is down",
+      });
       await eventually(() => handled.length === 1);
       expect(handled).toEqual([[second.id, 1]]);
-      expect(await queue.retryDeadLetter("revive", second.id)).toBe(false);
+      expect(await queue.retryDeadLetter("revive", second.id)).toBeUndefined();
 
-      expect(await queue.discardDeadLetter("revive", first.id)).toBe(true);
-      expect(await queue.discardDeadLetter("revive", first.id)).toBe(false);
-      expect(await queue.discardDeadLetter("revive", "no-such-id")).toBe(false);
+      expect((await queue.discardDeadLetter("revive", first.id))?.message).toEqual(first);
+      expect(await queue.discardDeadLetter("revive", first.id)).toBeUndefined();
+      expect(await queue.discardDeadLetter("revive", "no-such-id")).toBeUndefined();
 
       const left = await queue.peekDeadLetters("revive", 10);
       expect(left.map((d) => d.message.id)).toEqual([third.id]);

@@ -57,12 +57,13 @@ export interface Queue {
   /** Up to `max` dead letters of a queue, oldest first, left where they are. */
   peekDeadLetters(queue: string, max: number): Promise<DeadLetter[]>;
   /**
-   * Puts the dead letter with this message id back on its queue with fresh attempts; false
-   * when the queue has no such dead letter (already retried or discarded by someone else).
+   * Puts the dead letter with this message id back on its queue with fresh attempts and
+   * returns it; undefined when the queue has no such dead letter (already retried or
+   * discarded by someone else).
    */
-  retryDeadLetter(queue: string, id: string): Promise<boolean>;
-  /** Deletes the dead letter with this message id; false when there is none. */
-  discardDeadLetter(queue: string, id: string): Promise<boolean>;
+  retryDeadLetter(queue: string, id: string): Promise<DeadLetter | undefined>;
+  /** Deletes the dead letter with this message id and returns it; undefined when none. */
+  discardDeadLetter(queue: string, id: string): Promise<DeadLetter | undefined>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
