@@ -13,6 +13,10 @@ import { createMetrics } from "./metrics/metrics.ts";
 import { metricsPlacement, metricsRoute } from "./metrics/http.ts";
 import { countedQueue, poolState } from "./metrics/instrument.ts";
 import { topicFamily } from "./live/hub.ts";
+import { join } from "node:path";
+import { rm } from "node:fs/promises";
+import { CONTROL_SOCKET, controlRoutes } from "./backup/control.ts";
+import { dailyBackups } from "./backup/daily.ts";
 
 const config = configFromEnvironment();
 const log = createLogger(config.logLevel);
@@ -82,6 +86,38 @@ async function start() {
     log.warn("metrics are not served: set METRICS_TOKEN or METRICS_PORT to read /metrics");
   }
 
+  // One container on the embedded database: backups come from this process, which alone
+  // may open it — each day into DATA_DIR/backups, and on request through the control socket.
+  const embedded = db.kind === "pglite";
+  const backupSource = { sql: db.sql, kind: db.kind, dataDir: config.dataDir };
+  const daily = embedded && config.backupTime
+    ? dailyBackups({
+      source: backupSource,
+      dir: join(config.dataDir, "backups"),
+      at: config.backupTime,
+      timeZone: config.timeZone,
+      keep: config.backupKeep,
+      log,
+    })
+    : undefined;
+  daily?.start();
+  const socketPath = join(config.dataDir, CONTROL_SOCKET);
+  let control: Deno.HttpServer | undefined;
+  if (embedded) {
+    await rm(socketPath, { force: true }); // left by a process that died: the lock is ours
+    try {
+      control = Deno.serve(
+        { path: socketPath, onListen: () => {} },
+        controlRoutes(backupSource, log).fetch,
+      );
+    } catch (error) {
+      log.warn("control socket not opened: `deno task backup` needs the shop stopped", {
+        path: socketPath,
+        ...errorFields(error),
+      });
+    }
+  }
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -91,6 +127,9 @@ async function start() {
     await live.close(); // ends the open event streams so the server can drain
     await serverDone;
     await metricsServer?.shutdown();
+    await control?.shutdown();
+    await rm(socketPath, { force: true }).catch(() => {});
+    await daily?.stop();
     await services.relay.stop();
     await stopConsumers(consumers);
     await infra.close();

@@ -10,7 +10,7 @@ import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, createTestContext, type TestContext, uniqueId } from "../../tests/harness.ts";
 import { order, people, productsWithStock } from "../../tests/orders-support.ts";
-import { type Database, openDatabase, type Queryable } from "../infra/db.ts";
+import { type Database, openDatabase, type Sql } from "../infra/db.ts";
 import { silentLogger } from "../infra/log.ts";
 import { loadMigrations } from "../infra/migrations.ts";
 import { listTables, readSequences, useStableText } from "./catalog.ts";
@@ -44,7 +44,7 @@ async function emptyDatabase(): Promise<Database> {
 }
 
 /** Every table's row count and a digest of its rows, and every sequence, as text. */
-async function fingerprint(sql: Queryable) {
+async function fingerprint(sql: Sql) {
   return await sql.begin("isolation level repeatable read read only", async (tx) => {
     await useStableText(tx);
     const tables: Record<string, { rows: number; digest: string }> = {};
