@@ -113,6 +113,12 @@ const envSchema = z.object({
     ),
   ),
   LOCALE: z.preprocess(emptyToUndefined, z.string().default("en-GB")),
+  KEY_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[a-z0-9_-]{1,40}$/, {
+      message: "must be 1 to 40 lowercase letters, digits, - or _",
+    }).default("crumb"),
+  ),
   METRICS_TOKEN: z.preprocess(
     emptyToUndefined,
     z.string().min(16, { message: "must be at least 16 characters" }).optional(),
@@ -187,6 +193,8 @@ export interface Config {
   currency: string;
   locale: string;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Store keys start with `<keyPrefix>:` and queue names with `<keyPrefix>.`. */
+  keyPrefix: string;
   /** Bearer token `/metrics` asks for; required in production unless metricsPort is set. */
   metricsToken?: string;
   /**
@@ -319,6 +327,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     currency: e.CURRENCY,
     locale: e.LOCALE,
     logLevel: e.LOG_LEVEL,
+    keyPrefix: e.KEY_PREFIX,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     backupTime: e.BACKUP_TIME === "off" ? undefined : e.BACKUP_TIME,

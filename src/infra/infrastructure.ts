@@ -55,13 +55,13 @@ export async function openInfrastructure(
     if (applied.length) log.info("migrations applied", { applied });
     const store = await openStore({
       url: config.redisUrl,
-      prefix: options.storePrefix ?? "crumb:",
+      prefix: options.storePrefix ?? `${config.keyPrefix}:`,
       log,
     });
     opened.push(store);
     const queue = await openQueue({
       url: config.amqpUrl,
-      prefix: options.queuePrefix ?? "crumb.",
+      prefix: options.queuePrefix ?? `${config.keyPrefix}.`,
       log,
       retryDelayMs: options.retryDelayMs,
     });
