@@ -135,7 +135,7 @@ function DeadLetters(
           : `${counted(total, "job", "jobs")} given up after their last attempt.`}{" "}
         Retry one once its cause is fixed (it gets fresh attempts), or discard it.
       </p>
-      <DataTable flush columns={deadColumns}>
+      <DataTable columns={deadColumns}>
         {queue.dead.map((d) => (
           <tr id={`job-${d.message.id}`}>
             <td>
