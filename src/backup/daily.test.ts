@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +20,7 @@ async function manifestOf(bytes: AsyncIterable<Uint8Array> | Uint8Array): Promis
     expect(entry.header.name).toBe(MANIFEST_NAME);
     const chunks: Uint8Array[] = [];
     for await (const chunk of entry) chunks.push(chunk as Uint8Array);
-    return JSON.parse(new TextDecoder().decode(await new Blob(chunks).arrayBuffer()));
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
   }
   throw new Error("empty archive");
 }
