@@ -23,10 +23,29 @@ import { restoreBackup } from "./restore.ts";
  * database and data folder), restored, and every table and sequence compared.
  */
 
+let emptyTemplate: Promise<Blob> | undefined;
+
+/** A new embedded database is slow to create (initdb): later ones start from a copy. */
+function emptyEmbedded() {
+  emptyTemplate ??= (async () => {
+    const db = await openDatabase({ poolMax: 1, log: silentLogger });
+    const dump = await db.dump!();
+    await db.close();
+    return dump;
+  })();
+  return emptyTemplate;
+}
+
 /** A database with nothing in it, not even migrations. */
 async function emptyDatabase(): Promise<Database> {
   const url = process.env.DATABASE_URL;
-  if (!url) return await openDatabase({ poolMax: 1, log: silentLogger });
+  if (!url) {
+    return await openDatabase({
+      poolMax: 1,
+      log: silentLogger,
+      loadDataDir: await emptyEmbedded(),
+    });
+  }
   const name = `crumb_restore_${uniqueId()}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
@@ -67,6 +86,7 @@ describe(`restore drill (${backends.db})`, () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), "crumb-drill-"));
     await mkdir(join(sourceDir(), "uploads", "640"), { recursive: true });
+    if (!process.env.DATABASE_URL) await emptyEmbedded();
     source = await createTestContext({
       seed: true,
       config: { DATA_DIR: sourceDir(), API_RATE_LIMIT_PER_MINUTE: "100000" },

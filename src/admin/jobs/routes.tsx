@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { type JobQueueView, JobsPage } from "../../../views/admin/jobs/jobs-page.tsx";
 import { requireRole } from "../../accounts/middleware.ts";
 import { recordAudit } from "../../audit/record.ts";
@@ -54,6 +54,37 @@ export function jobAdminRoutes({ shop, sql, queue, log, format }: AdminDeps) {
     }
   };
 
+  /** Retry or discard one dead letter; audited when it was still there. */
+  const settle = (action: "retried" | "discarded") => async (c: Context<AppEnv>) => {
+    const name = await knownQueue(c.req.param("queue") ?? "");
+    const id = c.req.param("id") ?? "";
+    if (id.length > 200) throw notFound("That job");
+    let done: DeadLetter | undefined;
+    try {
+      done = action === "retried"
+        ? await queue.retryDeadLetter(name, id)
+        : await queue.discardDeadLetter(name, id);
+    } catch (error) {
+      log.warn("jobs screen: dead letter not settled", { queue: name, ...errorFields(error) });
+      throw unavailable();
+    }
+    if (done) {
+      await recordAudit(sql, {
+        ...auditBy(c),
+        action: `job.${action}`,
+        entityType: "job",
+        entityId: id,
+        details: {
+          queue: name,
+          type: done.message.type,
+          attempts: done.attempts,
+          lastError: done.lastError,
+        },
+      });
+    }
+    return c.redirect(`/admin/jobs?done=${done ? action : "gone"}#queue-${name}`, 303);
+  };
+
   return new Hono<AppEnv>()
     .get("/admin/jobs", admin, async (c) => {
       const names = [...new Set([...JOB_QUEUES, ...await outboxQueues(sql)])];
@@ -73,34 +104,6 @@ export function jobAdminRoutes({ shop, sql, queue, log, format }: AdminDeps) {
         />,
       );
     })
-    .post("/admin/jobs/:queue/:id/:action{retry|discard}", admin, async (c) => {
-      const name = await knownQueue(c.req.param("queue"));
-      const id = c.req.param("id");
-      if (id.length > 200) throw notFound("That job");
-      const action = c.req.param("action") === "retry" ? "retried" : "discarded";
-      let done: DeadLetter | undefined;
-      try {
-        done = action === "retried"
-          ? await queue.retryDeadLetter(name, id)
-          : await queue.discardDeadLetter(name, id);
-      } catch (error) {
-        log.warn("jobs screen: dead letter not settled", { queue: name, ...errorFields(error) });
-        throw unavailable();
-      }
-      if (done) {
-        await recordAudit(sql, {
-          ...auditBy(c),
-          action: `job.${action}`,
-          entityType: "job",
-          entityId: id,
-          details: {
-            queue: name,
-            type: done.message.type,
-            attempts: done.attempts,
-            lastError: done.lastError,
-          },
-        });
-      }
-      return c.redirect(`/admin/jobs?done=${done ? action : "gone"}#queue-${name}`, 303);
-    });
+    .post("/admin/jobs/:queue/:id/retry", admin, settle("retried"))
+    .post("/admin/jobs/:queue/:id/discard", admin, settle("discarded"));
 }
