@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { once } from "node:events";
 import { pipeline } from "node:stream/promises";
 import type { Writable } from "node:stream";
@@ -132,6 +132,8 @@ async function listUploads(dir: string) {
   }
   const files: { name: string; path: string; size: number }[] = [];
   for (const name of names.sort()) {
+    // Hidden entries (a restore's staging folder) and a volume's lost+found are not images.
+    if (name.split(sep).some((part) => part.startsWith(".") || part === "lost+found")) continue;
     const path = join(dir, name);
     const info = await stat(path);
     if (info.isFile()) files.push({ name: relative(dir, path), path, size: info.size });

@@ -68,8 +68,9 @@ export async function restoreBackup(
   const migrations = await compatibleMigrations(manifest, target.migrations);
 
   await migrate(target.sql, migrations);
-  const staging = `${uploadsDir}.restoring`;
-  await rm(staging, { recursive: true, force: true });
+  // Staged inside uploads/ (often a volume of its own: a rename out of it would cross file
+  // systems) and moved into place once the database has committed.
+  const staging = join(uploadsDir, `.restoring-${crypto.randomUUID()}`);
   let rows = 0;
   let uploads = 0;
   try {
@@ -119,8 +120,9 @@ export async function restoreBackup(
       }
     });
     if (uploads) {
-      await rm(uploadsDir, { recursive: true, force: true });
-      await rename(staging, uploadsDir);
+      for (const name of await readdir(staging)) {
+        await rename(join(staging, name), join(uploadsDir, name));
+      }
     }
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -140,7 +142,9 @@ async function refuseNonEmpty(sql: Sql, uploadsDir: string) {
       } rows): restore into a new database or an empty DATA_DIR.`,
     );
   }
-  const files = await readdir(uploadsDir).catch(() => []);
+  // A volume's own lost+found and hidden leftovers do not count.
+  const files = (await readdir(uploadsDir).catch(() => [] as string[]))
+    .filter((name) => name !== "lost+found" && !name.startsWith("."));
   if (files.length) {
     throw new BackupError(`${uploadsDir} is not empty: restore into an empty DATA_DIR.`);
   }
