@@ -46,6 +46,8 @@ import { orderPages } from "./orders/pages.tsx";
 import { accountActivity } from "./orders/account-sections.tsx";
 import { createShopFormat, type ShopFormat } from "./shop/format.ts";
 import type { AgingRules } from "./board/aging.ts";
+import { type Bakery, createBakery } from "./bakery/service.ts";
+import { createWords, type Words } from "./bakery/words.ts";
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -68,6 +70,10 @@ export interface Services {
   carts: CartStore;
   cart: Cart;
   orders: Orders;
+  /** Opening calendar, pickup days and slots, plans and availability per date. */
+  bakery: Bakery;
+  /** How the bakery speaks of dates and times (24-hour, the shop's zone). */
+  words: Words;
   /** Publishes the outbox to the queue; started and stopped by the process. */
   relay: OutboxRelay;
   format: ShopFormat;
@@ -89,6 +95,15 @@ export function createServices(deps: AppDeps): Services {
   const format = createShopFormat(deps.config);
   const relay = createOutboxRelay({ sql, queue: deps.queue, log: deps.log });
   const carts = createCartStore(deps.store);
+  const words = createWords({ locale: deps.config.locale, timeZone: deps.config.timeZone });
+  const bakery = createBakery({
+    sql,
+    live: deps.live,
+    timeZone: deps.config.timeZone,
+    prepMinutes: deps.config.prepMinutes,
+    words,
+    now,
+  });
   const agingRules: AgingRules = {
     amberBeforePickup: deps.config.boardAmberMinutes,
     amberWaiting: deps.config.boardAmberMinutes,
@@ -109,20 +124,23 @@ export function createServices(deps: AppDeps): Services {
     dashboardChanged,
     board,
     agingRules,
-    catalog: createCatalog({ sql, cache, live: deps.live }),
+    catalog: createCatalog({ sql, cache, live: deps.live, today: bakery.today }),
     limiter,
     carts,
-    cart: createCart({ sql, carts }),
+    cart: createCart({ sql, carts, bakery, dayWords: words.day }),
+    bakery,
+    words,
     relay,
     format,
     orders: createOrders({
       sql,
       live: deps.live,
       relay,
+      bakery,
       pickup: {
-        hours: deps.config.openingHours,
         prepMinutes: deps.config.prepMinutes,
         timeZone: deps.config.timeZone,
+        words,
       },
       currency: deps.config.currency,
       money: format.money,
@@ -202,7 +220,11 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.route(
     "/api",
     apiRoutes(shop, [
-      catalogApi({ catalog: services.catalog, currency: config.currency }),
+      catalogApi({
+        catalog: services.catalog,
+        currency: config.currency,
+        bakery: services.bakery,
+      }),
       accountsApi({ accounts: services.accounts }),
       ordersApi({ orders: services.orders, carts: services.carts }),
     ]),
@@ -216,7 +238,8 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       live: deps.live,
       queue: deps.queue,
       log,
-      today: () => now().toISOString().slice(0, 10),
+      today: services.bakery.today,
+      bakery: services.bakery,
     }),
   );
   app.route(
@@ -242,7 +265,8 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       cart: services.cart,
       carts: services.carts,
       orders: services.orders,
-      format: services.format,
+      bakery: services.bakery,
+      words: services.words,
     }),
   );
   app.route(

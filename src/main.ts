@@ -8,6 +8,7 @@ import { catalogIsEmpty, seedDemoCatalog } from "./catalog/seed.ts";
 import { seedDemoCoupons } from "./coupons/demo.ts";
 import { demoAccounts, generateDemoPassword, seedDemoAccounts } from "./accounts/demo.ts";
 import { startConsumers, stopConsumers, workerDeps } from "../worker/handlers/index.ts";
+import { prepareBakeryDays } from "./bakery/bootstrap.ts";
 
 const config = configFromEnvironment();
 const log = createLogger(config.logLevel);
@@ -16,6 +17,8 @@ async function start() {
   const assetVersion = await readAssetVersion();
   const infra = await openInfrastructure(config, log);
   const { db, store, queue } = infra;
+  const { imported } = await prepareBakeryDays(db.sql, config);
+  if (imported) log.info("opening hours imported into the calendar", { from: "OPENING_HOURS" });
 
   if (config.seedDemoData && await catalogIsEmpty(db.sql)) {
     const { productsCreated } = await seedDemoCatalog(db.sql);

@@ -118,7 +118,7 @@ describe("what the board shows", () => {
   });
 
   it("holds an order for a far later slot in Upcoming, not in New", async () => {
-    const choices = t.services.orders.pickupChoices();
+    const choices = await t.services.orders.pickupChoices();
     const tomorrow = choices.days[1].slots;
     expect(tomorrow.length).toBeGreaterThan(0);
     const later = await place({ "seeded-rye": 2 }, { pickup: tomorrow.at(-1)!.toISOString() });
@@ -254,7 +254,7 @@ describe("aging on the board", () => {
   it("moves a booked order from Upcoming to New when its prep is due, waiting from then", async () => {
     const { app, clock, services } = withClock(t, Date.now());
     const { browser } = await signedIn(t, "staff", { app });
-    const slot = services.orders.pickupChoices().days[1].slots[0];
+    const slot = (await services.orders.pickupChoices()).days[1].slots[0];
     const booked = await place({ "seeded-rye": 1 }, { services, pickup: slot.toISOString() });
     const prepStart = slot.getTime() - t.deps.config.prepMinutes * MINUTE;
 

@@ -37,9 +37,7 @@ export function cartRoutes(
     extra: { flash?: string; error?: string; status?: 200 | 400 | 404 | 422 } = {},
   ) => {
     const owner = await owners.current(c);
-    const view = owner
-      ? await cart.view(owner)
-      : { lines: [], count: 0, subtotalCents: 0, orderable: false };
+    const view = owner ? await cart.view(owner) : await cart.empty();
     c.set("cartCount", view.count);
     c.header("Cache-Control", "no-store");
     const props = { shop, viewer: viewerOf(c), cart: view, ...extra };

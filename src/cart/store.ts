@@ -9,6 +9,8 @@ export type CartOwner = { userId: number } | { guestId: string };
 
 const key = (owner: CartOwner) =>
   "userId" in owner ? `cart:user:${owner.userId}` : `cart:guest:${owner.guestId}`;
+/** The pickup date the cart is for, kept beside its lines for as long. */
+const dayKey = (owner: CartOwner) => `${key(owner)}:day`;
 
 /** A cart line as stored: how many, and the price the customer saw when adding it. */
 export interface StoredLine {
@@ -78,6 +80,13 @@ export function createCartStore(store: Store) {
     async clear(owner: CartOwner) {
       await store.delete(key(owner));
     },
+    /** The pickup date the customer chose (YYYY-MM-DD), or null. */
+    async day(owner: CartOwner): Promise<string | null> {
+      return await store.get(dayKey(owner));
+    },
+    async setDay(owner: CartOwner, date: string) {
+      await store.set(dayKey(owner), date, CART_TTL_MS);
+    },
     /** Moves a guest's lines into a customer's cart (quantities add up, capped at 99). */
     async merge(guest: { guestId: string }, customer: { userId: number }) {
       const incoming = await readEntries(guest);
@@ -91,7 +100,9 @@ export function createCartStore(store: Store) {
         });
       }
       await store.hashSet(key(customer), merged, CART_TTL_MS);
-      await store.delete(key(guest));
+      const [guestDay, customerDay] = await store.getMany([dayKey(guest), dayKey(customer)]);
+      if (guestDay && !customerDay) await store.set(dayKey(customer), guestDay, CART_TTL_MS);
+      await store.delete(key(guest), dayKey(guest));
     },
   };
 }

@@ -15,6 +15,11 @@ import { viewerOf } from "../http/viewer.ts";
 import { catalogPageQuery, productIdParam } from "./schema.ts";
 import { type Catalog, STOCK_TOPIC } from "./service.ts";
 import { stockOfActive } from "./queries.ts";
+import type { Bakery } from "../bakery/service.ts";
+import { dayTopic, SHELF_TOPIC } from "../bakery/live.ts";
+import { isDate } from "../bakery/calendar.ts";
+import { DATE_MESSAGE } from "../bakery/schema.ts";
+import { AppError } from "../http/errors.ts";
 import { ANALYTICS_QUEUE } from "../jobs/names.ts";
 
 export const CATALOG_PAGE_SIZE = 24;
@@ -27,10 +32,13 @@ export interface CatalogRouteDeps {
   queue: Queue;
   log: Logger;
   today: () => string;
+  bakery: Bakery;
 }
 
 /** The customer catalog: browsing, product pages and the live stock stream. */
-export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: CatalogRouteDeps) {
+export function catalogRoutes(
+  { shop, catalog, sql, live, queue, log, today, bakery }: CatalogRouteDeps,
+) {
   return new Hono<AppEnv>()
     .get(
       "/",
@@ -81,20 +89,62 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
         );
       },
     )
-    .get("/events/stock", (c) => {
+    .get("/events/stock", async (c) => {
       // Every stream starts with an id, so a browser reconnecting after a drop sends
       // Last-Event-ID and gets every badge's current stock: changes it missed are not lost.
       const reconnecting = c.req.header("Last-Event-ID") !== undefined;
-      // Read after subscribing (the hub holds events meanwhile): no change slips between.
+      const date = c.req.query("date");
+      const signal = c.req.raw.signal;
+      if (date === undefined || date === today()) {
+        // Read after subscribing (the hub holds events meanwhile): no change slips between.
+        const first = reconnecting
+          ? stockOfActive(sql, today()).then((items) => [
+            { id: "stock", data: String(StockUpdate({ items })) },
+          ])
+          : [{ id: "stock", data: "" }];
+        // Through the context, so headers set by middleware (X-Request-Id) are kept.
+        return c.body(live.open(STOCK_TOPIC, { first, signal }), 200, sseHeaders);
+      }
+      // Another date: that date's plans and the shelf, as one stream.
+      if (!isDate(date)) {
+        throw new AppError(400, "validation_failed", DATE_MESSAGE, { date: DATE_MESSAGE });
+      }
+      await bakery.checkDate(date);
       const first = reconnecting
-        ? stockOfActive(sql).then((
-          items,
-        ) => [{ id: "stock", data: String(StockUpdate({ items })) }])
+        ? bakery.remainingOn(date).then((items) => [
+          { id: "stock", data: String(StockUpdate({ items })) },
+        ])
         : [{ id: "stock", data: "" }];
-      const body = live.open(STOCK_TOPIC, { first, signal: c.req.raw.signal });
-      // Through the context, so headers set by middleware (X-Request-Id) are kept.
+      const body = merged(
+        live.open(dayTopic(date), { first, signal }),
+        live.open(SHELF_TOPIC, { signal }),
+      );
       return c.body(body, 200, sseHeaders);
     });
+}
+
+/** Two event streams as one: each chunk is a whole frame, so they interleave safely. */
+function merged(...streams: ReadableStream<Uint8Array>[]): ReadableStream<Uint8Array> {
+  const readers = streams.map((s) => s.getReader());
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const pump = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          controller.enqueue(value);
+        }
+      };
+      Promise.allSettled(readers.map(pump)).then(() => {
+        try {
+          controller.close();
+        } catch { /* already closed */ }
+      });
+    },
+    async cancel() {
+      await Promise.allSettled(readers.map((r) => r.cancel()));
+    },
+  });
 }
 
 /** After adding to the cart without JavaScript, the page it came from says so. */

@@ -9,15 +9,17 @@ import type { AppEnv } from "../http/env.ts";
 import { AppError, fieldErrors } from "../http/errors.ts";
 import { viewerOf } from "../http/viewer.ts";
 import type { Orders } from "../orders/service.ts";
-import type { ShopFormat } from "../shop/format.ts";
+import type { Bakery } from "../bakery/service.ts";
+import { isDate } from "../bakery/calendar.ts";
+import type { Words } from "../bakery/words.ts";
 
 const EXPIRED = "This form has expired. Please check the order and send it again.";
 const PICKUP = "Choose a pickup time from the list.";
 const checkoutForm = z.object({
   token: z.string({ message: EXPIRED }).uuid(EXPIRED),
+  date: z.string().max(10).optional(),
   pickup: z.string({ message: PICKUP }).max(40, PICKUP).optional(),
-  "slot-today": z.string({ message: PICKUP }).max(40, PICKUP).optional(),
-  "slot-tomorrow": z.string({ message: PICKUP }).max(40, PICKUP).optional(),
+  slot: z.string({ message: PICKUP }).max(40, PICKUP).optional(),
   note: z.string().trim().max(500, "The note can be at most 500 characters.").optional(),
   coupon: z.string().trim().max(32, "That is not a coupon code.").optional(),
 });
@@ -28,17 +30,21 @@ const RESENT_CHANGED =
 type CheckoutValues = z.infer<typeof checkoutForm>;
 
 /** A chosen slot wins over "as soon as possible". */
-const pickupOf = (v: Partial<CheckoutValues>) =>
-  v["slot-today"] || v["slot-tomorrow"] || v.pickup || "asap";
+const pickupOf = (v: Partial<CheckoutValues>) => v.slot || v.pickup || "asap";
 
-/** Checkout for pickup: signed-in customers only (others sign in and come back here). */
+/**
+ * Checkout for pickup: signed-in customers only (others sign in and come back here). The
+ * pickup day is chosen with a plain GET form (`?date=`), which the cart remembers; its
+ * slots follow, full ones shown and disabled.
+ */
 export function checkoutRoutes(
-  { shop, cart, carts, orders, format }: {
+  { shop, cart, carts, orders, bakery, words }: {
     shop: ShopView;
     cart: Cart;
     carts: CartStore;
     orders: Orders;
-    format: ShopFormat;
+    bakery: Bakery;
+    words: Words;
   },
 ) {
   const render = async (
@@ -47,8 +53,19 @@ export function checkoutRoutes(
     problems: { error?: string; fields?: Record<string, string>; status?: 400 | 409 | 422 } = {},
   ) => {
     const user = c.get("user")!;
-    const view = await cart.view({ userId: user.id });
+    const owner = { userId: user.id };
+    const asked = typeof values.date === "string" ? values.date : undefined;
+    if (asked && isDate(asked)) {
+      const day = (await bakery.days()).find((d) => d.date === asked);
+      if (day?.orderable) await cart.chooseDay(owner, asked);
+    }
+    const view = await cart.view(owner);
     if (view.lines.length === 0) return c.redirect("/cart", 303);
+    const [days, chosen, soonest] = await Promise.all([
+      bakery.days(),
+      bakery.day(view.date),
+      bakery.asap(),
+    ]);
     const code = values.coupon?.trim();
     const coupon = code && !problems.fields?.coupon
       ? await orders.previewCoupon(code, user.id, view.subtotalCents)
@@ -59,14 +76,18 @@ export function checkoutRoutes(
         shop={shop}
         viewer={viewerOf(c)}
         cart={view}
-        pickup={orders.pickupChoices()}
+        days={days}
+        day={chosen.day}
+        slots={chosen.slots}
+        asap={soonest?.date === view.date ? soonest.at : null}
         token={crypto.randomUUID()}
         values={{ pickup: pickupOf(values), note: values.note, coupon: code }}
         coupon={coupon}
         error={problems.error}
         fields={problems.fields}
-        time={format.time}
-        day={format.date}
+        time={words.time}
+        dayTime={words.dayTime}
+        dayOf={words.day}
       />,
       problems.status ?? 200,
     );
@@ -90,7 +111,7 @@ export function checkoutRoutes(
         return render(c, body as Partial<CheckoutValues>, {
           error: fields.token,
           fields: {
-            pickup: fields.pickup ?? fields["slot-today"] ?? fields["slot-tomorrow"],
+            pickup: fields.pickup ?? fields.slot,
             note: fields.note,
             coupon: fields.coupon,
           },
@@ -111,6 +132,7 @@ export function checkoutRoutes(
           note: values.note,
           couponCode: values.coupon || undefined,
           idempotencyKey: `checkout:${values.token}`,
+          meta: c.get("meta"),
         });
         await carts.clear({ userId: user.id });
         return c.redirect(`/orders/${placed.order.id}?placed=1`, 303);

@@ -1,11 +1,11 @@
 import type { Sql } from "../infra/db.ts";
 import type { LiveHub } from "../live/hub.ts";
 import { AppError } from "../http/errors.ts";
-import { publishStock } from "../catalog/service.ts";
-import type { PickupRules } from "../checkout/pickup.ts";
-import { pickupChoices, pickupKey, resolvePickup } from "../checkout/pickup.ts";
+import type { Bakery } from "../bakery/service.ts";
+import { pickupKey } from "../bakery/slots.ts";
+import type { BookingRules } from "../bakery/take.ts";
 import { previewCoupon } from "../coupons/preview.ts";
-import { localParts } from "../shop/hours.ts";
+import { addDays, localParts } from "../shop/hours.ts";
 import { OrderActionsGone, OrderProgress } from "../../views/orders/order-status.tsx";
 import { changeOrderStatus, type StatusActor } from "./lifecycle.ts";
 import {
@@ -25,7 +25,9 @@ export interface OrdersDeps {
   relay: { kick(): unknown };
   /** Told after every committed change (the order board, the pickup screen). */
   onChange?: (order: OrderRow) => Promise<void>;
-  pickup: PickupRules;
+  /** Days, slots and live remaining of the bakery. */
+  bakery: Bakery;
+  pickup: BookingRules;
   currency: string;
   money: (cents: number) => string;
   date: (at: Date) => string;
@@ -47,19 +49,20 @@ export function createOrders(deps: OrdersDeps) {
   const { sql, live, now } = deps;
 
   /** After a commit: live pages and the relay hear of it. Failures here lose nothing. */
-  const announce = async (order: OrderRow, stock: { id: number; stock: number }[]) => {
+  const announce = async (
+    order: OrderRow,
+    taken: Pick<PlacedOrder, "stock" | "plan">,
+  ) => {
     deps.relay.kick();
     await Promise.allSettled([
-      publishStock(live, stock),
+      deps.bakery.announce({ shelf: taken.stock, plan: taken.plan }),
       publishOrder(live, order),
       deps.onChange?.(order),
     ]);
   };
 
   return {
-    async place(
-      input: Omit<PlaceOrderInput, "pickup"> & { pickup?: string },
-    ): Promise<PlacedOrder> {
+    async place(input: PlaceOrderInput): Promise<PlacedOrder> {
       if (input.idempotencyKey) {
         // A retry finds its order even when its pickup time has passed or its cart is empty.
         const hash = await requestHash({
@@ -67,11 +70,7 @@ export function createOrders(deps: OrdersDeps) {
           pickupAt: pickupKey(input.pickup, deps.pickup.timeZone),
         });
         const earlier = await earlierOrder(sql, input.userId, input.idempotencyKey, hash);
-        if (earlier) return { order: earlier, replayed: true, stock: [] };
-      }
-      const pickup = resolvePickup(input.pickup, now(), deps.pickup);
-      if ("problem" in pickup) {
-        throw new AppError(400, "validation_failed", pickup.problem, { pickupAt: pickup.problem });
+        if (earlier) return { order: earlier, replayed: true, stock: [], plan: null };
       }
       const placed = await placeOrder({
         sql,
@@ -80,8 +79,9 @@ export function createOrders(deps: OrdersDeps) {
         now,
         money: deps.money,
         date: deps.date,
-      }, { ...input, pickup });
-      if (!placed.replayed) await announce(placed.order, placed.stock);
+        rules: deps.pickup,
+      }, input);
+      if (!placed.replayed) await announce(placed.order, placed);
       return placed;
     },
 
@@ -97,7 +97,7 @@ export function createOrders(deps: OrdersDeps) {
       } = {},
     ) {
       const change = await changeOrderStatus(sql, { orderId, to, actor, ...options });
-      await announce(change.order, change.stock);
+      await announce(change.order, change);
       return change;
     },
 
@@ -117,8 +117,22 @@ export function createOrders(deps: OrdersDeps) {
     list: (userId: number, page: { limit: number; offset: number }) =>
       ordersOfUser(sql, userId, page),
 
-    /** The pickup times a customer may choose right now. */
-    pickupChoices: () => pickupChoices(now(), deps.pickup),
+    /** "As soon as possible" and the slots of today and tomorrow, as customers see them. */
+    async pickupChoices() {
+      const today = deps.bakery.today();
+      const [soonest, ...days] = await Promise.all([
+        deps.bakery.asap(),
+        deps.bakery.day(today),
+        deps.bakery.day(addDays(today, 1)),
+      ]);
+      return {
+        asap: soonest?.at ?? null,
+        days: days.map((d) => ({
+          date: d.day.date,
+          slots: d.slots.filter((s) => s.available).map((s) => s.at),
+        })),
+      };
+    },
 
     previewCoupon: (code: string, userId: number, subtotalCents: number) =>
       previewCoupon(sql, {
