@@ -48,6 +48,8 @@ export interface PickupSlot {
   remaining: number | null;
   /** Can be chosen now: not too soon, and a seat is left. */
   available: boolean;
+  /** Before the earliest pickup an order placed now can have (or the day takes no orders). */
+  tooSoon: boolean;
 }
 
 const hhmm = (m: number | null) =>
@@ -104,12 +106,8 @@ export function createBakery(deps: BakeryDeps) {
     return all.map((at) => {
       const taken = seats.get(at.getTime()) ?? 0;
       const remaining = capacity === null ? null : Math.max(0, capacity - taken);
-      return {
-        at,
-        capacity,
-        remaining,
-        available: orderable && at.getTime() >= earliest && remaining !== 0,
-      };
+      const tooSoon = !orderable || at.getTime() < earliest;
+      return { at, capacity, remaining, available: !tooSoon && remaining !== 0, tooSoon };
     });
   }
 

@@ -141,6 +141,8 @@ export interface LineShortage {
   name: string;
   requested: number;
   available: number;
+  /** Short of the pickup date's plan (a daily product), not of the shelf. */
+  daily?: boolean;
 }
 
 interface LineProduct {
@@ -190,7 +192,7 @@ export async function takeLines(
       const remaining = await takeFromPlan(tx, p.id, booking.date, quantity);
       if (remaining === null) {
         const available = await planRemaining(tx, p.id, booking.date);
-        shortages.push({ productId, name: p.name, requested: quantity, available });
+        shortages.push({ productId, name: p.name, requested: quantity, available, daily: true });
       } else taken.push({ ...line, quantity, source: "plan", kind: p.kind, remaining });
     } else {
       const [row] = await tx<{ stock: number }[]>`

@@ -157,7 +157,9 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
     const { taken, shortages } = await takeLines(tx, rules, lines, booking);
     if (shortages.length) {
       const forDay = rules.words.day(booking.date);
-      throw new StockShortageError(shortages.map((s) => ({ ...s, forDay })));
+      throw new StockShortageError(
+        shortages.map(({ daily, ...s }) => ({ ...s, forDay: daily ? forDay : undefined })),
+      );
     }
 
     const subtotal = taken.reduce((sum, p) => sum + p.priceCents * p.quantity, 0);

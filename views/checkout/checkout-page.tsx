@@ -60,7 +60,9 @@ function DayChooser(
 }
 
 export function CheckoutPage(props: CheckoutProps) {
-  const { shop, cart, slots, values, coupon, fields = {} } = props;
+  const { shop, cart, values, coupon, fields = {} } = props;
+  // Times already too soon are left out; fully booked ones stay, disabled, saying so.
+  const slots = props.slots.filter((s) => !s.tooSoon);
   const money = (cents: number) => formatMoney(cents, shop.currency, shop.locale);
   const discount = coupon?.ok ? coupon.discountCents : 0;
   const chosen = values.pickup ?? "asap";
