@@ -48,6 +48,11 @@ import { createShopFormat, type ShopFormat } from "./shop/format.ts";
 import type { AgingRules } from "./board/aging.ts";
 import { type Bakery, createBakery } from "./bakery/service.ts";
 import { createWords, type Words } from "./bakery/words.ts";
+import { createPlanning, type Planning } from "./bakery/plan.ts";
+import { type CalendarAdmin, createCalendarAdmin } from "./bakery/calendar-admin.ts";
+import { pickupApi } from "./bakery/api.ts";
+import { bakeryAdminApi } from "./bakery/admin-api.ts";
+import { cartApi } from "./cart/api.ts";
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -74,6 +79,10 @@ export interface Services {
   bakery: Bakery;
   /** How the bakery speaks of dates and times (24-hour, the shop's zone). */
   words: Words;
+  /** Plans per date and product schedules. */
+  planning: Planning;
+  /** Pickup settings, the usual week, closures and special hours. */
+  calendar: CalendarAdmin;
   /** Publishes the outbox to the queue; started and stopped by the process. */
   relay: OutboxRelay;
   format: ShopFormat;
@@ -120,16 +129,19 @@ export function createServices(deps: AppDeps): Services {
       now,
       log: deps.log,
     });
+  const catalog = createCatalog({ sql, cache, live: deps.live, today: bakery.today });
   return {
     dashboardChanged,
     board,
     agingRules,
-    catalog: createCatalog({ sql, cache, live: deps.live, today: bakery.today }),
+    catalog,
     limiter,
     carts,
     cart: createCart({ sql, carts, bakery, dayWords: words.day }),
     bakery,
     words,
+    planning: createPlanning({ sql, bakery, catalogChanged: catalog.changed }),
+    calendar: createCalendarAdmin({ sql, bakery, timeZone: deps.config.timeZone }),
     relay,
     format,
     orders: createOrders({
@@ -227,6 +239,13 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       }),
       accountsApi({ accounts: services.accounts }),
       ordersApi({ orders: services.orders, carts: services.carts }),
+      pickupApi({ bakery: services.bakery }),
+      cartApi({ cart: services.cart, bakery: services.bakery }),
+      bakeryAdminApi({
+        planning: services.planning,
+        calendar: services.calendar,
+        time: services.words.time,
+      }),
     ]),
   );
   app.route(

@@ -23,6 +23,8 @@ const bearer = [{ bearerAuth: [] }];
 const register = createRoute({
   method: "post",
   path: "/auth/register",
+  operationId: "register",
+  security: [],
   tags: ["Accounts"],
   summary: "Create a customer account and sign in",
   request: body(registerSchema),
@@ -32,6 +34,8 @@ const register = createRoute({
 const login = createRoute({
   method: "post",
   path: "/auth/login",
+  operationId: "login",
+  security: [],
   tags: ["Accounts"],
   summary: "Sign in with email and password",
   description:
@@ -48,6 +52,8 @@ const login = createRoute({
 const refresh = createRoute({
   method: "post",
   path: "/auth/refresh",
+  operationId: "refreshTokens",
+  security: [],
   tags: ["Accounts"],
   summary: "Exchange a refresh token for new tokens",
   description:
@@ -63,6 +69,7 @@ const refresh = createRoute({
 const logout = createRoute({
   method: "post",
   path: "/auth/logout",
+  operationId: "logout",
   tags: ["Accounts"],
   summary: "Sign out: end this session",
   security: bearer,
@@ -70,12 +77,14 @@ const logout = createRoute({
   responses: {
     204: { description: "Signed out; the access and refresh tokens no longer work" },
     401: json(errorSchema, "No valid access token"),
+    429: errors[429],
   },
 });
 
 const me = createRoute({
   method: "get",
   path: "/me",
+  operationId: "getMe",
   tags: ["Accounts"],
   summary: "The signed-in user",
   security: bearer,
@@ -83,6 +92,7 @@ const me = createRoute({
   responses: {
     200: json(userSchema, "The user the access token belongs to"),
     401: json(errorSchema, "No valid access token"),
+    429: errors[429],
   },
 });
 

@@ -183,6 +183,7 @@ export function createCart(
       await carts.setQuantity(owner, productId, quantity, line?.seenPriceCents ?? found.priceCents);
     },
 
+    linesOf: (owner: CartOwner) => carts.lines(owner),
     remove: (owner: CartOwner, productId: number) => carts.remove(owner, productId),
     count: (owner: CartOwner) => carts.count(owner),
   };

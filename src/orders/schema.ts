@@ -12,8 +12,13 @@ export const placeOrderSchema = z.object({
   items: z.array(orderLineSchema).min(1, "items must name at least one product").max(100)
     .optional().openapi({ description: "The lines to order; without them, the caller's cart" }),
   pickupAt: z.string().max(40).optional().openapi({
-    description: "`asap` (default) or the ISO time of a 15-minute slot today or tomorrow",
-    example: "asap",
+    description:
+      "`asap` (default) or the `at` of an available slot from `GET /pickup/slots`, any day up to the horizon",
+    example: "2026-11-21T09:30:00.000Z",
+  }),
+  overCapacity: z.boolean().optional().openapi({
+    description:
+      "Staff and admins only: book the slot even when it is full (recorded in the audit log)",
   }),
   couponCode: z.string().trim().max(32).optional().transform((v) => v || undefined),
   note: z.string().trim().max(500, "The note can be at most 500 characters").optional(),
