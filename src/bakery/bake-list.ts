@@ -137,7 +137,16 @@ export function bakeListCsv(list: BakeList, time: (at: Date) => string): string 
   }
   for (const s of list.slots) {
     for (const i of s.items) {
-      rows.push([list.date, time(s.at), i.productId, i.name, null, i.quantity, null, i.codes.join(" ")]);
+      rows.push([
+        list.date,
+        time(s.at),
+        i.productId,
+        i.name,
+        null,
+        i.quantity,
+        null,
+        i.codes.join(" "),
+      ]);
     }
   }
   return rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";

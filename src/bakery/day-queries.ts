@@ -8,8 +8,8 @@ import type { Queryable } from "../infra/db.ts";
  */
 
 /** When the remaining reaches zero it sold out now; when some comes back it is not. */
-const soldOut = (tx: Queryable, after: postgres.Fragment) =>
-  tx`case when ${after} > 0 then null else coalesce(sold_out_at, now()) end`;
+const soldOut = (tx: Queryable, after: postgres.Fragment, current = tx`sold_out_at`) =>
+  tx`case when ${after} > 0 then null else coalesce(${current}, now()) end`;
 
 /** Makes the date's plan row from the weekday's par unless it exists (daily products only). */
 async function ensurePlanRow(tx: Queryable, productId: number, date: string) {
@@ -87,7 +87,7 @@ export async function setDatePlan(
     values (${productId}, ${date}::date, ${planned}, false)
     on conflict (product_id, date) do update set planned = excluded.planned,
       follows_par = false, updated_at = now(),
-      sold_out_at = ${soldOut(tx, tx`excluded.planned - d.ordered - d.counter`)}
+      sold_out_at = ${soldOut(tx, tx`excluded.planned - d.ordered - d.counter`, tx`d.sold_out_at`)}
     where d.ordered + d.counter <= excluded.planned
     returning remaining`;
   return row ?? null;
@@ -116,7 +116,9 @@ export async function correctPlan(
   const [row] = await tx<{ remaining: number; previous: number }[]>`
     update product_days d set planned = d.planned + ${change.planned},
       counter = d.counter + ${change.counter}, updated_at = now(),
-      sold_out_at = ${soldOut(tx, tx`d.remaining + ${change.planned} - ${change.counter}`)}
+      sold_out_at = ${
+    soldOut(tx, tx`d.remaining + ${change.planned} - ${change.counter}`, tx`d.sold_out_at`)
+  }
     from (select remaining from product_days
           where product_id = ${productId} and date = ${date}::date for update) old
     where d.product_id = ${productId} and d.date = ${date}::date

@@ -5,7 +5,13 @@ import { addDays } from "../shop/hours.ts";
 import { type BakeList, bakeList } from "./bake-list.ts";
 import { isDate } from "./calendar.ts";
 import { setDatePlan, takenOn } from "./day-queries.ts";
-import { type BlockedPlan, followPar, lockProduct, productSchedules, writeSchedule } from "./queries.ts";
+import {
+  type BlockedPlan,
+  followPar,
+  lockProduct,
+  productSchedules,
+  writeSchedule,
+} from "./queries.ts";
 import { weekdayKeys } from "./schema.ts";
 import type { Bakery } from "./service.ts";
 import type { ProductKind } from "./availability.ts";
@@ -75,7 +81,12 @@ export function createPlanning(
   };
 
   const belowOrdered = (
-    refusals: { field: string; name: string; taken: { ordered: number; counter: number }; day: string }[],
+    refusals: {
+      field: string;
+      name: string;
+      taken: { ordered: number; counter: number };
+      day: string;
+    }[],
   ) => {
     const fields: Record<string, string> = {};
     for (const r of refusals) {
@@ -195,13 +206,24 @@ export function createPlanning(
             action: "product.schedule_changed",
             entityType: "product",
             entityId: productId,
-            details: { ...next, before: { kind: current.kind, lead: current.leadTimeHours, par: current.par } },
+            details: {
+              ...next,
+              before: { kind: current.kind, lead: current.leadTimeHours, par: current.par },
+            },
           });
-          return { productId, kind: next.kind, leadTimeHours: next.leadTimeHours, par: parObject(par) };
+          return {
+            productId,
+            kind: next.kind,
+            leadTimeHours: next.leadTimeHours,
+            par: parObject(par),
+          };
         });
         await catalogChanged();
         void bakery.announce({
-          plans: moved.map((m) => ({ date: m.date, items: [{ id: productId, stock: m.remaining }] })),
+          plans: moved.map((m) => ({
+            date: m.date,
+            items: [{ id: productId, stock: m.remaining }],
+          })),
         });
         return schedule;
       } catch (error) {

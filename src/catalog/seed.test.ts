@@ -41,7 +41,9 @@ describe("seedDemoCatalog", () => {
   });
 
   it("runs the demo bakery's days: breads baked daily to a par, whole cakes to order, a shelf", async () => {
-    const rows = await t.sql<{ slug: string; kind: string; leadTimeHours: number; par: number[] }[]>`
+    const rows = await t.sql<
+      { slug: string; kind: string; leadTimeHours: number; par: number[] }[]
+    >`
       select slug, kind, lead_time_hours, par from products order by id`;
     const bySlug = new Map(rows.map((r) => [r.slug, r]));
     // Monday to Sunday: the weekend bakes more, Sunday less.
