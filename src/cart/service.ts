@@ -127,7 +127,7 @@ export function createCart(
           continue;
         }
         const on = availability.get(id);
-        const available = on?.available ?? 0;
+        const available = on ? on.available : 0;
         lines.push({
           product: { ...found, stock: available },
           quantity,
