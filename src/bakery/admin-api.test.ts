@@ -44,7 +44,9 @@ beforeAll(async () => {
 afterAll(() => base?.close());
 
 const audits = async (action: string) =>
-  (await t.sql<{ n: number }[]>`select count(*)::int as n from audit_log where action = ${action}`)[0]
+  (await t.sql<{ n: number }[]>`select count(*)::int as n from audit_log where action = ${action}`)[
+    0
+  ]
     .n;
 
 describe("who may use it", () => {
@@ -115,7 +117,10 @@ describe("the bake plan of a date", () => {
       }),
     );
     const second = await expectOrder(
-      await order(t, bob, { items: [{ productId: bread.id, quantity: 2 }], pickupAt: at(FRIDAY, "09:30") }),
+      await order(t, bob, {
+        items: [{ productId: bread.id, quantity: 2 }],
+        pickupAt: at(FRIDAY, "09:30"),
+      }),
     );
     const res = await api(t, admin, "GET", `/admin/bake-plan/${FRIDAY}`);
     expect(res.status).toBe(200);
@@ -168,7 +173,10 @@ describe("the bake plan of a date", () => {
     const bun = await dailyProduct(t, 10);
     const [ann] = await people(t, 1);
     await expectOrder(
-      await order(t, ann, { items: [{ productId: loaf.id, quantity: 6 }], pickupAt: at(SATURDAY, "10:00") }),
+      await order(t, ann, {
+        items: [{ productId: loaf.id, quantity: 6 }],
+        pickupAt: at(SATURDAY, "10:00"),
+      }),
     );
     const error = await expectError(
       await api(t, admin, "PUT", `/admin/bake-plan/${SATURDAY}`, {
@@ -199,17 +207,30 @@ describe("the bake plan of a date", () => {
     expect(await planRow(t, bun.id, SATURDAY)).toEqual({ planned: 25, ordered: 0, remaining: 25 });
     expect(await audits("plan.changed")).toBe(1);
     // The shop sees it at once.
-    const shop = await (await api(t, customer, "GET", `/products/${bun.id}?date=${SATURDAY}`)).json();
+    const shop = await (await api(t, customer, "GET", `/products/${bun.id}?date=${SATURDAY}`))
+      .json();
     expect(shop.available).toBe(25);
   });
 
   it.each([
     ["a date that is not a date", "2031-02-30", { items: [{ productId: 1, quantity: 1 }] }, "date"],
     ["a past date", "2031-04-15", { items: [{ productId: 1, quantity: 1 }] }, "date"],
-    ["a negative quantity", FRIDAY, { items: [{ productId: 1, quantity: -1 }] }, "items.0.quantity"],
-    ["an absurd quantity", FRIDAY, { items: [{ productId: 1, quantity: 1e9 }] }, "items.0.quantity"],
+    [
+      "a negative quantity",
+      FRIDAY,
+      { items: [{ productId: 1, quantity: -1 }] },
+      "items.0.quantity",
+    ],
+    [
+      "an absurd quantity",
+      FRIDAY,
+      { items: [{ productId: 1, quantity: 1e9 }] },
+      "items.0.quantity",
+    ],
     ["no items", FRIDAY, { items: [] }, "items"],
-    ["a product named twice", FRIDAY, { items: [{ productId: 1, quantity: 1 }, { productId: 1, quantity: 2 }] }, "items.1.productId"],
+    ["a product named twice", FRIDAY, {
+      items: [{ productId: 1, quantity: 1 }, { productId: 1, quantity: 2 }],
+    }, "items.1.productId"],
   ])("refuses %s with a field message", async (_, date, body, field) => {
     const res = await api(t, admin, "PUT", `/admin/bake-plan/${date}`, body);
     const error = await expectError(res, 400, "validation_failed");
@@ -251,7 +272,10 @@ describe("a product's schedule", () => {
     expect(shop).toMatchObject({ kind: "daily", available: 12, stock: 6 });
     const [ann] = await people(t, 1);
     await expectOrder(
-      await order(t, ann, { items: [{ productId: tart.id, quantity: 9 }], pickupAt: at(SATURDAY, "11:00") }),
+      await order(t, ann, {
+        items: [{ productId: tart.id, quantity: 9 }],
+        pickupAt: at(SATURDAY, "11:00"),
+      }),
     );
     const error = await expectError(
       await api(t, admin, "PUT", `/admin/products/${tart.id}/schedule`, { par: { sat: 5 } }),
@@ -259,7 +283,8 @@ describe("a product's schedule", () => {
       "plan_below_ordered",
     );
     expect(error.fields).toEqual({
-      "par.sat": `${tart.name}: 9 already ordered for Sat 19 Apr, so the plan cannot be lower than 9.`,
+      "par.sat":
+        `${tart.name}: 9 already ordered for Sat 19 Apr, so the plan cannot be lower than 9.`,
     });
     const raised = await api(t, admin, "PUT", `/admin/products/${tart.id}/schedule`, {
       par: { sat: 15 },
@@ -330,14 +355,18 @@ describe("pickup settings and the calendar", () => {
     const jam = await shelfProduct(t, 10);
     const [ann] = await people(t, 1);
     await expectOrder(
-      await order(t, ann, { items: [{ productId: jam.id, quantity: 1 }], pickupAt: at(THURSDAY, "10:15") }),
+      await order(t, ann, {
+        items: [{ productId: jam.id, quantity: 1 }],
+        pickupAt: at(THURSDAY, "10:15"),
+      }),
     );
     expect(await seatsAt(t, at(THURSDAY, "10:15"))).toBe(1);
     await api(t, admin, "PUT", "/admin/pickup-settings", { slotMinutes: 30 });
     try {
       expect(await seatsAt(t, at(THURSDAY, "10:15"))).toBe(0);
       expect(await seatsAt(t, at(THURSDAY, "10:00"))).toBe(1);
-      const slots = (await (await api(t, ann, "GET", `/pickup/slots?date=${THURSDAY}`)).json()).slots;
+      const slots =
+        (await (await api(t, ann, "GET", `/pickup/slots?date=${THURSDAY}`)).json()).slots;
       expect(slots[0].at).toBe(at(THURSDAY, "07:00"));
       expect(slots[1].at).toBe(at(THURSDAY, "07:30"));
     } finally {
@@ -349,7 +378,10 @@ describe("pickup settings and the calendar", () => {
     const jam = await shelfProduct(t, 10);
     const [ann] = await people(t, 1);
     const booked = await expectOrder(
-      await order(t, ann, { items: [{ productId: jam.id, quantity: 1 }], pickupAt: at(MONDAY, "09:00") }),
+      await order(t, ann, {
+        items: [{ productId: jam.id, quantity: 1 }],
+        pickupAt: at(MONDAY, "09:00"),
+      }),
     );
     const res = await api(t, admin, "POST", "/admin/closures", {
       from: MONDAY,
@@ -363,7 +395,9 @@ describe("pickup settings and the calendar", () => {
       to: MONDAY,
       reason: "Closed for the village fair",
     });
-    expect(orders).toEqual([expect.objectContaining({ id: booked.id, code: booked.code, status: "placed" })]);
+    expect(orders).toEqual([
+      expect.objectContaining({ id: booked.id, code: booked.code, status: "placed" }),
+    ]);
     const days = (await (await api(t, customer, "GET", "/pickup/days")).json()).days;
     expect(days.find((d: { date: string }) => d.date === MONDAY)).toEqual({
       date: MONDAY,
@@ -379,17 +413,26 @@ describe("pickup settings and the calendar", () => {
       reason: "Closed on Sundays",
     });
     await expectError(
-      await order(t, ann, { items: [{ productId: jam.id, quantity: 1 }], pickupAt: at(MONDAY, "10:00") }),
+      await order(t, ann, {
+        items: [{ productId: jam.id, quantity: 1 }],
+        pickupAt: at(MONDAY, "10:00"),
+      }),
       422,
       "closed",
     );
-    const [still] = await t.sql<{ status: string }[]>`select status from orders where id = ${booked.id}`;
+    const [still] = await t.sql<
+      { status: string }[]
+    >`select status from orders where id = ${booked.id}`;
     expect(still.status).toBe("placed");
     const list = await (await api(t, admin, "GET", "/admin/closures")).json();
     expect(list.items).toEqual([{ ...closure, openOrders: 1 }]);
 
     expect((await api(t, admin, "DELETE", `/admin/closures/${closure.id}`)).status).toBe(204);
-    await expectError(await api(t, admin, "DELETE", `/admin/closures/${closure.id}`), 404, "not_found");
+    await expectError(
+      await api(t, admin, "DELETE", `/admin/closures/${closure.id}`),
+      404,
+      "not_found",
+    );
     expect(await audits("closure.added")).toBe(1);
     expect(await audits("closure.removed")).toBe(1);
   });
@@ -402,7 +445,11 @@ describe("pickup settings and the calendar", () => {
     [{ from: FRIDAY, reason: "" }, "reason"],
     [{ from: FRIDAY, reason: "x".repeat(201) }, "reason"],
   ])("refuses a closure %j with a message at %s", async (body, field) => {
-    const error = await expectError(await api(t, admin, "POST", "/admin/closures", body), 400, "validation_failed");
+    const error = await expectError(
+      await api(t, admin, "POST", "/admin/closures", body),
+      400,
+      "validation_failed",
+    );
     expect(error.fields?.[field]).toEqual(expect.any(String));
   });
 
@@ -431,7 +478,8 @@ describe("pickup settings and the calendar", () => {
       note: "Late start",
     });
     expect(special.status).toBe(200);
-    const slots = (await (await api(t, customer, "GET", `/pickup/slots?date=${FRIDAY}`)).json()).slots;
+    const slots =
+      (await (await api(t, customer, "GET", `/pickup/slots?date=${FRIDAY}`)).json()).slots;
     expect(slots.map((s: { at: string }) => s.at)).toEqual([
       at(FRIDAY, "09:00"),
       at(FRIDAY, "09:15"),
@@ -440,7 +488,10 @@ describe("pickup settings and the calendar", () => {
     ]);
     expect((await api(t, admin, "DELETE", `/admin/special-hours/${FRIDAY}`)).status).toBe(204);
     await expectError(
-      await api(t, admin, "PUT", `/admin/special-hours/${TODAY}`, { opens: "10:00", closes: "09:00" }),
+      await api(t, admin, "PUT", `/admin/special-hours/${TODAY}`, {
+        opens: "10:00",
+        closes: "09:00",
+      }),
       400,
       "validation_failed",
     );

@@ -94,11 +94,12 @@ describe("the cart over the API", () => {
     // Looking at Saturday does not choose it.
     const saturday = await cartOf(bea, `?date=${SATURDAY}`);
     expect(saturday.date).toBe(SATURDAY);
-    expect(saturday.lines.find((l: { productId: number }) => l.productId === bread.id)).toMatchObject({
-      available: 1,
-      short: 2,
-      problem: "Only 1 left for Sat 19 Apr.",
-    });
+    expect(saturday.lines.find((l: { productId: number }) => l.productId === bread.id))
+      .toMatchObject({
+        available: 1,
+        short: 2,
+        problem: "Only 1 left for Sat 19 Apr.",
+      });
     expect((await cartOf(bea)).date).toBe(TODAY);
 
     const chosen = await api(t, bea, "PUT", "/cart/date", { date: FRIDAY });
@@ -132,7 +133,10 @@ describe("the cart over the API", () => {
     for (const [method, path, body, status, field] of cases) {
       const res = await api(t, cy, method, path, body);
       const error = (await res.json()).error;
-      expect({ status: res.status, field: error?.fields?.[field] !== undefined }, `${method} ${path}`)
+      expect(
+        { status: res.status, field: error?.fields?.[field] !== undefined },
+        `${method} ${path}`,
+      )
         .toEqual({ status, field: true });
     }
     expect(await cartOf(cy)).toMatchObject({ date: TODAY, lines: [] });
