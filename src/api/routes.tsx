@@ -37,7 +37,8 @@ export function apiRoutes(shop: ShopView, features: OpenAPIHono<AppEnv>[]) {
       version: "1.0.0",
       description:
         "The JSON API of Crumb. Errors always have the shape `{ error: { code, message, fields? } }`.",
-      license: { name: "MIT", identifier: "MIT" },
+      // The repository has no LICENSE file yet: this names the intended one in one place.
+      license: { name: "MIT", url: "https://opensource.org/license/mit" },
     },
     servers: [{ url: "/api/v1" }],
   });
