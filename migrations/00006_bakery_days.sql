@@ -84,7 +84,8 @@ create table special_hours (
   check (opens < closes)
 );
 
--- Seats taken per pickup slot (its first instant), counted in the checkout transaction.
+-- Seats taken per pickup slot (its first instant), counted in the checkout transaction while
+-- slots have a capacity (setting one counts them afresh from the orders).
 create table pickup_slots (
   at timestamptz primary key,
   taken integer not null default 0 check (taken >= 0)

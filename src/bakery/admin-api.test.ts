@@ -351,9 +351,34 @@ describe("pickup settings and the calendar", () => {
     await api(t, admin, "PUT", "/admin/pickup-settings", { horizonDays: 14, nextDayCutoff: null });
   });
 
+  it("a capacity counts the seats of orders already booked, and refuses past it", async () => {
+    const jam = await shelfProduct(t, 10);
+    const [ann, bob] = await people(t, 2);
+    const slot = at(THURSDAY, "11:30");
+    for (const who of [ann, bob]) {
+      await expectOrder(
+        await order(t, who, { items: [{ productId: jam.id, quantity: 1 }], pickupAt: slot }),
+      );
+    }
+    // Unlimited: no seat row is kept (checkouts do not queue on one row for nothing).
+    expect(await seatsAt(t, slot)).toBe(0);
+    await api(t, admin, "PUT", "/admin/pickup-settings", { ordersPerSlot: 2 });
+    try {
+      expect(await seatsAt(t, slot)).toBe(2);
+      await expectError(
+        await order(t, ann, { items: [{ productId: jam.id, quantity: 1 }], pickupAt: slot }),
+        409,
+        "slot_full",
+      );
+    } finally {
+      await api(t, admin, "PUT", "/admin/pickup-settings", { ordersPerSlot: null });
+    }
+  });
+
   it("a new slot length gives booked orders seats in the new slots", async () => {
     const jam = await shelfProduct(t, 10);
     const [ann] = await people(t, 1);
+    await api(t, admin, "PUT", "/admin/pickup-settings", { ordersPerSlot: 50 });
     await expectOrder(
       await order(t, ann, {
         items: [{ productId: jam.id, quantity: 1 }],
@@ -370,7 +395,10 @@ describe("pickup settings and the calendar", () => {
       expect(slots[0].at).toBe(at(THURSDAY, "07:00"));
       expect(slots[1].at).toBe(at(THURSDAY, "07:30"));
     } finally {
-      await api(t, admin, "PUT", "/admin/pickup-settings", { slotMinutes: 15 });
+      await api(t, admin, "PUT", "/admin/pickup-settings", {
+        slotMinutes: 15,
+        ordersPerSlot: null,
+      });
     }
   });
 

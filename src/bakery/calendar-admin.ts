@@ -80,7 +80,10 @@ export function createCalendarAdmin(
             : current.settings.nextDayCutoff,
         };
         await updateSettings(tx, next);
-        if (next.slotMinutes !== current.settings.slotMinutes) {
+        // Seats are counted only while slots have a capacity: a new capacity or a new slot
+        // length counts them again from the orders.
+        const counting = current.settings.ordersPerSlot === null && next.ordersPerSlot !== null;
+        if (counting || next.slotMinutes !== current.settings.slotMinutes) {
           const from = instantAt(today, 0, timeZone);
           const seats = (await ordersFrom(tx, from)).map((o) => {
             const day = dayOf(current.calendar, localParts(o.pickupAt, timeZone).date);

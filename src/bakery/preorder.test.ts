@@ -278,6 +278,7 @@ describe("pickup capacity", () => {
 
 describe("cancelling", () => {
   it("gives back the date's plan, the shelf stock and the seat", async () => {
+    await setSettings(t, { ordersPerSlot: 10 });
     const bread = await dailyProduct(t, 8);
     const jam = await shelfProduct(t, 6);
     const slot = at(SATURDAY, "12:00");
@@ -295,6 +296,7 @@ describe("cancelling", () => {
     expect(await planRow(t, bread.id, SATURDAY)).toMatchObject({ ordered: 0, remaining: 8 });
     expect(await stockOf(t, jam.id)).toBe(6);
     expect(await seatsAt(t, slot)).toBe(0);
+    await setSettings(t, { ordersPerSlot: null });
   });
 });
 

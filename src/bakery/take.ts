@@ -73,6 +73,11 @@ export async function bookPickup(
   const pickup = resolvePickup(rules, requested);
   if ("code" in pickup) throw pickupRefused(pickup);
   const capacity = rules.settings.ordersPerSlot;
+  // Without a capacity no seat is counted: a row every checkout of the slot updates would
+  // make them wait on each other for nothing. Setting a capacity counts the seats afresh.
+  if (capacity === null) {
+    return { at: pickup.at, asap: pickup.asap, date: pickup.date, slot: pickup.seats[0] ?? null };
+  }
   for (const slot of pickup.seats) {
     if ((await takeSeat(tx, slot, capacity)) === null) continue;
     const at = pickup.asap && slot.getTime() > pickup.at.getTime() ? slot : pickup.at;
@@ -80,7 +85,7 @@ export async function bookPickup(
   }
   if (pickup.seats.length === 0) return { ...pickup, slot: null };
   const slot = pickup.seats[0];
-  if (overCapacity && capacity !== null) {
+  if (overCapacity) {
     const taken = (await takeSeat(tx, slot, null))!;
     return {
       at: pickup.at,
