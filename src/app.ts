@@ -257,7 +257,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       live: deps.live,
       queue: deps.queue,
       log,
-      today: services.bakery.today,
+      today: () => now().toISOString().slice(0, 10),
       bakery: services.bakery,
     }),
   );

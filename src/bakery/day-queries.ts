@@ -154,3 +154,29 @@ export async function seatsBetween(sql: Queryable, from: Date, to: Date) {
     select at, taken from pickup_slots where at >= ${from} and at < ${to}`;
   return new Map(rows.map((r) => [r.at.getTime(), r.taken]));
 }
+
+/**
+ * A stock-screen change to a daily product, applied to a date's plan: an extra bake raises
+ * the plan; waste, walk-in sales and corrections move the counter; "set" makes the remaining
+ * what was counted. Null when it would take more than is left.
+ */
+export async function counterChange(
+  tx: Queryable,
+  productId: number,
+  date: string,
+  change: { mode: "add" | "take" | "set"; reason: string; quantity: number },
+): Promise<{ delta: number; remaining: number } | null> {
+  let planned = 0;
+  let counter = 0;
+  if (change.mode === "set") {
+    await ensurePlanRow(tx, productId, date);
+    const [row] = await tx<{ remaining: number }[]>`
+      select remaining from product_days
+      where product_id = ${productId} and date = ${date}::date for update`;
+    if (!row) return null;
+    counter = row.remaining - change.quantity;
+  } else if (change.mode === "add" && change.reason === "bake") planned = change.quantity;
+  else counter = change.mode === "take" ? change.quantity : -change.quantity;
+  const row = await correctPlan(tx, productId, date, { planned, counter });
+  return row ? { delta: row.remaining - row.previous, remaining: row.remaining } : null;
+}

@@ -95,10 +95,11 @@ export function catalogRoutes(
       const reconnecting = c.req.header("Last-Event-ID") !== undefined;
       const date = c.req.query("date");
       const signal = c.req.raw.signal;
-      if (date === undefined || date === today()) {
+      const shopToday = bakery.today();
+      if (date === undefined || date === shopToday) {
         // Read after subscribing (the hub holds events meanwhile): no change slips between.
         const first = reconnecting
-          ? stockOfActive(sql, today()).then((items) => [
+          ? stockOfActive(sql, shopToday).then((items) => [
             { id: "stock", data: String(StockUpdate({ items })) },
           ])
           : [{ id: "stock", data: "" }];
