@@ -319,6 +319,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       accounts: services.accounts,
       orders: services.orders,
       dashboardChanged: services.dashboardChanged,
+      bakery: services.bakery,
     }),
   );
   return app;

@@ -6,6 +6,7 @@ import type { Logger } from "../infra/log.ts";
 import type { LiveHub } from "../live/hub.ts";
 import type { Orders } from "../orders/service.ts";
 import type { ShopFormat } from "../shop/format.ts";
+import type { Bakery } from "../bakery/service.ts";
 
 /**
  * What the admin screens need, and all they get: the app composes it (src/app.ts) and
@@ -34,4 +35,6 @@ export interface AdminDeps {
   orders: Pick<Orders, "detail" | "changeStatus">;
   /** Tells open dashboards the figures changed (after a stock change). */
   dashboardChanged: () => Promise<void>;
+  /** Bakery days: the shop's today, plans per date, their live remaining. */
+  bakery: Pick<Bakery, "today" | "announce">;
 }

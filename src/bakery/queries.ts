@@ -54,6 +54,18 @@ export async function readRules(
   };
 }
 
+/**
+ * What the shop has of a product `p` today, as SQL: the shelf's stock, or today's plan (its
+ * par until it has a row); 0 for made to order, which keeps none. For admin lists.
+ */
+export const todayStock = (sql: Queryable, today: string) =>
+  sql`case p.kind
+    when 'daily' then coalesce(
+      (select d.remaining from product_days d where d.product_id = p.id and d.date = ${today}::date),
+      p.par[extract(isodow from ${today}::date)::int])
+    when 'made_to_order' then 0
+    else p.stock end`;
+
 /** Writers of settings and calendar go one at a time, and never past a checkout in flight. */
 export async function lockRulesForWriting(tx: Queryable) {
   await tx`select 1 from pickup_settings for update`;
