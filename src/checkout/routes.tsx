@@ -54,18 +54,15 @@ export function checkoutRoutes(
   ) => {
     const user = c.get("user")!;
     const owner = { userId: user.id };
+    const days = await bakery.days();
     const asked = typeof values.date === "string" ? values.date : undefined;
-    if (asked && isDate(asked)) {
-      const day = (await bakery.days()).find((d) => d.date === asked);
-      if (day?.orderable) await cart.chooseDay(owner, asked);
+    // Only a day that takes orders can be chosen; anything else keeps the cart's day.
+    if (asked && isDate(asked) && days.some((d) => d.date === asked && d.orderable)) {
+      await cart.chooseDay(owner, asked);
     }
     const view = await cart.view(owner);
     if (view.lines.length === 0) return c.redirect("/cart", 303);
-    const [days, chosen, soonest] = await Promise.all([
-      bakery.days(),
-      bakery.day(view.date),
-      bakery.asap(),
-    ]);
+    const [chosen, soonest] = await Promise.all([bakery.day(view.date), bakery.asap()]);
     const code = values.coupon?.trim();
     const coupon = code && !problems.fields?.coupon
       ? await orders.previewCoupon(code, user.id, view.subtotalCents)

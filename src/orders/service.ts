@@ -5,7 +5,7 @@ import type { Bakery } from "../bakery/service.ts";
 import { pickupKey } from "../bakery/slots.ts";
 import type { BookingRules } from "../bakery/take.ts";
 import { previewCoupon } from "../coupons/preview.ts";
-import { addDays, localParts } from "../shop/hours.ts";
+import { localParts } from "../shop/hours.ts";
 import { OrderActionsGone, OrderProgress } from "../../views/orders/order-status.tsx";
 import { changeOrderStatus, type StatusActor } from "./lifecycle.ts";
 import {
@@ -116,23 +116,6 @@ export function createOrders(deps: OrdersDeps) {
 
     list: (userId: number, page: { limit: number; offset: number }) =>
       ordersOfUser(sql, userId, page),
-
-    /** "As soon as possible" and the slots of today and tomorrow, as customers see them. */
-    async pickupChoices() {
-      const today = deps.bakery.today();
-      const [soonest, ...days] = await Promise.all([
-        deps.bakery.asap(),
-        deps.bakery.day(today),
-        deps.bakery.day(addDays(today, 1)),
-      ]);
-      return {
-        asap: soonest?.at ?? null,
-        days: days.map((d) => ({
-          date: d.day.date,
-          slots: d.slots.filter((s) => s.available).map((s) => s.at),
-        })),
-      };
-    },
 
     previewCoupon: (code: string, userId: number, subtotalCents: number) =>
       previewCoupon(sql, {
