@@ -198,6 +198,7 @@ describe("pickup settings and the calendar", () => {
     [{ from: "18/04/2031", reason: "Not a date" }, "from"],
     [{ from: FRIDAY, reason: "" }, "reason"],
     [{ from: FRIDAY, reason: "x".repeat(201) }, "reason"],
+    [{ from: FRIDAY, reason: "Closed\u0000" }, "reason"],
   ])("refuses a closure %j with a message at %s", async (body, field) => {
     const error = await expectError(
       await api(t, admin, "POST", "/admin/closures", body),

@@ -120,7 +120,8 @@ export const weekSchema = z.object(
 export const specialHoursSchema = z.object({
   opens: z.string().max(5).openapi({ example: "07:00" }),
   closes: z.string().max(5).openapi({ example: "12:00" }),
-  note: z.string().trim().max(200, "The note can be at most 200 characters").optional(),
+  note: z.string().trim().max(200, "The note can be at most 200 characters")
+    .refine((v) => !v.includes("\u0000"), "The note cannot contain a NUL character").optional(),
 }).strict().openapi("SpecialHours", {
   example: { opens: "07:00", closes: "12:00", note: "Christmas Eve" },
 });
