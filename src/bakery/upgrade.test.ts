@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestContext, createTestDatabase, type TestContext } from "../../tests/harness.ts";
-import type { Database, Sql } from "../infra/db.ts";
+import {
+  backends,
+  createTestContext,
+  createTestDatabase,
+  type TestContext,
+} from "../../tests/harness.ts";
+import { type Database, openDatabase, type Sql } from "../infra/db.ts";
+import { silentLogger } from "../infra/log.ts";
 import { loadMigrations, migrate } from "../infra/migrations.ts";
 import { hashPassword } from "../accounts/passwords.ts";
 import { prepareBakeryDays } from "./bootstrap.ts";
@@ -42,10 +48,17 @@ let t: TestContext;
 const future = new Date(Date.now() + 2 * 86_400_000);
 future.setUTCHours(10, 0, 0, 0); // a Tuesday to Saturday, or not: see the opening check below
 
+/** An empty database: a new embedded one, or a test database on the server emptied. */
+async function emptyDatabase(): Promise<Database> {
+  if (backends.db === "pglite") return await openDatabase({ poolMax: 4, log: silentLogger });
+  const created = await createTestDatabase();
+  await created.sql.unsafe("drop schema public cascade; create schema public");
+  return created;
+}
+
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await emptyDatabase();
   sql = db.sql;
-  await sql.unsafe("drop schema public cascade; create schema public");
   const all = await loadMigrations();
   const bakery = all.find((m) => m.name.endsWith("_bakery_days.sql"))!;
   await migrate(sql, all.filter((m) => m.version < bakery.version));
@@ -57,7 +70,7 @@ beforeAll(async () => {
     timeZone: "Europe/Paris",
   });
   t = await createTestContext({ db, config: { OPENING_HOURS, TIMEZONE: "Europe/Paris" } });
-}, 60_000);
+});
 afterAll(async () => {
   await t?.close();
   await db?.close();
