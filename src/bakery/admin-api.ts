@@ -4,6 +4,7 @@ import { requireRole } from "../accounts/middleware.ts";
 import { apiHook } from "../http/api.ts";
 import type { AppEnv } from "../http/env.ts";
 import { AppError } from "../http/errors.ts";
+import { recordId } from "../http/fields.ts";
 import {
   adminAccess,
   forbidden,
@@ -34,8 +35,7 @@ const guarded = { ...unauthorized, ...forbidden, ...tooMany };
 const common = { tags: ["Bakery admin"], security: adminAccess, middleware: admin };
 
 const productIdParam = z.object({
-  id: z.coerce.number({ message: "Give a product id" }).int().positive().max(2_147_483_647)
-    .openapi({ param: { name: "id", in: "path" }, example: 6 }),
+  id: recordId("Give a product id").openapi({ param: { name: "id", in: "path" }, example: 6 }),
 });
 
 const getPlan = createRoute({

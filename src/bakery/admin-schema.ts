@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { allergens } from "../catalog/allergens.ts";
 import { productKinds } from "./availability.ts";
 import { weekdayKeys } from "./schema.ts";
+import { text } from "../http/fields.ts";
 
 /** Answers of the bakery's admin API. */
 
@@ -96,8 +97,8 @@ export const strandedSchema = z.object({
 }).openapi("OrderOnClosedDate");
 
 const hoursSchema = z.object({
-  opens: z.string().openapi({ example: "07:30" }),
-  closes: z.string().openapi({ example: "17:00" }),
+  opens: text().max(5).openapi({ example: "07:30" }),
+  closes: text().max(5).openapi({ example: "17:00" }),
 }).strict();
 
 export const weekSchema = z.object(
@@ -118,10 +119,9 @@ export const weekSchema = z.object(
 });
 
 export const specialHoursSchema = z.object({
-  opens: z.string().max(5).openapi({ example: "07:00" }),
-  closes: z.string().max(5).openapi({ example: "12:00" }),
-  note: z.string().trim().max(200, "The note can be at most 200 characters")
-    .refine((v) => !v.includes("\u0000"), "The note cannot contain a NUL character").optional(),
+  opens: text().max(5).openapi({ example: "07:00" }),
+  closes: text().max(5).openapi({ example: "12:00" }),
+  note: text().trim().max(200, "The note can be at most 200 characters").optional(),
 }).strict().openapi("SpecialHours", {
   example: { opens: "07:00", closes: "12:00", note: "Christmas Eve" },
 });

@@ -1,4 +1,5 @@
 import { addDays, type OpeningHours } from "../shop/hours.ts";
+import { isCalendarDate } from "../http/fields.ts";
 
 /**
  * The opening calendar: the usual week, closures (a date or a range, with the reason
@@ -60,12 +61,8 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-/** Is this a real calendar date written YYYY-MM-DD? */
-export function isDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const at = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === text;
-}
+/** Is this a real calendar date written YYYY-MM-DD (in the years a bakery's records mean)? */
+export const isDate = (text: string): boolean => isCalendarDate(text);
 
 /** How the shop is on one date: a closure wins, then special hours, then the usual week. */
 export function dayOf(calendar: Calendar, date: string): Day {

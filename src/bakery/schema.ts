@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { isDate, parseClock } from "./calendar.ts";
+import { parseClock } from "./calendar.ts";
+import { calendarDate, jsonRecordId, recordId, text } from "../http/fields.ts";
 import { productKinds } from "./availability.ts";
 
 /** Zod schemas of the bakery's API: dates, pickup days and slots, plans, settings, closures. */
@@ -7,8 +8,10 @@ import { productKinds } from "./availability.ts";
 export const DATE_MESSAGE = "Give the date as YYYY-MM-DD, for example 2026-11-21.";
 
 /** A calendar date written YYYY-MM-DD (the shop's local date). */
-export const dateSchema = z.string({ message: DATE_MESSAGE }).max(10, DATE_MESSAGE)
-  .refine(isDate, DATE_MESSAGE).openapi({ format: "date", example: "2026-11-21" });
+export const dateSchema = calendarDate(DATE_MESSAGE).openapi({
+  format: "date",
+  example: "2026-11-21",
+});
 
 const blankIsAbsent = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -104,8 +107,7 @@ const quantity = z.number({ message: "quantity must be a whole number" })
 
 export const planWriteSchema = z.object({
   items: z.array(z.object({
-    productId: z.number({ message: "productId must be a product id" }).int().positive()
-      .max(2_147_483_647),
+    productId: jsonRecordId("productId must be a product id"),
     quantity,
   })).min(1, "items must name at least one product").max(500),
 }).openapi("BakePlanWrite", {
@@ -134,7 +136,7 @@ export const scheduleSchema = z.object({
   },
 });
 
-const cutoff = z.string().refine((v) => parseClock(v) !== null, {
+const cutoff = text().refine((v) => parseClock(v) !== null, {
   message: "nextDayCutoff must be a time like 18:00, or null",
 });
 
@@ -160,9 +162,11 @@ export const settingsWriteSchema = settingsSchema.partial().strict().openapi(
 export const closureWriteSchema = z.object({
   from: dateSchema,
   to: dateSchema.optional().openapi({ description: "Last closed date; default: `from`" }),
-  reason: z.string({ message: "Give a reason customers will see" }).trim()
-    .min(1, "Give a reason customers will see").max(200, "The reason can be at most 200 characters")
-    .refine((v) => !v.includes("\u0000"), "The reason cannot contain a NUL character"),
+  reason: text("Give a reason customers will see").trim()
+    .min(1, "Give a reason customers will see").max(
+      200,
+      "The reason can be at most 200 characters",
+    ),
 }).strict().openapi("ClosureWrite", {
   example: { from: "2026-12-25", to: "2026-12-26", reason: "Closed for Christmas" },
 });
@@ -175,6 +179,5 @@ export const closureSchema = z.object({
 }).openapi("Closure");
 
 export const closureIdParam = z.object({
-  id: z.coerce.number({ message: "Give a closure id" }).int().positive().max(2_147_483_647)
-    .openapi({ param: { name: "id", in: "path" }, example: 3 }),
+  id: recordId("Give a closure id").openapi({ param: { name: "id", in: "path" }, example: 3 }),
 });

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { requireUser } from "../accounts/middleware.ts";
 import { apiHook } from "../http/api.ts";
+import { recordId } from "../http/fields.ts";
 import type { AppEnv } from "../http/env.ts";
 import { bearer, json, jsonBody, problem, tooMany, unauthorized } from "../http/openapi.ts";
 import { dateQuery, dateSchema } from "../bakery/schema.ts";
@@ -55,8 +56,10 @@ const cartSchema = z.object({
 });
 
 const productParam = z.object({
-  productId: z.coerce.number({ message: "Give a product id" }).int().positive()
-    .max(2_147_483_647).openapi({ param: { name: "productId", in: "path" }, example: 6 }),
+  productId: recordId("Give a product id").openapi({
+    param: { name: "productId", in: "path" },
+    example: 6,
+  }),
 });
 
 const quantitySchema = z.object({
