@@ -59,6 +59,13 @@ import {
   countedSignIn,
   outboxState,
 } from "./metrics/instrument.ts";
+import { type Bakery, createBakery } from "./bakery/service.ts";
+import { createWords, type Words } from "./bakery/words.ts";
+import { createPlanning, type Planning } from "./bakery/plan.ts";
+import { type CalendarAdmin, createCalendarAdmin } from "./bakery/calendar-admin.ts";
+import { pickupApi } from "./bakery/api.ts";
+import { bakeryAdminApi } from "./bakery/admin-api.ts";
+import { cartApi } from "./cart/api.ts";
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -83,6 +90,14 @@ export interface Services {
   carts: CartStore;
   cart: Cart;
   orders: Orders;
+  /** Opening calendar, pickup days and slots, plans and availability per date. */
+  bakery: Bakery;
+  /** How the bakery speaks of dates and times (24-hour, the shop's zone). */
+  words: Words;
+  /** Plans per date and product schedules. */
+  planning: Planning;
+  /** Pickup settings, the usual week, closures and special hours. */
+  calendar: CalendarAdmin;
   /** Publishes the outbox to the queue; started and stopped by the process. */
   relay: OutboxRelay;
   format: ShopFormat;
@@ -112,6 +127,15 @@ export function createServices(deps: AppDeps): Services {
   const format = createShopFormat(deps.config);
   const relay = createOutboxRelay({ sql, queue: deps.queue, log: deps.log });
   const carts = createCartStore({ store: deps.store, sql: deps.db.sql, log: deps.log });
+  const words = createWords({ locale: deps.config.locale, timeZone: deps.config.timeZone });
+  const bakery = createBakery({
+    sql,
+    live: deps.live,
+    timeZone: deps.config.timeZone,
+    prepMinutes: deps.config.prepMinutes,
+    words,
+    now,
+  });
   const agingRules: AgingRules = {
     amberBeforePickup: deps.config.boardAmberMinutes,
     amberWaiting: deps.config.boardAmberMinutes,
@@ -139,16 +163,21 @@ export function createServices(deps: AppDeps): Services {
     now,
     closeStreams: (ids) => deps.live.endSessions(ids),
   });
+  const catalog = createCatalog({ sql, cache, live: deps.live, today: bakery.today });
   return {
     metrics,
     dashboardChanged,
     databaseWatch: createDatabaseWatch(deps.db.probe, deps.log),
     board,
     agingRules,
-    catalog: createCatalog({ sql, cache, live: deps.live }),
+    catalog,
     limiter,
     carts,
-    cart: createCart({ sql, carts }),
+    cart: createCart({ sql, carts, bakery, dayWords: words.day }),
+    bakery,
+    words,
+    planning: createPlanning({ sql, bakery, catalogChanged: catalog.changed }),
+    calendar: createCalendarAdmin({ sql, bakery, timeZone: deps.config.timeZone }),
     relay,
     format,
     orders: countedOrders(
@@ -156,10 +185,11 @@ export function createServices(deps: AppDeps): Services {
         sql,
         live: deps.live,
         relay,
+        bakery,
         pickup: {
-          hours: deps.config.openingHours,
           prepMinutes: deps.config.prepMinutes,
           timeZone: deps.config.timeZone,
+          words,
         },
         currency: deps.config.currency,
         money: format.money,
@@ -245,9 +275,20 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.route(
     "/api",
     apiRoutes(shop, [
-      catalogApi({ catalog: services.catalog, currency: config.currency }),
+      catalogApi({
+        catalog: services.catalog,
+        currency: config.currency,
+        bakery: services.bakery,
+      }),
       accountsApi({ accounts: services.accounts }),
       ordersApi({ orders: services.orders, carts: services.carts }),
+      pickupApi({ bakery: services.bakery }),
+      cartApi({ cart: services.cart, bakery: services.bakery }),
+      bakeryAdminApi({
+        planning: services.planning,
+        calendar: services.calendar,
+        time: services.words.time,
+      }),
     ]),
   );
   app.route(
@@ -260,6 +301,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       queue: deps.queue,
       log,
       today: () => now().toISOString().slice(0, 10),
+      bakery: services.bakery,
     }),
   );
   app.route(
@@ -286,7 +328,8 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       cart: services.cart,
       carts: services.carts,
       orders: services.orders,
-      format: services.format,
+      bakery: services.bakery,
+      words: services.words,
     }),
   );
   app.route(
@@ -323,6 +366,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       orders: services.orders,
       dashboardChanged: services.dashboardChanged,
       queue: deps.queue,
+      bakery: services.bakery,
     }),
   );
   return app;

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { rm } from "node:fs/promises";
 import { CONTROL_SOCKET, controlRoutes } from "./backup/control.ts";
 import { dailyBackups } from "./backup/daily.ts";
+import { prepareBakeryDays } from "./bakery/bootstrap.ts";
 
 const config = configFromEnvironment();
 const log = createLogger(config.logLevel);
@@ -39,6 +40,10 @@ async function start() {
   if (db.kind === "postgres") {
     metrics.watch({ pool: poolState(db.sql, applicationName, config.databasePoolMax) });
   }
+  const infra = await openInfrastructure(config, log);
+  const { db, store, queue } = infra;
+  const { imported } = await prepareBakeryDays(db.sql, config);
+  if (imported) log.info("opening hours imported into the calendar", { from: "OPENING_HOURS" });
 
   if (config.seedDemoData && await catalogIsEmpty(db.sql)) {
     const { productsCreated } = await seedDemoCatalog(db.sql);

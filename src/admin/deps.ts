@@ -7,6 +7,7 @@ import type { Queue } from "../infra/queue.ts";
 import type { LiveHub } from "../live/hub.ts";
 import type { Orders } from "../orders/service.ts";
 import type { ShopFormat } from "../shop/format.ts";
+import type { Bakery } from "../bakery/service.ts";
 
 /**
  * What the admin screens need, and all they get: the app composes it (src/app.ts) and
@@ -37,4 +38,6 @@ export interface AdminDeps {
   dashboardChanged: () => Promise<void>;
   /** The job queues: counts, dead letters, and retrying or discarding one. */
   queue: Pick<Queue, "stats" | "peekDeadLetters" | "retryDeadLetter" | "discardDeadLetter">;
+  /** Bakery days: the shop's today, plans per date, their live remaining. */
+  bakery: Pick<Bakery, "today" | "announce">;
 }

@@ -47,12 +47,17 @@ const deps = () => ({
   now: () => new Date(),
   money: (cents: number) => `€${cents / 100}`,
   date: (at: Date) => at.toISOString(),
+  rules: {
+    timeZone: t.deps.config.timeZone,
+    prepMinutes: 0,
+    words: t.services.words,
+  },
 });
 const place = (changes: Partial<PlaceOrderInput> = {}) =>
   placeOrder(deps(), {
     userId: who.id,
     items: [{ productId, quantity: 1 }],
-    pickup: { at: new Date(), asap: true },
+    pickup: "asap",
     ...changes,
   });
 
