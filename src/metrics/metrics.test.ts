@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createTestContext,
@@ -125,8 +126,8 @@ describe("/metrics", () => {
 describe("/metrics outside development", () => {
   const production = {
     CRUMB_ENV: "production",
-    SESSION_SECRET: "s".repeat(40),
-    JWT_KEYS: `k1:${"j".repeat(40)}`,
+    SESSION_SECRET: randomBytes(32).toString("hex"),
+    JWT_KEYS: `k1:${randomBytes(32).toString("hex")}`,
     PUBLIC_URL: "https://shop.example.com",
   };
 

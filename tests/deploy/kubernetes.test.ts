@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
@@ -82,7 +83,9 @@ describe("deploy/kubernetes", () => {
   it("adds up to a configuration Crumb accepts in production", () => {
     const env: Record<string, string> = { ...configLiterals() };
     for (const e of container("crumb-app").env) if (e.value !== undefined) env[e.name] = e.value;
-    for (const key of secretKeys) env[key] = `${key === "JWT_KEYS" ? "k1:" : ""}${"x".repeat(40)}`;
+    // Made as the manifests tell the operator to (openssl rand -hex 32).
+    const secret = () => randomBytes(32).toString("hex");
+    for (const key of secretKeys) env[key] = `${key === "JWT_KEYS" ? "k1:" : ""}${secret()}`;
     env.DATABASE_URL = "postgres://crumb:pw@crumb-postgres:5432/crumb";
     env.REDIS_URL = "redis://crumb-redis:6379";
     env.AMQP_URL = "amqp://crumb:pw@crumb-rabbitmq:5672";
