@@ -13,6 +13,6 @@ export const asset = (shop: ShopView, path: string) => `/static/${path}?v=${shop
 export interface Viewer {
   user: { name: string; role: "customer" | "staff" | "admin" } | null;
   csrfToken: () => string;
-  /** Items in the visitor's cart, for the header. */
-  cartCount: number;
+  /** Items in the visitor's cart, for the header (read as the page renders). */
+  cartCount: number | Promise<number>;
 }

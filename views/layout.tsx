@@ -48,6 +48,13 @@ function AccountLinks({ viewer, section }: { viewer: Viewer; section?: Section }
   );
 }
 
+/** The cart link with its count, which may still be read while the page renders. */
+async function HeaderCartLink(
+  { count, current }: { count: number | Promise<number>; current: boolean },
+) {
+  return <CartLink count={await count} current={current} />;
+}
+
 export function Layout({ shop, title, description, section, viewer, children }: LayoutProps) {
   const role = viewer?.user?.role;
   const fullTitle = title === shop.name ? title : `${title} · ${shop.name}`;
@@ -90,7 +97,7 @@ export function Layout({ shop, title, description, section, viewer, children }: 
                     Admin
                   </a>
                 )}
-                <CartLink count={viewer?.cartCount ?? 0} current={section === "cart"} />
+                <HeaderCartLink count={viewer?.cartCount ?? 0} current={section === "cart"} />
                 {viewer && <AccountLinks viewer={viewer} section={section} />}
               </nav>
             </div>

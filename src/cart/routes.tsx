@@ -48,7 +48,7 @@ export function cartRoutes(
       for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
       extra = { error: error.message, status: 503 };
     }
-    c.set("cartCount", view.count);
+    c.set("cartCount", () => Promise.resolve(view.count));
     c.header("Cache-Control", "no-store");
     const props = { shop, viewer: viewerOf(c), cart: view, ...extra };
     if (isHtmx(c) && c.req.method === "POST") {

@@ -10,7 +10,10 @@ export interface AppEnv {
     meta: { ip: string; userAgent: string };
     /** Token for the hidden `_csrf` field of forms (the cookie is set on first use). */
     csrfToken: () => string;
-    /** Items in the visitor's cart (pages only). */
-    cartCount: number;
+    /**
+     * Items in the visitor's cart, read when a full page renders (after the handler's own
+     * writes), so every page shows the count as it is, whatever request produced it.
+     */
+    cartCount: () => Promise<number>;
   };
 }
