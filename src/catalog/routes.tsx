@@ -51,6 +51,7 @@ export function catalogRoutes(
         const { categories, items, total } = await catalog.browse({
           categorySlug: query.category,
           search: query.q,
+          freeFrom: query["free-from"],
           sort: query.sort,
           limit: CATALOG_PAGE_SIZE,
           offset: (query.page - 1) * CATALOG_PAGE_SIZE,
@@ -65,7 +66,12 @@ export function catalogRoutes(
           total,
           page: query.page,
           pageCount: Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE)),
-          query: { q: query.q, category: query.category, sort: query.sort },
+          query: {
+            q: query.q,
+            category: query.category,
+            sort: query.sort,
+            freeFrom: query["free-from"] ?? [],
+          },
           csrf: c.get("csrfToken")(),
         };
         if (wantsFragment(c, "catalog-results")) return c.html(<CatalogResults {...view} />);

@@ -1,4 +1,5 @@
 import type { Category } from "../../src/catalog/queries.ts";
+import { type Allergen, allergenLabels, allergens } from "../../src/catalog/allergens.ts";
 import type { ShopView, Viewer } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Flash } from "../accounts/form-parts.tsx";
@@ -11,7 +12,7 @@ export interface CatalogView {
   total: number;
   page: number;
   pageCount: number;
-  query: { q?: string; category?: string; sort: string };
+  query: { q?: string; category?: string; sort: string; freeFrom?: Allergen[] };
   /** Token for the add-to-cart forms. */
   csrf: string;
 }
@@ -22,6 +23,7 @@ export function catalogHref(query: CatalogView["query"], changes: Record<string,
   if (query.q) merged.q = query.q;
   if (query.category) merged.category = query.category;
   if (query.sort && query.sort !== "name") merged.sort = query.sort;
+  if (query.freeFrom?.length) merged["free-from"] = query.freeFrom.join(",");
   for (const [key, value] of Object.entries(changes)) {
     if (value === "" || value === 1 && key === "page") delete merged[key];
     else merged[key] = String(value);
@@ -62,7 +64,7 @@ export function CatalogFilters({ categories, query }: Pick<CatalogView, "categor
             name="q"
             value={query.q ?? ""}
             maxlength={100}
-            placeholder="Croissant, rye, gluten…"
+            placeholder="Croissant, rye, lemon…"
             autocomplete="off"
             class="field w-full"
           />
@@ -99,9 +101,45 @@ export function CatalogFilters({ categories, query }: Pick<CatalogView, "categor
           ))}
         </div>
       </fieldset>
+      <FreeFrom chosen={query.freeFrom ?? []} />
     </form>
   );
 }
+
+/**
+ * The EU-14 allergens as checkboxes: products containing any ticked one are left out. A
+ * disclosure, open while something is chosen, so it costs one line on a phone otherwise.
+ */
+function FreeFrom({ chosen }: { chosen: Allergen[] }) {
+  return (
+    <details class="free-from" open={chosen.length > 0}>
+      <summary class="text-sm font-semibold cursor-pointer">
+        Free from{chosen.length > 0
+          ? `: ${chosen.map((a) => allergenLabels[a]).join(", ")}`
+          : " (allergens)"}
+      </summary>
+      <fieldset class="mt-2">
+        <legend class="sr-only">Leave out products that contain</legend>
+        <div class="flex flex-wrap gap-2">
+          {allergens.map((a) => (
+            <label class="chip">
+              <input type="checkbox" name="free-from" value={a} checked={chosen.includes(a)} />
+              <span>{allergenLabels[a]}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+    </details>
+  );
+}
+
+/** ", free from gluten and milk" for the result count; "" when nothing is left out. */
+const freeFromWords = (freeFrom: Allergen[] = []) => {
+  if (freeFrom.length === 0) return "";
+  const names = freeFrom.map((a) => allergenLabels[a].toLowerCase());
+  const last = names.pop()!;
+  return `, free from ${names.length ? `${names.join(", ")} and ${last}` : last}`;
+};
 
 /** The part htmx replaces when the filters change. */
 export function CatalogResults(
@@ -112,10 +150,10 @@ export function CatalogResults(
       <h2 id="results-heading" class="sr-only">Products</h2>
       <p class="text-sm text-ink-soft mb-3" aria-live="polite">
         {total === 0
-          ? "Nothing matches that search. Try another word or category."
+          ? "Nothing matches that search. Try another word, category or fewer allergens."
           : `${total} ${total === 1 ? "product" : "products"}${
             query.q ? ` matching “${query.q}”` : ""
-          }`}
+          }${freeFromWords(query.freeFrom)}`}
       </p>
       <ul class="grid gap-5 grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
         {products.map((p) => <ProductCard shop={shop} product={p} csrf={csrf} />)}

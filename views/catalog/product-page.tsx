@@ -65,6 +65,12 @@ export function ProductPage(
             withQuantity
           />
           <p class="leading-relaxed">{product.description}</p>
+          {product.ingredients && (
+            <section aria-labelledby="ingredients-heading">
+              <h2 id="ingredients-heading" class="font-semibold mb-1">Ingredients</h2>
+              <p class="leading-relaxed whitespace-pre-line">{product.ingredients}</p>
+            </section>
+          )}
           <section aria-labelledby="allergen-heading" class="rounded-xl bg-white p-4 shadow-sm">
             <h2 id="allergen-heading" class="font-semibold mb-2">Allergens</h2>
             {contains.size === 0

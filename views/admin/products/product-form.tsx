@@ -26,6 +26,7 @@ export interface ProductFormValues {
   categoryId: string;
   description: string;
   allergens: string[];
+  ingredients: string;
   lowStockThreshold: string;
   active: boolean;
 }
@@ -37,6 +38,7 @@ export const newProductValues: ProductFormValues = {
   categoryId: "",
   description: "",
   allergens: [],
+  ingredients: "",
   lowStockThreshold: "5",
   active: true,
 };
@@ -48,6 +50,7 @@ export const formValuesOf = (p: Omit<AdminProduct, "id" | "stock" | "version" | 
   categoryId: String(p.categoryId),
   description: p.description,
   allergens: [...p.allergens],
+  ingredients: p.ingredients,
   lowStockThreshold: String(p.lowStockThreshold),
   active: p.active,
 });
@@ -89,7 +92,16 @@ export interface ProductFormView extends FormProblems {
   yours?: Yours;
 }
 
-const order = ["name", "slug", "price", "categoryId", "description", "allergens", "image"];
+const order = [
+  "name",
+  "slug",
+  "price",
+  "categoryId",
+  "description",
+  "allergens",
+  "ingredients",
+  "image",
+];
 
 export function ProductForm(view: ProductFormView) {
   const { values, fields = {}, yours = {}, product } = view;
@@ -171,6 +183,16 @@ export function ProductForm(view: ProductFormView) {
         values={values.allergens}
         error={fields.allergens}
         note={note("allergens")}
+      />
+      <TextArea
+        id="product-ingredients"
+        name="ingredients"
+        label="Ingredients"
+        hint="As on the label, allergens included: shown on the product's page."
+        value={values.ingredients}
+        maxlength={2000}
+        error={fields.ingredients}
+        note={note("ingredients")}
       />
       <Input
         id="product-threshold"
