@@ -66,6 +66,9 @@ import { type CalendarAdmin, createCalendarAdmin } from "./bakery/calendar-admin
 import { pickupApi } from "./bakery/api.ts";
 import { bakeryAdminApi } from "./bakery/admin-api.ts";
 import { cartApi } from "./cart/api.ts";
+import { shopContactOfPage } from "./shop/middleware.ts";
+import { hoursOn } from "./shop/details.ts";
+import { localParts } from "./shop/hours.ts";
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -270,6 +273,11 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.use("/api/*", apiRateLimit(services.limiter, config.apiRateLimitPerMinute));
   const owners = cartOwners(services.carts, config.sessionSecret, cookieSecure);
   app.use(cartCount(owners, services.carts));
+  app.use(shopContactOfPage({
+    sql: deps.db.sql,
+    today: services.bakery.today,
+    fallbackName: config.shopName,
+  }));
   // Browsers ask for /favicon.ico on pages that name no icon (and on plain files).
   app.get("/favicon.ico", (c) => c.redirect(`/static/img/logo.svg?v=${deps.assetVersion}`, 301));
   app.route(
@@ -334,7 +342,13 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   );
   app.route(
     "/",
-    orderPages({ shop, orders: services.orders, live: deps.live, format: services.format }),
+    orderPages({
+      shop,
+      orders: services.orders,
+      live: deps.live,
+      format: services.format,
+      pickupHours: (at) => hoursOn(deps.db.sql, localParts(at, config.timeZone).date),
+    }),
   );
   app.route(
     "/",

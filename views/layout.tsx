@@ -2,6 +2,7 @@ import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 import { asset, type ShopView, type Viewer } from "./context.ts";
 import { CartLink } from "./cart/cart-link.tsx";
+import { ShopFooter } from "./shop/contact.tsx";
 
 export interface LayoutProps {
   shop: ShopView;
@@ -103,14 +104,7 @@ export function Layout({ shop, title, description, section, viewer, children }: 
             </div>
           </header>
           <main id="main" class="flex-1 mx-auto w-full max-w-6xl px-4 py-6">{children}</main>
-          <footer class="border-t border-crust/20 bg-white/60 text-sm text-ink-soft">
-            <div class="mx-auto max-w-6xl px-4 py-6 flex flex-wrap gap-4 justify-between">
-              <p>{shop.name} · baked fresh every morning · order ahead, pick up at the counter</p>
-              <p>
-                <a class="underline" href="/api/docs">API</a>
-              </p>
-            </div>
-          </footer>
+          <ShopFooter shop={shop} contact={viewer?.contact} />
         </body>
       </html>
     </>

@@ -82,7 +82,7 @@ export async function foreignKeys(tx: Queryable): Promise<ForeignKey[]> {
  * settings and opening hours): a shop with only these is still empty, and a backup's rows
  * replace them.
  */
-export const SHOP_DEFAULTS = new Set(["pickup_settings", "opening_hours"]);
+export const SHOP_DEFAULTS = new Set(["pickup_settings", "opening_hours", "shop_details"]);
 
 /** The tables (other than the migrations table and the defaults) that hold any row. */
 export async function tablesWithRows(tx: Queryable): Promise<string[]> {

@@ -1,4 +1,5 @@
 import type { AuthUser } from "../accounts/roles.ts";
+import type { ShopContact } from "../../views/context.ts";
 
 /** What middleware puts on the context for the routes after it. */
 export interface AppEnv {
@@ -15,5 +16,7 @@ export interface AppEnv {
      * writes), so every page shows the count as it is, whatever request produced it.
      */
     cartCount: () => Promise<number>;
+    /** The shop's address, phone and today's hours, read when a full page renders. */
+    shopContact: () => Promise<ShopContact>;
   };
 }

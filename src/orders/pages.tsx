@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import type { ShopView } from "../../views/context.ts";
+import type { DayHours, ShopView } from "../../views/context.ts";
 import { OrderHistoryPage } from "../../views/orders/order-lists.tsx";
 import { OrderPage } from "../../views/orders/order-page.tsx";
 import { OrderActionsGone, OrderProgress } from "../../views/orders/order-status.tsx";
@@ -19,11 +19,13 @@ const PAGE_SIZE = 20;
 
 /** The customer's order pages: confirmation with live status, cancel, history. */
 export function orderPages(
-  { shop, orders, live, format }: {
+  { shop, orders, live, format, pickupHours }: {
     shop: ShopView;
     orders: Orders;
     live: LiveHub;
     format: ShopFormat;
+    /** The shop's hours on the local date of a pickup, for the order's page. */
+    pickupHours?: (at: Date) => Promise<DayHours>;
   },
 ) {
   const idOf = (c: Context<AppEnv>) => {
@@ -38,6 +40,7 @@ export function orderPages(
     extra: { error?: string; flash?: string; status?: 200 | 409 } = {},
   ) => {
     const detail = await orders.detail(id, c.get("user")!);
+    const hours = await pickupHours?.(detail.order.pickupAt);
     c.header("Cache-Control", "private, no-store");
     return c.html(
       <OrderPage
@@ -48,6 +51,8 @@ export function orderPages(
         error={extra.error}
         flash={extra.flash}
         dateTime={format.dateTime}
+        pickupHours={hours}
+        pickupDay={format.date(detail.order.pickupAt)}
       />,
       extra.status ?? 200,
     );

@@ -1,6 +1,7 @@
 import type { OrderItemRow, OrderRow, StatusChangeRow } from "../../src/orders/queries.ts";
 import { statusLabels } from "../../src/orders/status.ts";
-import type { ShopView, Viewer } from "../context.ts";
+import type { DayHours, ShopView, Viewer } from "../context.ts";
+import { PickupPlace } from "../shop/contact.tsx";
 import { formatMoney } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { CsrfField, ErrorBanner, Flash } from "../accounts/form-parts.tsx";
@@ -16,6 +17,9 @@ export interface OrderPageProps {
   error?: string;
   flash?: string;
   dateTime: (at: Date) => string;
+  /** The shop's hours on the pickup's date, and that date in words ("Sat 21 Nov"). */
+  pickupHours?: DayHours;
+  pickupDay?: string;
 }
 
 /** An order: its code for the counter, pickup time, live status, lines and history. */
@@ -50,6 +54,11 @@ export function OrderPage(props: OrderPageProps) {
           </div>
         </header>
         <OrderProgress orderId={order.id} status={order.status} />
+        <PickupPlace
+          contact={props.viewer.contact}
+          hours={props.pickupHours}
+          day={props.pickupDay}
+        />
         <section class="panel" aria-labelledby="items-heading">
           <h2 id="items-heading" class="section-heading">What you ordered</h2>
           <ul class="flex flex-col gap-1">

@@ -10,6 +10,8 @@ export interface NotifyDeps {
   shopName: string;
   money: (cents: number) => string;
   dateTime: (at: Date) => string;
+  /** The shop's time zone: a pickup's local date, for that day's opening hours. */
+  timeZone: string;
 }
 
 /** Mails recorded notifications when SMTP is configured; the outcome is written back. */
