@@ -3,3 +3,56 @@
 document.addEventListener("alpine:init", () => {
   // Reserved for small local UI state (menus, toggles) in later screens.
 });
+
+// An in-page update that removed the element holding keyboard focus (a removed cart line, a
+// replaced form) would drop focus to the start or end of the page: land it on the updated
+// region's own landing point instead.
+document.addEventListener("htmx:after:swap", () => {
+  const active = document.activeElement;
+  if (active && active !== document.body && document.contains(active)) return;
+  const landing = document.querySelector("[data-focus-after-swap]");
+  if (landing instanceof HTMLElement) landing.focus();
+});
+
+// Stock changes on the page being read, told to screen readers politely: the badges are
+// replaced by live updates, so their changes are collected here and said in one sentence
+// at most every few seconds, only when their text changed.
+(() => {
+  const QUIET_MS = 8000;
+  const pending = new Map();
+  let lastSaid = 0;
+  let timer = 0;
+  const nameOf = (badge) => {
+    const holder = badge.closest(".product-card, .cart-line, article");
+    const title = holder?.querySelector("h1, h3, a.font-semibold");
+    return title?.textContent?.trim() ?? "";
+  };
+  const say = () => {
+    timer = 0;
+    const news = document.getElementById("stock-news");
+    if (!news || pending.size === 0) return;
+    news.textContent = `Stock update: ${[...pending].map(([n, s]) => `${n}, ${s}`).join("; ")}.`;
+    pending.clear();
+    lastSaid = Date.now();
+  };
+  const watch = () => {
+    if (!document.getElementById("stock-news")) return;
+    new MutationObserver((changes) => {
+      for (const change of changes) {
+        for (const node of change.addedNodes) {
+          if (!(node instanceof HTMLElement) || !node.classList.contains("stock-badge")) continue;
+          const before = change.removedNodes[0]?.textContent?.trim();
+          const now = node.textContent.trim();
+          if (before === undefined || before === now) continue;
+          const name = nameOf(node);
+          if (name) pending.set(name, now.toLowerCase());
+        }
+      }
+      if (pending.size > 0 && !timer) {
+        timer = setTimeout(say, Math.max(1000, lastSaid + QUIET_MS - Date.now()));
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch);
+  else watch();
+})();

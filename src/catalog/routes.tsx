@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { zValidator } from "@hono/zod-validator";
 import type { ShopView } from "../../views/context.ts";
-import { CatalogPage, CatalogResults } from "../../views/catalog/catalog-page.tsx";
+import { CatalogPage, CatalogResults, ResultCount } from "../../views/catalog/catalog-page.tsx";
 import { ProductPage } from "../../views/catalog/product-page.tsx";
 import { StockUpdate } from "../../views/catalog/stock-badge.tsx";
 import type { Logger } from "../infra/log.ts";
@@ -74,7 +74,14 @@ export function catalogRoutes(
           },
           csrf: c.get("csrfToken")(),
         };
-        if (wantsFragment(c, "catalog-results")) return c.html(<CatalogResults {...view} />);
+        if (wantsFragment(c, "catalog-results")) {
+          return c.html(
+            <>
+              <CatalogResults {...view} />
+              <ResultCount total={total} query={view.query} outOfBand />
+            </>,
+          );
+        }
         return c.html(<CatalogPage {...view} viewer={viewerOf(c)} flash={cartFlash(c)} />);
       },
     )

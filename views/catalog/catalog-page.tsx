@@ -4,6 +4,7 @@ import type { ShopView, Viewer } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Flash } from "../accounts/form-parts.tsx";
 import { ProductCard, type ProductWithStock } from "./product-card.tsx";
+import { StockNews } from "./stock-badge.tsx";
 
 export interface CatalogView {
   shop: ShopView;
@@ -95,7 +96,7 @@ export function CatalogFilters({ categories, query }: Pick<CatalogView, "categor
                 checked={query.category === c.slug}
               />
               <span>
-                {c.name} <span class="text-ink-soft">({c.productCount})</span>
+                {c.name} <span class="chip-count">({c.productCount})</span>
               </span>
             </label>
           ))}
@@ -141,20 +142,37 @@ const freeFromWords = (freeFrom: Allergen[] = []) => {
   return `, free from ${names.length ? `${names.join(", ")} and ${last}` : last}`;
 };
 
+/**
+ * How many products the filters found: a live region that stays in the page (a filter change
+ * fills it out of band) so screen readers announce each new count.
+ */
+export function ResultCount(
+  { total, query, outOfBand }: Pick<CatalogView, "total" | "query"> & { outOfBand?: boolean },
+) {
+  return (
+    <p
+      id="result-count"
+      class="text-sm text-ink-soft mb-3"
+      role="status"
+      hx-swap-oob={outOfBand ? "innerHTML" : undefined}
+    >
+      {total === 0
+        ? "Nothing matches that search. Try another word, category or fewer allergens."
+        : `${total} ${total === 1 ? "product" : "products"}${
+          query.q ? ` matching “${query.q}”` : ""
+        }${freeFromWords(query.freeFrom)}`}
+    </p>
+  );
+}
+
 /** The part htmx replaces when the filters change. */
 export function CatalogResults(
-  { shop, products, total, page, pageCount, query, csrf }: Omit<CatalogView, "categories">,
+  { shop, products, page, pageCount, query, csrf }: Omit<CatalogView, "categories">,
 ) {
   return (
     <section id="catalog-results" aria-labelledby="results-heading" class="results">
       <h2 id="results-heading" class="sr-only">Products</h2>
-      <p class="text-sm text-ink-soft mb-3" aria-live="polite">
-        {total === 0
-          ? "Nothing matches that search. Try another word, category or fewer allergens."
-          : `${total} ${total === 1 ? "product" : "products"}${
-            query.q ? ` matching “${query.q}”` : ""
-          }${freeFromWords(query.freeFrom)}`}
-      </p>
+
       <ul class="grid gap-5 grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
         {products.map((p) => <ProductCard shop={shop} product={p} csrf={csrf} />)}
       </ul>
@@ -188,6 +206,7 @@ export function CatalogPage(view: CatalogView & { viewer: Viewer; flash?: string
       viewer={view.viewer}
     >
       <div hx-sse:connect="/events/stock" hx-swap="none" hidden></div>
+      <StockNews />
       <div class="mb-6">
         <h1 class="font-display text-3xl font-bold text-brown">
           {current ? current.name : "Fresh from the oven"}
@@ -200,6 +219,7 @@ export function CatalogPage(view: CatalogView & { viewer: Viewer; flash?: string
       </div>
       <Flash message={view.flash} />
       <CatalogFilters categories={view.categories} query={view.query} />
+      <ResultCount total={view.total} query={view.query} />
       <CatalogResults {...view} />
     </Layout>
   );

@@ -3,7 +3,7 @@ import type { ShopView, Viewer } from "../context.ts";
 import { formatMoney } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { productImage, type ProductWithStock } from "./product-card.tsx";
-import { StockBadge } from "./stock-badge.tsx";
+import { StockBadge, StockNews } from "./stock-badge.tsx";
 import { AddToCart } from "../cart/add-to-cart.tsx";
 import { Flash } from "../accounts/form-parts.tsx";
 
@@ -26,6 +26,7 @@ export function ProductPage(
       viewer={viewer}
     >
       <div hx-sse:connect="/events/stock" hx-swap="none" hidden></div>
+      <StockNews />
       <Flash message={flash} />
       <nav aria-label="Breadcrumb" class="text-sm mb-4">
         <ol class="flex flex-wrap gap-2 text-ink-soft">

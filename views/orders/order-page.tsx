@@ -5,7 +5,7 @@ import { PickupPlace } from "../shop/contact.tsx";
 import { formatMoney } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { CsrfField, ErrorBanner, Flash } from "../accounts/form-parts.tsx";
-import { OrderProgress } from "./order-status.tsx";
+import { OrderProgress, OrderStatusNews } from "./order-status.tsx";
 
 export interface OrderPageProps {
   shop: ShopView;
@@ -54,6 +54,7 @@ export function OrderPage(props: OrderPageProps) {
           </div>
         </header>
         <OrderProgress orderId={order.id} status={order.status} />
+        <OrderStatusNews orderId={order.id} />
         <PickupPlace
           contact={props.viewer.contact}
           hours={props.pickupHours}

@@ -67,7 +67,7 @@ export async function PickupPlace(
   { contact, hours, day }: { contact?: Promise<ShopContact>; hours?: DayHours; day?: string },
 ) {
   const details = contact ? await contact : undefined;
-  if (!details) return <></>;
+  if (!details) return null;
   return (
     <section
       id="pickup-place"

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { signIn } from "../admin-support.ts";
+import { type E2E, startE2E } from "./browser.ts";
+import { axeViolations } from "./axe.ts";
+
+/**
+ * axe-core over every page state the browser tests reach, signed out and as a customer,
+ * staff and an admin, on a phone and a desktop: any WCAG 2.2 A/AA violation fails.
+ */
+
+const viewports = {
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+  desktop: { viewport: { width: 1280, height: 900 } },
+} as const;
+
+type Role = "customer" | "staff" | "admin";
+
+/** A page state: a path, and what to do there before axe looks (open a form, fail it …). */
+interface State {
+  path: string | ((ids: Ids) => string);
+  then?: (page: Page) => Promise<void>;
+  name: string;
+}
+
+interface Ids {
+  orderId: number;
+  productId: number;
+  userId: number;
+}
+
+const signedOut: State[] = [
+  { name: "catalog", path: "/" },
+  { name: "catalog, free from gluten and milk", path: "/?free-from=gluten,milk" },
+  { name: "catalog, a search with no results", path: "/?q=zzzz" },
+  { name: "product", path: "/products/seeded-rye" },
+  { name: "empty cart", path: "/cart" },
+  {
+    name: "cart with a line",
+    path: "/products/butter-croissant",
+    then: async (page) => {
+      await page.getByRole("button", { name: /Add to cart/ }).first().click();
+      await page.goto("/cart");
+      await page.locator(".cart-line").first().waitFor();
+    },
+  },
+  { name: "sign-in", path: "/signin" },
+  {
+    name: "sign-in refused",
+    path: "/signin",
+    then: async (page) => {
+      await page.getByLabel("Email").fill("nobody@example.com");
+      await page.getByLabel("Password").fill("not the password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.locator(".error-banner, .field-error").first().waitFor();
+    },
+  },
+  { name: "sign-up", path: "/signup" },
+  { name: "not found", path: "/no-such-page" },
+  { name: "pickup screen", path: "/pickup" },
+];
+
+const customer: State[] = [
+  { name: "catalog", path: "/" },
+  { name: "account", path: "/account" },
+  { name: "order", path: ({ orderId }) => `/orders/${orderId}` },
+  { name: "orders", path: "/orders" },
+  {
+    name: "checkout",
+    path: "/products/seeded-rye",
+    then: async (page) => {
+      await page.getByRole("button", { name: /Add to cart/ }).first().click();
+      await page.goto("/checkout");
+      await page.getByRole("button", { name: "Place order" }).waitFor();
+    },
+  },
+];
+
+const staff: State[] = [{ name: "board", path: "/board" }];
+
+const admin: State[] = [
+  "/admin",
+  "/admin/products",
+  "/admin/products/new",
+  "/admin/categories",
+  "/admin/stock",
+  "/admin/orders",
+  "/admin/users",
+  "/admin/coupons",
+  "/admin/coupons/new",
+  "/admin/kiosks",
+  "/admin/audit",
+  "/admin/notifications",
+  "/admin/jobs",
+  "/admin/shop",
+].map((path) => ({ name: path, path }));
+admin.push(
+  { name: "product form", path: ({ productId }) => `/admin/products/${productId}` },
+  { name: "order detail", path: ({ orderId }) => `/admin/orders/${orderId}` },
+  { name: "user detail", path: ({ userId }) => `/admin/users/${userId}` },
+  { name: "stock of a product", path: ({ productId }) => `/admin/stock/${productId}` },
+  {
+    name: "shop settings refused",
+    path: "/admin/shop",
+    then: async (page) => {
+      await page.getByLabel("Phone").fill("call us");
+      await page.getByRole("button", { name: "Save" }).click();
+      await page.locator("#shop-phone-error").waitFor();
+    },
+  },
+);
+
+describe("accessibility sweep (axe-core, WCAG 2.2 AA)", () => {
+  let e2e: E2E;
+  let ids: Ids;
+  const cookies: Partial<Record<Role, string>> = {};
+
+  beforeAll(async () => {
+    e2e = await startE2E({ config: { OPENING_HOURS: "mon-sun 00:00-23:45" } });
+    const t = e2e.t;
+    for (const role of ["customer", "staff", "admin"] as const) {
+      cookies[role] = (await signIn(t, role)).cookie;
+    }
+    const [who] = await t.sql<{ id: number }[]>`
+      select id from users where role = 'customer' and email like 'customer-%' limit 1`;
+    const [product] = await t.sql<{ id: number }[]>`
+      update products set stock = 500 where slug = 'seeded-rye' returning id`;
+    await t.sql`update products set stock = 500 where slug = 'butter-croissant'`;
+    const { order } = await t.services.orders.place({
+      userId: who.id,
+      items: [{ productId: product.id, quantity: 2 }],
+    });
+    ids = { orderId: order.id, productId: product.id, userId: who.id };
+  });
+  afterAll(() => e2e?.close());
+
+  const contextFor = async (size: keyof typeof viewports, role?: Role) => {
+    const context = await e2e.browser.newContext({ ...viewports[size], baseURL: e2e.baseUrl });
+    if (role) {
+      await context.addCookies(
+        cookies[role]!.split("; ").map((pair) => {
+          const [name, value] = pair.split("=");
+          return { name, value, url: e2e.baseUrl };
+        }),
+      );
+    }
+    return context;
+  };
+
+  const sweep = async (context: BrowserContext, states: State[], label: string) => {
+    const found: string[] = [];
+    const page = await e2e.newPage(context);
+    for (const state of states) {
+      const path = typeof state.path === "function" ? state.path(ids) : state.path;
+      await page.goto(path, { waitUntil: "load" });
+      await state.then?.(page);
+      for (const problem of await axeViolations(page)) {
+        found.push(`${label} · ${state.name}: ${problem}`);
+      }
+    }
+    await context.close();
+    return found;
+  };
+
+  for (const size of ["phone", "desktop"] as const) {
+    it(`finds no violation signed out, on a ${size}`, async () => {
+      expect(await sweep(await contextFor(size), signedOut, `signed out, ${size}`)).toEqual([]);
+    });
+    it(`finds no violation as a customer, on a ${size}`, async () => {
+      const context = await contextFor(size, "customer");
+      expect(await sweep(context, customer, `customer, ${size}`)).toEqual([]);
+    });
+    it(`finds no violation as staff, on a ${size}`, async () => {
+      expect(await sweep(await contextFor(size, "staff"), staff, `staff, ${size}`)).toEqual([]);
+    });
+    it(`finds no violation as an admin, on a ${size}`, async () => {
+      expect(await sweep(await contextFor(size, "admin"), admin, `admin, ${size}`)).toEqual([]);
+    });
+  }
+
+  it("left no error in the browser console", () => {
+    expect(e2e.consoleErrors).toEqual([]);
+  });
+});
