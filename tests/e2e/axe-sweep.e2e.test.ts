@@ -16,6 +16,8 @@ const viewports = {
 
 type Role = "customer" | "staff" | "admin";
 
+const SWEEP_MS = 240_000;
+
 /** A page state: a path, and what to do there before axe looks (open a form, fail it …). */
 interface State {
   path: string | ((ids: Ids) => string);
@@ -29,9 +31,21 @@ interface Ids {
   userId: number;
 }
 
+/** Adds the product of the page to the cart and waits until the header counts it. */
+async function addOne(page: Page) {
+  const badge = page.locator("#cart-count .cart-badge");
+  const before = Number(await badge.textContent());
+  await page.getByRole("button", { name: /Add to cart/ }).first().click();
+  await page.waitForFunction(
+    (n) => Number(document.querySelector("#cart-count .cart-badge")?.textContent) > n,
+    before,
+  );
+}
+
 const signedOut: State[] = [
   { name: "catalog", path: "/" },
   { name: "catalog, free from gluten and milk", path: "/?free-from=gluten,milk" },
+  { name: "catalog, a category chosen", path: "/?category=breads" },
   { name: "catalog, a search with no results", path: "/?q=zzzz" },
   { name: "product", path: "/products/seeded-rye" },
   { name: "empty cart", path: "/cart" },
@@ -39,7 +53,7 @@ const signedOut: State[] = [
     name: "cart with a line",
     path: "/products/butter-croissant",
     then: async (page) => {
-      await page.getByRole("button", { name: /Add to cart/ }).first().click();
+      await addOne(page);
       await page.goto("/cart");
       await page.locator(".cart-line").first().waitFor();
     },
@@ -64,12 +78,11 @@ const customer: State[] = [
   { name: "catalog", path: "/" },
   { name: "account", path: "/account" },
   { name: "order", path: ({ orderId }) => `/orders/${orderId}` },
-  { name: "orders", path: "/orders" },
   {
     name: "checkout",
     path: "/products/seeded-rye",
     then: async (page) => {
-      await page.getByRole("button", { name: /Add to cart/ }).first().click();
+      await addOne(page);
       await page.goto("/checkout");
       await page.getByRole("button", { name: "Place order" }).waitFor();
     },
@@ -163,22 +176,25 @@ describe("accessibility sweep (axe-core, WCAG 2.2 AA)", () => {
   };
 
   for (const size of ["phone", "desktop"] as const) {
+    // axe reads every node of a page: a sweep of twenty pages takes its time.
     it(`finds no violation signed out, on a ${size}`, async () => {
       expect(await sweep(await contextFor(size), signedOut, `signed out, ${size}`)).toEqual([]);
-    });
+    }, SWEEP_MS);
     it(`finds no violation as a customer, on a ${size}`, async () => {
       const context = await contextFor(size, "customer");
       expect(await sweep(context, customer, `customer, ${size}`)).toEqual([]);
-    });
+    }, SWEEP_MS);
     it(`finds no violation as staff, on a ${size}`, async () => {
       expect(await sweep(await contextFor(size, "staff"), staff, `staff, ${size}`)).toEqual([]);
-    });
+    }, SWEEP_MS);
     it(`finds no violation as an admin, on a ${size}`, async () => {
       expect(await sweep(await contextFor(size, "admin"), admin, `admin, ${size}`)).toEqual([]);
-    });
+    }, SWEEP_MS);
   }
 
-  it("left no error in the browser console", () => {
-    expect(e2e.consoleErrors).toEqual([]);
+  it("left no error in the browser console but the refusals it asked for", () => {
+    // The refused shop settings answer 422 on purpose; the browser logs any 4xx it fetched.
+    const refused = /\/admin\/shop: Failed to load resource: .* status of 422/;
+    expect(e2e.consoleErrors.filter((line) => !refused.test(line))).toEqual([]);
   });
 });
