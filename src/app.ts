@@ -19,6 +19,8 @@ import { requestLog } from "./http/request-log.ts";
 import { staticFiles } from "./http/static.ts";
 import type { AppEnv } from "./http/env.ts";
 import { requestMeta } from "./http/request-meta.ts";
+import { databaseGate } from "./http/database-gate.ts";
+import { createDatabaseWatch, type DatabaseWatch } from "./infra/db-watch.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { privateWhenSignedIn } from "./http/private-cache.ts";
 import { API_BODY_BYTES, bodyLimits, FORM_BODY_BYTES } from "./http/body-limit.ts";
@@ -27,6 +29,7 @@ import { apiRateLimit } from "./http/api-rate-limit.ts";
 import { createRateLimiter, type RateLimiter } from "./http/rate-limit.ts";
 import { type Accounts, createAccounts } from "./accounts/index.ts";
 import { createTokens } from "./accounts/tokens.ts";
+import { createPasswordChecks } from "./accounts/password-checks.ts";
 import { authentication } from "./accounts/middleware.ts";
 import { accountsApi } from "./accounts/api.ts";
 import { accountPages } from "./accounts/pages.tsx";
@@ -91,6 +94,8 @@ export interface Services {
   agingRules: AgingRules;
   /** Tells open admin dashboards the figures changed (orders, stock). */
   dashboardChanged: () => Promise<void>;
+  /** Notices a database outage, so requests get 503 at once instead of waiting on it. */
+  databaseWatch: DatabaseWatch;
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -104,7 +109,12 @@ export function createServices(deps: AppDeps): Services {
   const sql = deps.db.sql;
   const format = createShopFormat(deps.config);
   const relay = createOutboxRelay({ sql, queue: deps.queue, log: deps.log });
-  const carts = createCartStore(deps.store);
+  const carts = createCartStore({
+    store: deps.store,
+    sql: deps.db.sql,
+    log: deps.log,
+    live: deps.live,
+  });
   const words = createWords({ locale: deps.config.locale, timeZone: deps.config.timeZone });
   const bakery = createBakery({
     sql,
@@ -133,6 +143,7 @@ export function createServices(deps: AppDeps): Services {
   const catalog = createCatalog({ sql, cache, live: deps.live, today: bakery.today });
   return {
     dashboardChanged,
+    databaseWatch: createDatabaseWatch(deps.db.probe, deps.log),
     board,
     agingRules,
     catalog,
@@ -168,9 +179,11 @@ export function createServices(deps: AppDeps): Services {
       store: deps.store,
       tokens: createTokens(deps.config.jwtKeys, now),
       limiter,
+      passwordChecks: createPasswordChecks(),
+      refusalPauseMs: deps.config.signinRefusalPauseMs,
       log: deps.log,
       now,
-      onSessionsEnded: (ids) => deps.live.endSessions(ids),
+      closeStreams: (ids) => deps.live.endSessions(ids),
     }),
   };
 }
@@ -226,6 +239,9 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       queue: deps.queue.ping,
     }, log),
   );
+  // The embedded database lives in this process: it cannot go silent on its own, and a slow
+  // answer from it only means it is busy.
+  app.use(databaseGate(services.databaseWatch, { slowMeansSuspect: deps.db.kind === "postgres" }));
   app.use(requestMeta(config.trustedProxies));
   app.use(csrfProtection({ publicUrl: config.publicUrl, cookieSecure }));
   app.use(authentication(services.accounts, { cookieSecure }));
@@ -273,6 +289,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       shop,
       accounts: services.accounts,
       cookieSecure,
+      deviceSecret: config.sessionSecret,
       kioskHours: config.kioskSessionHours,
       accountSections: accountActivity({
         shop,

@@ -61,6 +61,8 @@ describe("loadConfig", () => {
       seedDemoData: true,
       catalogCacheTtlSeconds: 300,
       sseHeartbeatSeconds: 5,
+      anonymousStreamsPerAddress: 50,
+      signinRefusalPauseMs: 1000,
       shopName: "Crumb Bakery",
       currency: "EUR",
       locale: "en-GB",
@@ -280,6 +282,23 @@ describe("loadConfig", () => {
     expect(config.cookieSecure).toBe(true);
     expect(loadConfig({ PUBLIC_URL: "http://localhost:8000" }).cookieSecure).toBe(false);
     expect(loadConfig({ COOKIE_SECURE: "true" }).cookieSecure).toBe(true);
+  });
+
+  it("reads the stream cap and the sign-in refusal pause, and refuses nonsense", () => {
+    const config = loadConfig({
+      SSE_ANONYMOUS_PER_ADDRESS: "8",
+      SIGNIN_REFUSAL_PAUSE_MS: "0",
+    });
+    expect(config.anonymousStreamsPerAddress).toBe(8);
+    expect(config.signinRefusalPauseMs).toBe(0);
+    const error = problemsOf({
+      SSE_ANONYMOUS_PER_ADDRESS: "0",
+      SIGNIN_REFUSAL_PAUSE_MS: "60000",
+    });
+    expect(error.problems).toEqual([
+      'SSE_ANONYMOUS_PER_ADDRESS must be a whole number from 1 to 100000 (got "0")',
+      'SIGNIN_REFUSAL_PAUSE_MS must be a whole number from 0 to 10000 (got "60000")',
+    ]);
   });
 
   it("refuses a short demo password and a bad rate limit, without echoing the password", () => {

@@ -106,6 +106,8 @@ const envSchema = z.object({
   ),
   CATALOG_CACHE_TTL_SECONDS: wholeNumber(1, 86_400, 300),
   SSE_HEARTBEAT_SECONDS: wholeNumber(1, 300, 5),
+  SSE_ANONYMOUS_PER_ADDRESS: wholeNumber(1, 100_000, 50),
+  SIGNIN_REFUSAL_PAUSE_MS: wholeNumber(0, 10_000, 1000),
   SHOP_NAME: z.preprocess(emptyToUndefined, z.string().max(80).default("Crumb Bakery")),
   CURRENCY: z.preprocess(
     emptyToUndefined,
@@ -161,6 +163,10 @@ export interface Config {
   seedDemoData: boolean;
   catalogCacheTtlSeconds: number;
   sseHeartbeatSeconds: number;
+  /** Concurrent event streams one signed-out client address may hold (per instance). */
+  anonymousStreamsPerAddress: number;
+  /** How long a refused sign-in (too many attempts, checks queue full) waits for its answer. */
+  signinRefusalPauseMs: number;
   shopName: string;
   currency: string;
   locale: string;
@@ -270,6 +276,8 @@ export function loadConfig(
     seedDemoData: production ? e.SEED_DEMO_DATA === true : e.SEED_DEMO_DATA !== false,
     catalogCacheTtlSeconds: e.CATALOG_CACHE_TTL_SECONDS,
     sseHeartbeatSeconds: e.SSE_HEARTBEAT_SECONDS,
+    anonymousStreamsPerAddress: e.SSE_ANONYMOUS_PER_ADDRESS,
+    signinRefusalPauseMs: e.SIGNIN_REFUSAL_PAUSE_MS,
     shopName: e.SHOP_NAME,
     currency: e.CURRENCY,
     locale: e.LOCALE,

@@ -38,7 +38,9 @@ async function start() {
     : undefined;
   if (demoPassword) await seedDemoAccounts(db.sql, demoPassword);
 
-  const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000);
+  const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000, {
+    anonymousPerNetwork: config.anonymousStreamsPerAddress,
+  });
   const deps = { config, db, store, queue, live, log, assetVersion, staticRoot };
   const services = createServices(deps);
   const app = createApp(deps, services);

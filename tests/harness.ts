@@ -44,6 +44,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
       REDIS_URL: env.REDIS_URL,
       AMQP_URL: env.AMQP_URL,
       DATA_DIR: "/nonexistent",
+      // Refused sign-ins answer at once here; brute-force.test.ts checks the pause itself.
+      SIGNIN_REFUSAL_PAUSE_MS: "0",
       ...overrides,
     }, testSecrets),
   };
@@ -63,8 +65,14 @@ function pgliteTemplate(): Promise<Blob> {
   return template;
 }
 
-/** A fresh, migrated database of its own. */
-export async function createTestDatabase(log: Logger = silentLogger): Promise<Database> {
+/**
+ * A fresh, migrated database of its own. On a real server, `via` may lead the connections
+ * somewhere else first (a TCP proxy a test can break).
+ */
+export async function createTestDatabase(
+  log: Logger = silentLogger,
+  via?: (url: string) => Promise<string>,
+): Promise<Database> {
   if (!env.DATABASE_URL) {
     return await openDatabase({ poolMax: 4, loadDataDir: await pgliteTemplate(), log });
   }
@@ -73,7 +81,11 @@ export async function createTestDatabase(log: Logger = silentLogger): Promise<Da
   await admin.unsafe(`create database ${name}`);
   const url = new URL(env.DATABASE_URL);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), poolMax: 8, log });
+  const db = await openDatabase({
+    url: via ? await via(url.toString()) : url.toString(),
+    poolMax: 8,
+    log,
+  });
   await migrate(db.sql, await loadMigrations());
   return {
     ...db,
@@ -126,7 +138,9 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
   const db = options.db ?? await createTestDatabase();
   const store = options.store ?? await createTestStore();
   const queue = options.queue ?? await createTestQueue();
-  const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000);
+  const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000, {
+    anonymousPerNetwork: config.anonymousStreamsPerAddress,
+  });
   if (options.seed) await seedDemoCatalog(db.sql, { schedules: options.seed === "bakery" });
   await prepareBakeryDays(db.sql, config);
   const deps: AppDeps = {

@@ -17,6 +17,7 @@ const body = <T>(schema: T) => ({
 const errors = {
   400: json(errorSchema, "The body is not valid; `fields` says which field and why"),
   429: json(errorSchema, "Too many requests; see Retry-After"),
+  503: json(errorSchema, "Too many passwords are being checked at once; see Retry-After"),
 };
 const bearer = [{ bearerAuth: [] }];
 
@@ -27,6 +28,7 @@ const register = createRoute({
   security: [],
   tags: ["Accounts"],
   summary: "Create a customer account and sign in",
+  description: "At most 20 new accounts per client address an hour.",
   request: body(registerSchema),
   responses: { 201: json(tokensSchema, "The account, signed in"), ...errors },
 });
@@ -39,7 +41,7 @@ const login = createRoute({
   tags: ["Accounts"],
   summary: "Sign in with email and password",
   description:
-    "Unknown emails and wrong passwords get the same answer. Five failures per address and client lock sign-in for 15 minutes.",
+    "Unknown emails and wrong passwords get the same answer. Failures are limited per address and account (5 in 15 minutes), per address over all accounts (20 in 15 minutes) and per account from anywhere (after 5 in a day, attempts are spaced out by delays that double up to 15 minutes; addresses the account signed in from before are not held up). Refusals are 429 with Retry-After.",
   request: body(loginSchema),
   responses: {
     200: json(tokensSchema, "Signed in"),
@@ -107,6 +109,7 @@ export function accountsApi({ accounts }: { accounts: Accounts }) {
   return app
     .openapi(register, async (c) => {
       const input = c.req.valid("json");
+      await accounts.manage.admitSignUp(c.get("meta"));
       const user = await accounts.manage.register(input, c.get("meta"));
       const tokens = await accounts.sessions.startSession(user, c.get("meta"), "api");
       return c.json(tokens, 201);

@@ -8,6 +8,7 @@ import type { Logger } from "../infra/log.ts";
 import { newMessage, type Queue } from "../infra/queue.ts";
 import type { Sql } from "../infra/db.ts";
 import type { LiveHub } from "../live/hub.ts";
+import { liveStream } from "../live/stream-response.ts";
 import { notFound, validationError } from "../http/errors.ts";
 import { wantsFragment } from "../http/htmx.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -94,66 +95,38 @@ export function catalogRoutes(
       // Last-Event-ID and gets every badge's current stock: changes it missed are not lost.
       const reconnecting = c.req.header("Last-Event-ID") !== undefined;
       const date = c.req.query("date");
-      const signal = c.req.raw.signal;
       const shopToday = bakery.today();
+      // The owner's cart topic rides on the same stream: the header's count and the cart
+      // page follow changes made in other tabs and on other devices.
+      const owner = await owners.peek(c);
+      const cart = owner ? [cartTopic(owner)] : [];
       if (date === undefined || date === shopToday) {
         // Read after subscribing (the hub holds events meanwhile): no change slips between.
-        const first = reconnecting
-          ? stockOfActive(sql, shopToday).then((items) => [
-            { id: "stock", data: String(StockUpdate({ items })) },
-          ])
-          : [{ id: "stock", data: "" }];
-        // Through the context, so headers set by middleware (X-Request-Id) are kept.
-        return c.body(live.open(STOCK_TOPIC, { first, signal }), 200, sseHeaders);
+        const first = () =>
+          reconnecting
+            ? stockOfActive(sql, shopToday).then((items) => [
+              { id: "stock", data: String(StockUpdate({ items })) },
+            ])
+            : [{ id: "stock", data: "" }];
+        return liveStream(c, live, STOCK_TOPIC, { first, also: cart });
       }
       // Another date: that date's plans and the shelf, as one stream.
       if (!isDate(date)) {
         throw new AppError(400, "validation_failed", DATE_MESSAGE, { date: DATE_MESSAGE });
       }
       await bakery.checkDate(date);
-      const first = reconnecting
-        ? bakery.remainingOn(date).then((items) => [
-          { id: "stock", data: String(StockUpdate({ items })) },
-        ])
-        : [{ id: "stock", data: "" }];
-      const body = merged(
-        live.open(dayTopic(date), { first, signal }),
-        live.open(SHELF_TOPIC, { signal }),
-      );
-      return c.body(body, 200, sseHeaders);
+      const first = () =>
+        reconnecting
+          ? bakery.remainingOn(date).then((items) => [
+            { id: "stock", data: String(StockUpdate({ items })) },
+          ])
+          : [{ id: "stock", data: "" }];
+      return liveStream(c, live, dayTopic(date), { first, also: [SHELF_TOPIC, ...cart] });
     });
-}
-
-/** Two event streams as one: each chunk is a whole frame, so they interleave safely. */
-function merged(...streams: ReadableStream<Uint8Array>[]): ReadableStream<Uint8Array> {
-  const readers = streams.map((s) => s.getReader());
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const pump = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return;
-          controller.enqueue(value);
-        }
-      };
-      Promise.allSettled(readers.map(pump)).then(() => {
-        try {
-          controller.close();
-        } catch { /* already closed */ }
-      });
-    },
-    async cancel() {
-      await Promise.allSettled(readers.map((r) => r.cancel()));
-    },
-  });
 }
 
 /** After adding to the cart without JavaScript, the page it came from says so. */
 const cartFlash = (c: Context) =>
   c.req.query("cart") === "added" ? "Added to your cart." : undefined;
 
-export const sseHeaders = {
-  "Content-Type": "text/event-stream; charset=utf-8",
-  "Cache-Control": "no-cache, no-transform",
-  "X-Accel-Buffering": "no",
-};
+export { sseHeaders } from "../live/stream-response.ts";

@@ -21,8 +21,14 @@ export interface LiveHub {
   publish(topic: string, event: LiveEvent): Promise<void>;
   /** A text/event-stream body for one client; `first` frames are sent before any event. */
   open(topic: string, options?: OpenOptions): ReadableStream<Uint8Array>;
-  /** Ends the streams of these sign-in sessions on every instance (a kiosk signed out). */
+  /**
+   * Ends the streams of these sign-in sessions on every instance: signed out, ended by an
+   * admin, the user disabled or given another role. This instance's streams end even when
+   * the store cannot carry the word to the others.
+   */
   endSessions(sessionIds: string[]): Promise<void>;
+  /** Whether one more anonymous stream from this client network fits under the cap. */
+  admits(network: string): boolean;
   /** Streams currently held by this instance. */
   size(): number;
   close(): Promise<void>;
@@ -39,6 +45,8 @@ export interface OpenOptions {
   signal?: AbortSignal;
   /** The sign-in session the stream belongs to, so signing it out ends the stream. */
   sessionId?: string;
+  /** For an anonymous stream: the client network it counts against (see `admits`). */
+  network?: string;
   /**
    * Heartbeats as `heartbeat` events instead of comments: pages that must notice a silent
    * drop (the order board) can only see events.
@@ -48,6 +56,7 @@ export interface OpenOptions {
 
 interface StreamInfo {
   sessionId?: string;
+  network?: string;
   visibleHeartbeat?: boolean;
   /** Which heartbeat tick of an interval beats this stream. */
   slot: number;
@@ -84,12 +93,23 @@ export function frame(event: LiveEvent): Uint8Array {
   return encoder.encode(text + "\n");
 }
 
+export interface HubLimits {
+  /** Concurrent anonymous streams one client network may hold on this instance. */
+  anonymousPerNetwork?: number;
+}
+
+export const DEFAULT_ANONYMOUS_STREAMS = 50;
+
 export async function createLiveHub(
   store: Store,
   log: Logger,
   heartbeatMs: number,
+  limits: HubLimits = {},
 ): Promise<LiveHub> {
   const topics = new Map<string, Map<Controller, StreamInfo>>();
+  /** Open anonymous streams per client network. */
+  const anonymous = new Map<string, number>();
+  const anonymousCap = limits.anonymousPerNetwork ?? DEFAULT_ANONYMOUS_STREAMS;
   let closed = false;
 
   const write = (
@@ -100,8 +120,19 @@ export async function createLiveHub(
     try {
       controller.enqueue(bytes);
     } catch {
-      streams.delete(controller);
+      forget(streams, controller);
     }
+  };
+
+  /** Takes a stream out of its topic, and out of its network's count once. */
+  const forget = (streams: Map<Controller, StreamInfo>, controller: Controller) => {
+    const info = streams.get(controller);
+    if (!info) return;
+    streams.delete(controller);
+    if (info.network === undefined) return;
+    const left = (anonymous.get(info.network) ?? 1) - 1;
+    if (left > 0) anonymous.set(info.network, left);
+    else anonymous.delete(info.network);
   };
 
   // One pass over the topic's streams, all in this turn of the event loop: measured with
@@ -160,19 +191,22 @@ export async function createLiveHub(
 
   const drop = (topic: string, controller: ReadableStreamDefaultController<Uint8Array>) => {
     const streams = topics.get(topic);
-    streams?.delete(controller);
-    if (streams?.size === 0) topics.delete(topic);
+    if (!streams) return;
+    forget(streams, controller);
+    if (streams.size === 0) topics.delete(topic);
   };
 
   return {
     publish: (topic, event) => store.publish(CHANNEL, JSON.stringify({ topic, event })),
     endSessions: async (sessionIds) => {
       if (sessionIds.length === 0) return;
+      endLocal(new Set(sessionIds));
       await store.publish(
         CHANNEL,
         JSON.stringify({ topic: END_SESSIONS, event: { data: JSON.stringify(sessionIds) } }),
       );
     },
+    admits: (network) => (anonymous.get(network) ?? 0) < anonymousCap,
     open(topic, options = {}) {
       let held: ReadableStreamDefaultController<Uint8Array> | undefined;
       return new ReadableStream<Uint8Array>({
@@ -188,6 +222,7 @@ export async function createLiveHub(
           controller.enqueue(retryHint);
           const info: StreamInfo = {
             sessionId: options.sessionId,
+            network: options.sessionId === undefined ? options.network : undefined,
             visibleHeartbeat: options.visibleHeartbeat,
             slot: nextSlot++ % slots,
           };
@@ -215,6 +250,9 @@ export async function createLiveHub(
           let streams = topics.get(topic);
           if (!streams) topics.set(topic, streams = new Map());
           streams.set(controller, info);
+          if (info.network !== undefined) {
+            anonymous.set(info.network, (anonymous.get(info.network) ?? 0) + 1);
+          }
           options.signal?.addEventListener("abort", () => {
             drop(topic, controller);
             try {
@@ -243,6 +281,7 @@ export async function createLiveHub(
         }
       }
       topics.clear();
+      anonymous.clear();
       await unsubscribe();
     },
   };

@@ -38,7 +38,7 @@ export async function changeOrderStatus(
     expectedFrom?: OrderStatus;
     /** Staff undoing or recalling: one step back along `stepBack` is allowed too. */
     back?: boolean;
-    /** Where the change came from, for the audit entry the worker writes from the event. */
+    /** Where the change came from, for the audit entry the worker writes from its history. */
     meta?: { ip: string; userAgent: string };
   },
 ): Promise<StatusChange> {
@@ -101,6 +101,8 @@ export async function changeOrderStatus(
       to: change.to,
       actorId: change.actor.id,
       reason,
+      ip: change.meta?.ip,
+      userAgent: change.meta?.userAgent,
     });
     // The seat, the date's plan and the shelf stock it took come back with the cancellation.
     let given: GivenBack = { stock: [], plan: null };
@@ -108,18 +110,11 @@ export async function changeOrderStatus(
       given = await giveBack(tx, change.orderId);
       await releaseCoupon(tx, change.orderId);
     }
+    // Only the id: the worker reads what changed, who did it and why from the history row.
     await enqueue(tx, {
       queue: ORDERS_QUEUE,
       type: "order.status_changed",
-      payload: {
-        orderId: change.orderId,
-        from,
-        to: change.to,
-        actorId: change.actor.id,
-        reason,
-        ip: change.meta?.ip ?? null,
-        userAgent: change.meta?.userAgent ?? null,
-      },
+      payload: { orderId: change.orderId },
     });
     return { order: (await findOrder(tx, change.orderId))!, from, ...given };
   });

@@ -147,7 +147,8 @@ describe("writing events", () => {
     expect(rows.map((r) => [r.type, r.payload])).toEqual([
       [
         "order.status_changed",
-        expect.objectContaining({ orderId: order.id, from: "placed", to: "baking" }),
+        // Only the id: what changed is read from the history, never from the message.
+        { orderId: order.id },
       ],
     ]);
   });

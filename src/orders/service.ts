@@ -15,6 +15,7 @@ import {
   type PlaceOrderInput,
   requestHash,
 } from "./place.ts";
+import { overProductCap, productCapMessage } from "./line-cap.ts";
 import { findOrder, orderHistory, orderItems, type OrderRow, ordersOfUser } from "./queries.ts";
 import type { OrderStatus } from "./status.ts";
 
@@ -71,6 +72,12 @@ export function createOrders(deps: OrdersDeps) {
         });
         const earlier = await earlierOrder(sql, input.userId, input.idempotencyKey, hash);
         if (earlier) return { order: earlier, replayed: true, stock: [], plan: null };
+      }
+      // Every caller, not only the API's schema: lines of one product are summed first.
+      const over = overProductCap(input.items);
+      if (over) {
+        const message = productCapMessage(over);
+        throw new AppError(400, "validation_failed", message, { items: message });
       }
       const placed = await placeOrder({
         sql,
