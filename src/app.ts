@@ -11,6 +11,7 @@ import type { ShopView } from "../views/context.ts";
 import { createCatalogCache } from "./catalog/cache.ts";
 import { type Catalog, createCatalog } from "./catalog/service.ts";
 import { catalogRoutes } from "./catalog/routes.tsx";
+import { shopDays } from "./catalog/day.ts";
 import { catalogApi } from "./catalog/api.ts";
 import { apiRoutes } from "./api/routes.tsx";
 import { opsRoutes } from "./ops/routes.ts";
@@ -281,6 +282,14 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       log,
       today: () => now().toISOString().slice(0, 10),
       bakery: services.bakery,
+      owners,
+      days: shopDays({
+        bakery: services.bakery,
+        cart: services.cart,
+        owners,
+        words: services.words,
+        log,
+      }),
     }),
   );
   app.route(

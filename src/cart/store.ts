@@ -99,7 +99,10 @@ export function createCartStore(
     ? cartAnnouncer({
       live,
       log,
-      read: async (owner) => ({ lines: await cartStore.lines(owner), day: await cartStore.day(owner) }),
+      read: async (owner) => ({
+        lines: await cartStore.lines(owner),
+        day: await cartStore.day(owner),
+      }),
     })
     : () => {};
   /** Customers whose cached cart could not be dropped (the store was away): not trusted. */

@@ -47,10 +47,9 @@ export function liveStream(
     network: user ? undefined : network,
     visibleHeartbeat: options.visibleHeartbeat,
   });
-  // The extra topics follow the same session; only the main one counts against the cap.
-  const extra = (options.also ?? []).map((other) =>
-    live.open(other, { signal: c.req.raw.signal, sessionId: user?.sessionId })
-  );
+  // The extra topics live and end with the main one, which alone follows the session and
+  // counts against the cap (so a session's end is said once).
+  const extra = (options.also ?? []).map((other) => live.open(other, { signal: c.req.raw.signal }));
   // Through the context, so headers set by middleware (X-Request-Id) are kept.
   return c.body(mergeStreams(body, ...extra), 200, sseHeaders);
 }

@@ -91,7 +91,16 @@ function CartLineRow(
 export function CartSection({ shop, viewer, cart, flash, error }: CartPageProps) {
   const csrf = viewer.csrfToken();
   return (
-    <section id="cart" aria-labelledby="cart-heading">
+    <section
+      id="cart"
+      aria-labelledby="cart-heading"
+      data-cart-state={cart.state}
+      hx-get="/cart"
+      hx-trigger="cart-refresh"
+      hx-select="#cart"
+      hx-target="this"
+      hx-swap="outerHTML"
+    >
       <h1 id="cart-heading" class="font-display text-3xl font-bold text-brown mb-4">Your cart</h1>
       <Flash message={flash} />
       <ErrorBanner id="cart-error" message={error} />
