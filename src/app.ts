@@ -249,6 +249,13 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.use(privateWhenSignedIn());
   app.use("/api/*", apiRateLimit(services.limiter, config.apiRateLimitPerMinute));
   const owners = cartOwners(services.carts, config.sessionSecret, cookieSecure);
+  const days = shopDays({
+    bakery: services.bakery,
+    cart: services.cart,
+    owners,
+    words: services.words,
+    log,
+  });
   app.use(cartCount(owners, services.carts));
   // Browsers ask for /favicon.ico on pages that name no icon (and on plain files).
   app.get("/favicon.ico", (c) => c.redirect(`/static/img/logo.svg?v=${deps.assetVersion}`, 301));
@@ -283,13 +290,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       today: () => now().toISOString().slice(0, 10),
       bakery: services.bakery,
       owners,
-      days: shopDays({
-        bakery: services.bakery,
-        cart: services.cart,
-        owners,
-        words: services.words,
-        log,
-      }),
+      days,
     }),
   );
   app.route(
@@ -308,7 +309,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       }),
     }),
   );
-  app.route("/", cartRoutes({ shop, cart: services.cart, owners }));
+  app.route("/", cartRoutes({ shop, cart: services.cart, owners, days }));
   app.route(
     "/",
     checkoutRoutes({

@@ -170,6 +170,25 @@ describe("what cannot be had on the chosen day says why, and when it can", () =>
   });
 });
 
+describe("the cart for the chosen day", () => {
+  it("the cart page lists the days, and its lines say what the chosen day is short of", async () => {
+    const croissant = await dailyProduct(t, [9, 9, 9, 9, 9, 2, 0]);
+    const shopper = browser();
+    await shopper.post("/cart/items", { productId: String(croissant.id), quantity: "5" });
+    const today = await shopper.get("/cart");
+    expect(currentDay(today.html.replaceAll("/cart?", "/?"))).toBe(TODAY);
+    expect(text(today.html)).not.toContain("left for");
+
+    const saturday = await shopper.get(`/cart?date=${SATURDAY}`);
+    expect(saturday.res.status).toBe(200);
+    expect(saturday.html).toContain(`href="/cart?date=${SATURDAY}" aria-current="date"`);
+    expect(text(saturday.html)).toContain("Only 2 left for Sat 19 Apr.");
+    expect(text(saturday.html)).toContain("Change or remove the lines marked above to check out.");
+    // The shop's pages now show Saturday too.
+    expect(currentDay((await shopper.get("/")).html)).toBe(SATURDAY);
+  });
+});
+
 describe("live stock for the chosen day", () => {
   it("a new plan for Saturday reaches pages showing Saturday at once", async () => {
     const roll = await dailyProduct(t, 8);
