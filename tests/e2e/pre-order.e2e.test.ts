@@ -92,6 +92,16 @@ describe("pre-ordering a cake with JavaScript", () => {
   });
   afterAll(() => context?.close());
 
+  it("on a phone, tomorrow's catalog says why the cake waits and which day it can be had", async () => {
+    const phone = await e2e.newPage(context);
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`/?category=cakes&date=${dates().tomorrow}`);
+    const card = phone.locator(".product-card", { hasText: CAKE });
+    expect(await card.locator(".unavailable-note").textContent()).toContain("48 hours' notice");
+    await e2e.screenshot(phone, "pre-order-phone-tomorrow");
+    await phone.close();
+  });
+
   it("picks the earliest day the cake can be had and adds it in place", async () => {
     await chooseCakeDay(page);
     await page.getByRole("button", { name: /Add to cart/ }).click();
