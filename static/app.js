@@ -5,8 +5,9 @@ document.addEventListener("alpine:init", () => {
 });
 
 // A cart in step across tabs and devices: the page's live stream says when the cart changed
-// (another tab, the phone). The header's count follows at once; the cart page, when it shows
-// another state than the cart's, fetches itself afresh.
+// (another tab, the phone). The header's count is fetched afresh (events may arrive out of
+// order; the answer is always the cart as it is now); the cart page, when it shows another
+// state than the event's, fetches itself afresh too.
 document.addEventListener("cart-changed", (event) => {
   let change;
   try {
@@ -14,14 +15,10 @@ document.addEventListener("cart-changed", (event) => {
   } catch {
     return;
   }
-  const link = document.getElementById("cart-count");
-  if (link && Number.isInteger(change.count)) {
-    link.dataset.count = String(change.count);
-    const badge = link.querySelector(".cart-badge");
-    if (badge) badge.textContent = String(change.count);
-  }
+  const htmx = globalThis.htmx;
+  if (!htmx) return;
+  const box = document.getElementById("cart-count-box");
+  if (box) htmx.trigger(box, "cart-refresh");
   const cart = document.getElementById("cart");
-  if (cart && cart.dataset.cartState !== change.state && globalThis.htmx) {
-    globalThis.htmx.trigger(cart, "cart-refresh");
-  }
+  if (cart && cart.dataset.cartState !== change.state) htmx.trigger(cart, "cart-refresh");
 });

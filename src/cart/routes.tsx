@@ -90,6 +90,18 @@ export function cartRoutes(
 
   return app
     .get("/cart", (c) => page(c, { flash: flashes[c.req.query("cart") ?? ""] }))
+    // The header's cart link as it is now: pages fetch it when they hear the cart changed.
+    .get("/cart/count", async (c) => {
+      c.header("Cache-Control", "no-store");
+      let count = 0;
+      try {
+        const owner = await owners.peek(c);
+        if (owner) count = await cart.count(owner);
+      } catch (error) {
+        if (!(error instanceof CartUnavailableError)) throw error;
+      }
+      return c.html(<CartLink count={count} current={c.req.query("current") === "1"} />);
+    })
     .post("/cart/items", async (c) => {
       const form = addForm.safeParse(await c.req.parseBody());
       if (!form.success) {

@@ -103,6 +103,7 @@ export function CartSection({ shop, viewer, cart, day, flash, error }: CartPageP
       hx-select="#cart"
       hx-target="this"
       hx-swap="outerHTML"
+      hx-sync="this:replace"
     >
       <h1 id="cart-heading" class="font-display text-3xl font-bold text-brown mb-4">Your cart</h1>
       <Flash message={flash} />
