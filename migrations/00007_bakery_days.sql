@@ -114,3 +114,6 @@ alter table stock_movements
 
 create index stock_movements_plan_date_idx on stock_movements (plan_date)
   where plan_date is not null;
+
+-- The pickup date a signed-in customer's cart is for, kept with its lines.
+alter table carts add column pickup_date date;

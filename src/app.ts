@@ -8,7 +8,7 @@ import type { Queue } from "./infra/queue.ts";
 import type { Store } from "./infra/store.ts";
 import type { LiveHub } from "./live/hub.ts";
 import type { ShopView } from "../views/context.ts";
-import { createCatalogCache } from "./catalog/cache.ts";
+import { CATALOG_PREFIX, createCatalogCache } from "./catalog/cache.ts";
 import { type Catalog, createCatalog } from "./catalog/service.ts";
 import { catalogRoutes } from "./catalog/routes.tsx";
 import { shopDays } from "./catalog/day.ts";
@@ -51,6 +51,15 @@ import { orderPages } from "./orders/pages.tsx";
 import { accountActivity } from "./orders/account-sections.tsx";
 import { createShopFormat, type ShopFormat } from "./shop/format.ts";
 import type { AgingRules } from "./board/aging.ts";
+import { createMetrics, type Metrics } from "./metrics/metrics.ts";
+import { httpMetrics, metricsPlacement, metricsRoute } from "./metrics/http.ts";
+import {
+  countedCache,
+  countedLimiter,
+  countedOrders,
+  countedSignIn,
+  outboxState,
+} from "./metrics/instrument.ts";
 import { type Bakery, createBakery } from "./bakery/service.ts";
 import { createWords, type Words } from "./bakery/words.ts";
 import { createPlanning, type Planning } from "./bakery/plan.ts";
@@ -71,6 +80,8 @@ export interface AppDeps {
   assetVersion: string;
   staticRoot: string;
   now?: () => Date;
+  /** The process's metrics; an app of its own gets a registry of its own. */
+  metrics?: Metrics;
 }
 
 export interface Services {
@@ -97,16 +108,22 @@ export interface Services {
   dashboardChanged: () => Promise<void>;
   /** Notices a database outage, so requests get 503 at once instead of waiting on it. */
   databaseWatch: DatabaseWatch;
+  metrics: Metrics;
 }
 
 export function createServices(deps: AppDeps): Services {
   const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? createMetrics();
+  metrics.watch({
+    streams: () => deps.live.sizesByFamily(),
+    outbox: () => outboxState(deps.db.sql),
+  });
   const cache = createCatalogCache(
-    deps.store,
+    countedCache(deps.store, metrics, "catalog", CATALOG_PREFIX),
     deps.log,
     deps.config.catalogCacheTtlSeconds * 1000,
   );
-  const limiter = createRateLimiter(deps.store, () => now().getTime());
+  const limiter = countedLimiter(createRateLimiter(deps.store, () => now().getTime()), metrics);
   const sql = deps.db.sql;
   const format = createShopFormat(deps.config);
   const relay = createOutboxRelay({ sql, queue: deps.queue, log: deps.log });
@@ -141,8 +158,20 @@ export function createServices(deps: AppDeps): Services {
       now,
       log: deps.log,
     });
+  const accounts = createAccounts({
+    sql: deps.db.sql,
+    store: deps.store,
+    tokens: createTokens(deps.config.jwtKeys, now),
+    limiter,
+    passwordChecks: createPasswordChecks(),
+    refusalPauseMs: deps.config.signinRefusalPauseMs,
+    log: deps.log,
+    now,
+    closeStreams: (ids) => deps.live.endSessions(ids),
+  });
   const catalog = createCatalog({ sql, cache, live: deps.live, today: bakery.today });
   return {
+    metrics,
     dashboardChanged,
     databaseWatch: createDatabaseWatch(deps.db.probe, deps.log),
     board,
@@ -157,35 +186,28 @@ export function createServices(deps: AppDeps): Services {
     calendar: createCalendarAdmin({ sql, bakery, timeZone: deps.config.timeZone }),
     relay,
     format,
-    orders: createOrders({
-      sql,
-      live: deps.live,
-      relay,
-      bakery,
-      pickup: {
-        prepMinutes: deps.config.prepMinutes,
-        timeZone: deps.config.timeZone,
-        words,
-      },
-      currency: deps.config.currency,
-      money: format.money,
-      date: format.date,
-      now,
-      onChange: async (order) => {
-        await Promise.all([board.publish(order), dashboardChanged()]);
-      },
-    }),
-    accounts: createAccounts({
-      sql: deps.db.sql,
-      store: deps.store,
-      tokens: createTokens(deps.config.jwtKeys, now),
-      limiter,
-      passwordChecks: createPasswordChecks(),
-      refusalPauseMs: deps.config.signinRefusalPauseMs,
-      log: deps.log,
-      now,
-      closeStreams: (ids) => deps.live.endSessions(ids),
-    }),
+    orders: countedOrders(
+      createOrders({
+        sql,
+        live: deps.live,
+        relay,
+        bakery,
+        pickup: {
+          prepMinutes: deps.config.prepMinutes,
+          timeZone: deps.config.timeZone,
+          words,
+        },
+        currency: deps.config.currency,
+        money: format.money,
+        date: format.date,
+        now,
+        onChange: async (order) => {
+          await Promise.all([board.publish(order), dashboardChanged()]);
+        },
+      }),
+      metrics,
+    ),
+    accounts: { ...accounts, sessions: countedSignIn(accounts.sessions, metrics) },
   };
 }
 
@@ -216,6 +238,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   const cookieSecure = config.cookieSecure;
 
   const app = new Hono<AppEnv>();
+  app.use(httpMetrics(services.metrics));
   app.use(requestId());
   app.use(requestLog(log));
   app.use(secureHeaders({
@@ -240,6 +263,9 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       queue: deps.queue.ping,
     }, log),
   );
+  if (metricsPlacement(config) === "shop-port") {
+    app.route("/", metricsRoute(services.metrics, config.metricsToken));
+  }
   // The embedded database lives in this process: it cannot go silent on its own, and a slow
   // answer from it only means it is busy.
   app.use(databaseGate(services.databaseWatch, { slowMeansSuspect: deps.db.kind === "postgres" }));
@@ -354,6 +380,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       accounts: services.accounts,
       orders: services.orders,
       dashboardChanged: services.dashboardChanged,
+      queue: deps.queue,
       bakery: services.bakery,
     }),
   );

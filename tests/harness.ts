@@ -101,8 +101,13 @@ export function createTestStore(prefix = `test:${uniqueId()}:`, now?: () => numb
   return openStore({ url: env.REDIS_URL, prefix, log: silentLogger, now });
 }
 
-export function createTestQueue(prefix = `test.${uniqueId()}.`) {
-  return openQueue({ url: env.AMQP_URL, prefix, log: silentLogger, retryDelayMs: () => 20 });
+export function createTestQueue(prefix = `test.${uniqueId()}.`, retryDelayMs = 20) {
+  return openQueue({
+    url: env.AMQP_URL,
+    prefix,
+    log: silentLogger,
+    retryDelayMs: () => retryDelayMs,
+  });
 }
 
 export interface TestContext {

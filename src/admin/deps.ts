@@ -3,6 +3,7 @@ import type { Accounts } from "../accounts/index.ts";
 import type { Catalog } from "../catalog/service.ts";
 import type { Sql } from "../infra/db.ts";
 import type { Logger } from "../infra/log.ts";
+import type { Queue } from "../infra/queue.ts";
 import type { LiveHub } from "../live/hub.ts";
 import type { Orders } from "../orders/service.ts";
 import type { ShopFormat } from "../shop/format.ts";
@@ -35,6 +36,8 @@ export interface AdminDeps {
   orders: Pick<Orders, "detail" | "changeStatus">;
   /** Tells open dashboards the figures changed (after a stock change). */
   dashboardChanged: () => Promise<void>;
+  /** The job queues: counts, dead letters, and retrying or discarding one. */
+  queue: Pick<Queue, "stats" | "peekDeadLetters" | "retryDeadLetter" | "discardDeadLetter">;
   /** Bakery days: the shop's today, plans per date, their live remaining. */
   bakery: Pick<Bakery, "today" | "announce">;
 }

@@ -111,3 +111,18 @@ export async function deleteCartLine(sql: Queryable, userId: number, productId: 
 export async function deleteCart(sql: Queryable, userId: number) {
   await sql`delete from carts where user_id = ${userId}`;
 }
+
+/** The pickup date (YYYY-MM-DD) a customer's cart is for, unless the cart has expired. */
+export async function savedCartDay(sql: Queryable, userId: number): Promise<string | null> {
+  const [row] = await sql<{ pickupDate: string | null }[]>`
+    select to_char(pickup_date, 'YYYY-MM-DD') as pickup_date from carts
+    where user_id = ${userId} and used_at > now() - ${CART_LIFETIME}::interval`;
+  return row?.pickupDate ?? null;
+}
+
+export async function saveCartDay(sql: Sql, userId: number, date: string) {
+  await sql.begin(async (tx) => {
+    await openCart(tx, userId);
+    await tx`update carts set pickup_date = ${date} where user_id = ${userId}`;
+  });
+}

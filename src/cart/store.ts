@@ -9,7 +9,9 @@ import {
   type CartLineRow,
   deleteCart,
   deleteCartLine,
+  saveCartDay,
   saveCartLine,
+  savedCartDay,
   savedCartLines,
   touchCart,
 } from "./queries.ts";
@@ -47,12 +49,11 @@ export class CartUnavailableError extends AppError {
 }
 
 const guestKey = (guestId: string) => `cart:guest:${guestId}`;
+/** The pickup date a guest's cart is for, kept beside its lines for as long. */
+const guestDayKey = (guestId: string) => `${guestKey(guestId)}:day`;
 /** Where carts of customers lived before they were saved in the database. */
 const formerUserKey = (userId: number) => `cart:user:${userId}`;
 const cacheKey = (userId: number) => `cart:saved:${userId}`;
-/** The pickup date a cart is for, kept in the store for as long as a cart lives. */
-const dayKey = (owner: CartOwner) =>
-  "userId" in owner ? `cart:day:user:${owner.userId}` : `cart:day:guest:${owner.guestId}`;
 
 const fromRows = (rows: CartLineRow[]) =>
   new Map(rows.map((r): [number, StoredLine] => [r.productId, {
@@ -223,19 +224,21 @@ export function createCartStore(
       }
       announce(owner);
     },
+    /** The pickup date the customer chose (YYYY-MM-DD), or null. */
+    async day(owner: CartOwner): Promise<string | null> {
+      if ("userId" in owner) return await savedCartDay(sql, owner.userId);
+      return await guest(() => store.get(guestDayKey(owner.guestId)));
+    },
+    async setDay(owner: CartOwner, date: string) {
+      if ("userId" in owner) await saveCartDay(sql, owner.userId, date);
+      else await guest(() => store.set(guestDayKey(owner.guestId), date, CART_TTL_MS));
+      announce(owner);
+    },
     /**
      * Moves a guest's lines into a customer's cart (quantities add up, capped at 99). Throws
      * CartUnavailableError while the store is away: the guest's cart waits for a later request.
      */
     async merge(from: { guestId: string }, customer: { userId: number }) {
-      // The guest's chosen day comes along unless the account already has one.
-      try {
-        const [guestDay, customerDay] = await store.getMany([dayKey(from), dayKey(customer)]);
-        if (guestDay && !customerDay) await store.set(dayKey(customer), guestDay, CART_TTL_MS);
-        await store.delete(dayKey(from));
-      } catch (error) {
-        log.debug("cart day not moved", errorFields(error));
-      }
       const incoming = await guestEntries(from.guestId);
       if (incoming.size === 0) return;
       await addCartLines(
@@ -248,21 +251,12 @@ export function createCartStore(
         })),
       );
       await changed(customer.userId);
-      announce(customer);
-      await guest(() => store.delete(guestKey(from.guestId)));
-    },
-    /** The pickup date the customer chose (YYYY-MM-DD), or null (also while the store is away). */
-    async day(owner: CartOwner): Promise<string | null> {
-      try {
-        return await store.get(dayKey(owner));
-      } catch (error) {
-        log.debug("cart day unavailable", errorFields(error));
-        return null;
+      const guestDay = await guest(() => store.get(guestDayKey(from.guestId)));
+      if (guestDay && !(await savedCartDay(sql, customer.userId))) {
+        await saveCartDay(sql, customer.userId, guestDay);
       }
-    },
-    async setDay(owner: CartOwner, date: string) {
-      await store.set(dayKey(owner), date, CART_TTL_MS);
-      announce(owner);
+      await guest(() => store.delete(guestKey(from.guestId), guestDayKey(from.guestId)));
+      announce(customer);
     },
   };
   return cartStore;

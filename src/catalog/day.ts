@@ -32,7 +32,13 @@ export function shopDays(
     const asked = c.req.query("date");
     if (asked === undefined || asked === "") {
       const owner = await owners.peek(c);
-      return owner ? await cart.dateOf(owner) : await bakery.firstOrderableDay();
+      try {
+        if (owner) return await cart.dateOf(owner);
+      } catch (error) {
+        // A guest's cart while the store is away: the first day that takes orders.
+        log.debug("pickup day unavailable", errorFields(error));
+      }
+      return await bakery.firstOrderableDay();
     }
     if (!isDate(asked)) {
       throw new AppError(400, "validation_failed", DATE_MESSAGE, { date: DATE_MESSAGE });

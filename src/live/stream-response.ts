@@ -25,7 +25,7 @@ export function liveStream(
     /** The frames that go first (read only once the stream is admitted). */
     first?: () => LiveEvent[] | Promise<LiveEvent[]>;
     visibleHeartbeat?: boolean;
-    /** More topics heard on the same stream (counted once against the cap, no first frames). */
+    /** More topics carried on the same stream (their events interleave, frame by frame). */
     also?: string[];
   } = {},
 ) {
@@ -40,16 +40,20 @@ export function liveStream(
       { "Retry-After": "30" },
     );
   }
-  const body = live.open(topic, {
+  const signal = c.req.raw.signal;
+  const sessionId = user?.sessionId;
+  const main = live.open(topic, {
     first: options.first?.(),
-    signal: c.req.raw.signal,
-    sessionId: user?.sessionId,
+    signal,
+    sessionId,
+    // One page, one stream against the cap, however many topics it carries.
     network: user ? undefined : network,
     visibleHeartbeat: options.visibleHeartbeat,
   });
-  // The extra topics live and end with the main one, which alone follows the session and
-  // counts against the cap (so a session's end is said once).
-  const extra = (options.also ?? []).map((other) => live.open(other, { signal: c.req.raw.signal }));
+  // The other topics live and end with the main one, which alone follows the session (so a
+  // session's end is said once, then the whole stream closes).
+  const more = (options.also ?? []).map((extra) => live.open(extra, { signal }));
+  const body = mergeStreams(main, ...more);
   // Through the context, so headers set by middleware (X-Request-Id) are kept.
-  return c.body(mergeStreams(body, ...extra), 200, sseHeaders);
+  return c.body(body, 200, sseHeaders);
 }
