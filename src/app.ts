@@ -11,6 +11,7 @@ import type { ShopView } from "../views/context.ts";
 import { CATALOG_PREFIX, createCatalogCache } from "./catalog/cache.ts";
 import { type Catalog, createCatalog } from "./catalog/service.ts";
 import { catalogRoutes } from "./catalog/routes.tsx";
+import { shopDays } from "./catalog/day.ts";
 import { catalogApi } from "./catalog/api.ts";
 import { apiRoutes } from "./api/routes.tsx";
 import { opsRoutes } from "./ops/routes.ts";
@@ -126,7 +127,12 @@ export function createServices(deps: AppDeps): Services {
   const sql = deps.db.sql;
   const format = createShopFormat(deps.config);
   const relay = createOutboxRelay({ sql, queue: deps.queue, log: deps.log });
-  const carts = createCartStore({ store: deps.store, sql: deps.db.sql, log: deps.log });
+  const carts = createCartStore({
+    store: deps.store,
+    sql: deps.db.sql,
+    log: deps.log,
+    live: deps.live,
+  });
   const words = createWords({ locale: deps.config.locale, timeZone: deps.config.timeZone });
   const bakery = createBakery({
     sql,
@@ -269,6 +275,13 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.use(privateWhenSignedIn());
   app.use("/api/*", apiRateLimit(services.limiter, config.apiRateLimitPerMinute));
   const owners = cartOwners(services.carts, config.sessionSecret, cookieSecure);
+  const days = shopDays({
+    bakery: services.bakery,
+    cart: services.cart,
+    owners,
+    words: services.words,
+    log,
+  });
   app.use(cartCount(owners, services.carts));
   // Browsers ask for /favicon.ico on pages that name no icon (and on plain files).
   app.get("/favicon.ico", (c) => c.redirect(`/static/img/logo.svg?v=${deps.assetVersion}`, 301));
@@ -302,6 +315,8 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       log,
       today: () => now().toISOString().slice(0, 10),
       bakery: services.bakery,
+      owners,
+      days,
     }),
   );
   app.route(
@@ -320,7 +335,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       }),
     }),
   );
-  app.route("/", cartRoutes({ shop, cart: services.cart, owners }));
+  app.route("/", cartRoutes({ shop, cart: services.cart, owners, days }));
   app.route(
     "/",
     checkoutRoutes({
