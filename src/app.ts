@@ -31,6 +31,7 @@ import { authentication } from "./accounts/middleware.ts";
 import { accountsApi } from "./accounts/api.ts";
 import { accountPages } from "./accounts/pages.tsx";
 import { boardRoutes } from "./board/routes.tsx";
+import { bakeListRoutes } from "./board/bake-list.tsx";
 import { type Board, createBoard } from "./board/service.ts";
 import { adminRoutes } from "./admin/routes.tsx";
 import { publishDashboard } from "./admin/dashboard/publish.ts";
@@ -120,7 +121,16 @@ export function createServices(deps: AppDeps): Services {
     redWaiting: deps.config.boardRedMinutes,
     prepMinutes: deps.config.prepMinutes,
   };
-  const board = createBoard({ sql, live: deps.live, rules: agingRules, format, now });
+  const board = createBoard({
+    sql,
+    live: deps.live,
+    rules: agingRules,
+    format,
+    now,
+    today: bakery.today,
+    dateLabel: words.day,
+    timeZone: deps.config.timeZone,
+  });
   const dashboardChanged = () =>
     publishDashboard({
       sql,
@@ -310,6 +320,18 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       now,
       heartbeatMs: config.sseHeartbeatSeconds * 1000,
       timeZone: config.timeZone,
+    }),
+  );
+  app.route(
+    "/",
+    bakeListRoutes({
+      shop,
+      planning: services.planning,
+      today: services.bakery.today,
+      dateLabel: services.words.day,
+      time: services.words.time,
+      dateTime: services.format.dateTime,
+      now,
     }),
   );
   app.route(

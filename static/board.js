@@ -39,7 +39,9 @@
     // An upcoming order moves to New when its preparation is due: ask for the board then.
     const due = [...document.querySelectorAll("#col-upcoming [data-starts-at]")]
       .some((item) => Date.parse(item.dataset.startsAt) <= now);
-    if (due && now - lastRefresh > 10000) refresh();
+    // At the shop's midnight the next day's orders become today's.
+    const dayEndsAt = Date.parse($("#board-state")?.dataset.dayEndsAt ?? "");
+    if ((due || dayEndsAt <= now) && now - lastRefresh > 10000) refresh();
     const clock = $("[data-clock]");
     if (clock) {
       clock.textContent = new Date().toLocaleTimeString([], {
