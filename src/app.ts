@@ -350,6 +350,9 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       orders: services.orders,
       dashboardChanged: services.dashboardChanged,
       bakery: services.bakery,
+      planning: services.planning,
+      calendar: services.calendar,
+      words: services.words,
     }),
   );
   return app;
