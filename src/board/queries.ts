@@ -38,18 +38,29 @@ const ticketColumns = (sql: Queryable) =>
      from order_items i where i.order_id = o.id) as items`;
 
 /**
- * Orders the counter works today: open (placed, baking, ready) and due today or earlier
- * (one left over from yesterday still needs handing out), soonest pickup first. Orders from
- * before pickup dates were recorded count as today's.
+ * The day the counter works: its date, and the instant before which a pickup must be
+ * prepared now (an order just after midnight is started the evening before).
  */
-const dueBy = (sql: Queryable, today: string) =>
-  sql`coalesce(o.pickup_date, ${today}::date) <= ${today}::date`;
+export interface WorkingDay {
+  today: string;
+  prepareBy: Date;
+}
 
-export async function openTickets(sql: Queryable, today: string): Promise<Ticket[]> {
+/**
+ * Orders the counter works today: due today or earlier (one left over from yesterday still
+ * needs handing out) or to be prepared already. Orders from before pickup dates were
+ * recorded count as today's.
+ */
+const worked = (sql: Queryable, day: WorkingDay) =>
+  sql`(coalesce(o.pickup_date, ${day.today}::date) <= ${day.today}::date
+    or o.pickup_at <= ${day.prepareBy})`;
+
+/** Today's open orders (placed, baking, ready), soonest pickup first. */
+export async function openTickets(sql: Queryable, day: WorkingDay): Promise<Ticket[]> {
   return await sql<Ticket[]>`
     select ${ticketColumns(sql)}
     from orders o join users u on u.id = o.user_id
-    where o.status in ('placed', 'baking', 'ready') and ${dueBy(sql, today)}
+    where o.status in ('placed', 'baking', 'ready') and ${worked(sql, day)}
     order by o.pickup_at, o.id`;
 }
 
@@ -60,11 +71,11 @@ export interface LaterDay {
 }
 
 /** Open orders for the days after today, counted per date (the next `limit` dates). */
-export async function laterDays(sql: Queryable, today: string, limit = 14): Promise<LaterDay[]> {
+export async function laterDays(sql: Queryable, day: WorkingDay, limit = 14): Promise<LaterDay[]> {
   return await sql<LaterDay[]>`
     select o.pickup_date::text as date, count(*)::int as orders
     from orders o
-    where o.status in ('placed', 'baking', 'ready') and o.pickup_date > ${today}::date
+    where o.status in ('placed', 'baking', 'ready') and not ${worked(sql, day)}
     group by o.pickup_date
     order by o.pickup_date
     limit ${limit}`;
@@ -86,11 +97,11 @@ export interface AllDayCount {
 }
 
 /** What still has to go out today: quantities per product over today's open orders. */
-export async function allDayCounts(sql: Queryable, today: string): Promise<AllDayCount[]> {
+export async function allDayCounts(sql: Queryable, day: WorkingDay): Promise<AllDayCount[]> {
   return await sql<AllDayCount[]>`
     select i.name, sum(i.quantity)::int as quantity
     from order_items i join orders o on o.id = i.order_id
-    where o.status in ('placed', 'baking', 'ready') and ${dueBy(sql, today)}
+    where o.status in ('placed', 'baking', 'ready') and ${worked(sql, day)}
     group by i.name
     order by quantity desc, i.name`;
 }

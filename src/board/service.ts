@@ -49,11 +49,12 @@ export function createBoard(
 ) {
   const state = async () => {
     const date = today();
+    const day = { today: date, prepareBy: new Date(now().getTime() + rules.prepMinutes * 60_000) };
     const [tickets, closed, counts, later] = await Promise.all([
-      openTickets(sql, date),
+      openTickets(sql, day),
       recentlyClosed(sql),
-      allDayCounts(sql, date),
-      laterDays(sql, date),
+      allDayCounts(sql, day),
+      laterDays(sql, day),
     ]);
     // At the shop's midnight tomorrow's orders become today's: the board asks again then.
     const dayEndsAt = instantAt(addDays(date, 1), 0, timeZone);

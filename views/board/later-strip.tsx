@@ -18,7 +18,7 @@ export function LaterStrip(
   return (
     <nav class="board-later" aria-labelledby="later-title">
       <h2 id="later-title" class="board-later-title">
-        Later <span class="board-count" data-later-count>{total}</span>
+        Later <span class="board-count" data-later-count={String(total)}>{total}</span>
       </h2>
       <ul class="board-later-days">
         <li>
