@@ -137,7 +137,9 @@ describe("what the board shows", () => {
       select count(*)::int as n from orders
       where pickup_date = ${date}::date and status in ('placed', 'baking', 'ready')`;
     expect(html).toMatch(
-      new RegExp(`href="/board/bake-list\\?date=${date}"[^>]*data-later-date="${date}">[^<]* · ${n} orders?`),
+      new RegExp(
+        `href="/board/bake-list\\?date=${date}"[^>]*data-later-date="${date}">[^<]* · ${n} orders?`,
+      ),
     );
   });
 
@@ -217,9 +219,7 @@ describe("what the board shows", () => {
       select coalesce(sum(i.quantity), 0)::int as open from order_items i
       join orders o on o.id = i.order_id
       where o.status in ('placed', 'baking', 'ready') and o.pickup_date <= ${today}::date
-        and i.product_id = ${
-      products["walnut-spelt-loaf"]
-    }`;
+        and i.product_id = ${products["walnut-spelt-loaf"]}`;
     expect(shown["Walnut & Spelt Loaf"]).toBe(open);
     expect(open).toBeGreaterThanOrEqual(5);
   });

@@ -76,61 +76,65 @@ export function BakeListPage(props: BakeListPageProps) {
             </header>
             <section aria-labelledby="totals-title">
               <h2 id="totals-title">Per product</h2>
-              {list.items.length === 0 ? <p>Nothing planned or ordered for this date.</p> : (
-                <table class="bake-list-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Product</th>
-                      <th scope="col" class="num">Planned</th>
-                      <th scope="col" class="num">Ordered</th>
-                      <th scope="col" class="num">Left for walk-ins</th>
-                      <th scope="col">Allergens</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.items.map((i) => (
-                      <tr data-product={i.productId}>
-                        <th scope="row">
-                          {i.name}
-                          {kindWords[i.kind] && <span class="kind">({kindWords[i.kind]})</span>}
-                        </th>
-                        <td class="num">{i.planned ?? "—"}</td>
-                        <td class="num">{i.ordered}</td>
-                        <td class="num">{i.remaining ?? "—"}</td>
-                        <td>
-                          <Allergens list={i.allergens} />
-                        </td>
+              {list.items.length === 0
+                ? <p>Nothing planned or ordered for this date.</p>
+                : (
+                  <table class="bake-list-table">
+                    <thead>
+                      <tr>
+                        <th scope="col">Product</th>
+                        <th scope="col" class="num">Planned</th>
+                        <th scope="col" class="num">Ordered</th>
+                        <th scope="col" class="num">Left for walk-ins</th>
+                        <th scope="col">Allergens</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
+                    </thead>
+                    <tbody>
+                      {list.items.map((i) => (
+                        <tr data-product={i.productId}>
+                          <th scope="row">
+                            {i.name}
+                            {kindWords[i.kind] && <span class="kind">({kindWords[i.kind]})</span>}
+                          </th>
+                          <td class="num">{i.planned ?? "—"}</td>
+                          <td class="num">{i.ordered}</td>
+                          <td class="num">{i.remaining ?? "—"}</td>
+                          <td>
+                            <Allergens list={i.allergens} />
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
             </section>
             <section aria-labelledby="slots-title">
               <h2 id="slots-title">Per pickup slot</h2>
-              {list.slots.length === 0 ? <p>No orders for this date.</p> : (
-                <ol class="bake-list-slots">
-                  {list.slots.map((s) => (
-                    <li class="bake-list-slot" data-slot={s.at.toISOString()}>
-                      <h3>
-                        Ready by {time(s.at)}{" "}
-                        <span class="slot-orders">
-                          · {s.orders === 1 ? "1 order" : `${s.orders} orders`}
-                        </span>
-                      </h3>
-                      <ul>
-                        {s.items.map((i) => (
-                          <li>
-                            <strong>{i.quantity}×</strong> {i.name}{" "}
-                            <span class="codes">{i.codes.join(" ")}</span>{" "}
-                            <Allergens list={i.allergens} />
-                          </li>
-                        ))}
-                      </ul>
-                    </li>
-                  ))}
-                </ol>
-              )}
+              {list.slots.length === 0
+                ? <p>No orders for this date.</p>
+                : (
+                  <ol class="bake-list-slots">
+                    {list.slots.map((s) => (
+                      <li class="bake-list-slot" data-slot={s.at.toISOString()}>
+                        <h3>
+                          Ready by {time(s.at)}{" "}
+                          <span class="slot-orders">
+                            · {s.orders === 1 ? "1 order" : `${s.orders} orders`}
+                          </span>
+                        </h3>
+                        <ul>
+                          {s.items.map((i) => (
+                            <li>
+                              <strong>{i.quantity}×</strong> {i.name}{" "}
+                              <span class="codes">{i.codes.join(" ")}</span>{" "}
+                              <Allergens list={i.allergens} />
+                            </li>
+                          ))}
+                        </ul>
+                      </li>
+                    ))}
+                  </ol>
+                )}
             </section>
           </main>
         </body>

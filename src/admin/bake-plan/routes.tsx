@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { PlanGridForm, PLAN_GRID_ID } from "../../../views/admin/bake-plan/plan-grid.tsx";
+import { PLAN_GRID_ID, PlanGridForm } from "../../../views/admin/bake-plan/plan-grid.tsx";
 import { type ParProblem, PlanPage } from "../../../views/admin/bake-plan/plan-page.tsx";
 import { requireRole } from "../../accounts/middleware.ts";
 import { weekdayKeys } from "../../bakery/schema.ts";

@@ -148,7 +148,11 @@ describe("special hours and the usual week", () => {
   it("saves the usual week, and refuses hours that close before they open", async () => {
     const week: Record<string, string> = {};
     for (const d of ["mon", "tue", "wed", "thu", "fri"]) {
-      Object.assign(week, { [`${d}.open`]: "1", [`${d}.opens`]: "07:00", [`${d}.closes`]: "18:00" });
+      Object.assign(week, {
+        [`${d}.open`]: "1",
+        [`${d}.opens`]: "07:00",
+        [`${d}.closes`]: "18:00",
+      });
     }
     Object.assign(week, { "sat.open": "1", "sat.opens": "08:00", "sat.closes": "13:00" });
     const res = await post(t, "/admin/calendar/week", admin, week);

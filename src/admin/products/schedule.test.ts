@@ -3,13 +3,7 @@ import { createTestContext, type TestContext } from "../../../tests/harness.ts";
 import { get, post } from "../../../tests/admin-support.ts";
 import { textOf } from "../../../tests/admin-people.ts";
 import { expectOrder, order, people } from "../../../tests/orders-support.ts";
-import {
-  at,
-  bakeryAt,
-  bakeryConfig,
-  FRIDAY,
-  shelfProduct,
-} from "../../../tests/bakery-support.ts";
+import { at, bakeryAt, bakeryConfig, FRIDAY, shelfProduct } from "../../../tests/bakery-support.ts";
 import { ACCESS_COOKIE } from "../../accounts/middleware.ts";
 
 /** The baking part of the product page: kind, lead time and weekly par. */
@@ -107,7 +101,12 @@ describe("the product's baking schedule", () => {
         pickupAt: at(FRIDAY, "10:00"),
       }),
     );
-    const below = await post(t, `/admin/products/${p.id}/schedule`, admin, form({ "par.fri": "4" }));
+    const below = await post(
+      t,
+      `/admin/products/${p.id}/schedule`,
+      admin,
+      form({ "par.fri": "4" }),
+    );
     expect(below.status).toBe(409);
     const html = await below.text();
     expect(textOf(html)).toContain("9 already ordered for Fri 18 Apr");

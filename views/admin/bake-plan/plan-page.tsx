@@ -43,7 +43,9 @@ function ParTable(
             <tr>
               <th scope="col" class="plan-product">Product</th>
               {weekdayNames.map((d, i) => <th scope="col" id={`par-day-${i}`}>{d}</th>)}
-              <th scope="col"><span class="sr-only">Save</span></th>
+              <th scope="col">
+                <span class="sr-only">Save</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -106,8 +108,7 @@ export function PlanPage(view: PlanPageView) {
       error={view.par ? "The par was not saved: see the marked row." : undefined}
     >
       <p>
-        The next {view.grid.days.length} days of every daily product. Each date links to its
-        {" "}
+        The next {view.grid.days.length} days of every daily product. Each date links to its{" "}
         <a href={`/board/bake-list?date=${view.today}`}>bake list</a>.
       </p>
       <PlanGridForm {...view} />

@@ -97,9 +97,7 @@ function WeekForm({ week, csrfToken, form }: {
                       />
                     </td>
                   ))}
-                  {error && (
-                    <td id={`week-${d}-error`} class="field-error">{error}</td>
-                  )}
+                  {error && <td id={`week-${d}-error`} class="field-error">{error}</td>}
                 </tr>
               );
             })}
