@@ -35,6 +35,7 @@ import { authentication } from "./accounts/middleware.ts";
 import { accountsApi } from "./accounts/api.ts";
 import { accountPages } from "./accounts/pages.tsx";
 import { boardRoutes } from "./board/routes.tsx";
+import { bakeListRoutes } from "./board/bake-list.tsx";
 import { type Board, createBoard } from "./board/service.ts";
 import { adminRoutes } from "./admin/routes.tsx";
 import { publishDashboard } from "./admin/dashboard/publish.ts";
@@ -148,7 +149,16 @@ export function createServices(deps: AppDeps): Services {
     redWaiting: deps.config.boardRedMinutes,
     prepMinutes: deps.config.prepMinutes,
   };
-  const board = createBoard({ sql, live: deps.live, rules: agingRules, format, now });
+  const board = createBoard({
+    sql,
+    live: deps.live,
+    rules: agingRules,
+    format,
+    now,
+    today: bakery.today,
+    dateLabel: words.day,
+    timeZone: deps.config.timeZone,
+  });
   const dashboardChanged = () =>
     publishDashboard({
       sql,
@@ -367,6 +377,18 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   );
   app.route(
     "/",
+    bakeListRoutes({
+      shop,
+      planning: services.planning,
+      today: services.bakery.today,
+      dateLabel: services.words.day,
+      time: services.words.time,
+      dateTime: services.format.dateTime,
+      now,
+    }),
+  );
+  app.route(
+    "/",
     adminRoutes({
       shop,
       sql: deps.db.sql,
@@ -382,6 +404,9 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       dashboardChanged: services.dashboardChanged,
       queue: deps.queue,
       bakery: services.bakery,
+      planning: services.planning,
+      calendar: services.calendar,
+      words: services.words,
     }),
   );
   return app;
