@@ -5,6 +5,7 @@ import { Layout } from "../layout.tsx";
 import { Flash } from "../accounts/form-parts.tsx";
 import { ProductCard, type ProductWithStock } from "./product-card.tsx";
 import { StockNews } from "./stock-badge.tsx";
+import { DayPicker, type ShopDay } from "./day-picker.tsx";
 
 export interface CatalogView {
   shop: ShopView;
@@ -16,6 +17,8 @@ export interface CatalogView {
   query: { q?: string; category?: string; sort: string; freeFrom?: Allergen[] };
   /** Token for the add-to-cart forms. */
   csrf: string;
+  /** The pickup day the stock and availability are for. */
+  day: ShopDay;
 }
 
 /** The URL of this catalog state with some parameters changed; empty ones are left out. */
@@ -205,7 +208,7 @@ export function CatalogPage(view: CatalogView & { viewer: Viewer; flash?: string
       section="shop"
       viewer={view.viewer}
     >
-      <div hx-sse:connect="/events/stock" hx-swap="none" hidden></div>
+      <div hx-sse:connect={`/events/stock?date=${view.day.date}`} hx-swap="none" hidden></div>
       <StockNews />
       <div class="mb-6">
         <h1 class="font-display text-3xl font-bold text-brown">
@@ -218,6 +221,7 @@ export function CatalogPage(view: CatalogView & { viewer: Viewer; flash?: string
         </p>
       </div>
       <Flash message={view.flash} />
+      <DayPicker day={view.day} href={(date) => catalogHref(view.query, { date })} />
       <CatalogFilters categories={view.categories} query={view.query} />
       <ResultCount total={view.total} query={view.query} />
       <CatalogResults {...view} />
