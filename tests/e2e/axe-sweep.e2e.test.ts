@@ -193,8 +193,10 @@ describe("accessibility sweep (axe-core, WCAG 2.2 AA)", () => {
   }
 
   it("left no error in the browser console but the refusals it asked for", () => {
-    // The refused shop settings answer 422 on purpose; the browser logs any 4xx it fetched.
-    const refused = /\/admin\/shop: Failed to load resource: .* status of 422/;
+    // The refused sign-in (401), the missing page (404) and the refused shop settings (422)
+    // answer so on purpose; the browser logs every 4xx it loads.
+    const refused =
+      /\/(signin|no-such-page|admin\/shop): Failed to load resource: .* status of (401|404|422)/;
     expect(e2e.consoleErrors.filter((line) => !refused.test(line))).toEqual([]);
   });
 });
