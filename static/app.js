@@ -35,23 +35,40 @@ document.addEventListener("htmx:after:swap", () => {
     pending.clear();
     lastSaid = Date.now();
   };
+  // The text each product's badges showed last, by product id: a live update replaces the
+  // badge element, so the old text is known only from here.
+  const shown = new Map();
+  const badgesIn = (node) =>
+    node instanceof Element
+      ? [...(node.matches(".stock-badge") ? [node] : []), ...node.querySelectorAll(".stock-badge")]
+      : [];
+  const note = (badge) => {
+    const id = badge.dataset.productId;
+    const now = badge.textContent.trim();
+    const before = shown.get(id);
+    shown.set(id, now);
+    if (before === undefined || before === now) return;
+    const name = nameOf(badge);
+    if (name) pending.set(name, now.toLowerCase());
+  };
   const watch = () => {
     if (!document.getElementById("stock-news")) return;
+    for (const badge of document.querySelectorAll(".stock-badge")) {
+      shown.set(badge.dataset.productId, badge.textContent.trim());
+    }
     new MutationObserver((changes) => {
       for (const change of changes) {
-        for (const node of change.addedNodes) {
-          if (!(node instanceof HTMLElement) || !node.classList.contains("stock-badge")) continue;
-          const before = change.removedNodes[0]?.textContent?.trim();
-          const now = node.textContent.trim();
-          if (before === undefined || before === now) continue;
-          const name = nameOf(node);
-          if (name) pending.set(name, now.toLowerCase());
-        }
+        const target = change.target instanceof Element
+          ? change.target
+          : change.target.parentElement;
+        const inside = target?.closest(".stock-badge");
+        if (inside) note(inside);
+        for (const node of change.addedNodes) badgesIn(node).forEach(note);
       }
       if (pending.size > 0 && !timer) {
         timer = setTimeout(say, Math.max(1000, lastSaid + QUIET_MS - Date.now()));
       }
-    }).observe(document.body, { childList: true, subtree: true });
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch);
   else watch();
