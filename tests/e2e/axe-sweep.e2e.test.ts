@@ -35,7 +35,8 @@ interface Ids {
 async function addOne(page: Page) {
   const badge = page.locator("#cart-count .cart-badge");
   const before = Number(await badge.textContent());
-  await page.getByRole("button", { name: /Add to cart/ }).first().click();
+  await page.getByRole("button", { name: /Add to cart/ }).first().focus();
+  await page.keyboard.press("Enter");
   await page.waitForFunction(
     (n) => Number(document.querySelector("#cart-count .cart-badge")?.textContent) > n,
     before,
