@@ -8,6 +8,8 @@ export interface NotifyDeps {
   mailer: Mailer | null;
   log: Logger;
   shopName: string;
+  /** Where the shop's pages are, for links in mails. */
+  siteUrl: string;
   money: (cents: number) => string;
   dateTime: (at: Date) => string;
 }

@@ -23,6 +23,7 @@ export function workerDeps(
     ...parts,
     mailer: createMailer(config.smtpUrl, config.mailFrom),
     shopName: config.shopName,
+    siteUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     money: format.money,
     dateTime: format.dateTime,
   };
