@@ -32,7 +32,10 @@ import { createTokens } from "./accounts/tokens.ts";
 import { createPasswordChecks } from "./accounts/password-checks.ts";
 import { authentication } from "./accounts/middleware.ts";
 import { accountsApi } from "./accounts/api.ts";
+import { accountApi } from "./accounts/account-api.ts";
 import { accountPages } from "./accounts/pages.tsx";
+import { recoveryPages } from "./accounts/recovery-pages.tsx";
+import { accountDataPages } from "./accounts/account-data-pages.tsx";
 import { boardRoutes } from "./board/routes.tsx";
 import { type Board, createBoard } from "./board/service.ts";
 import { adminRoutes } from "./admin/routes.tsx";
@@ -221,6 +224,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
     apiRoutes(shop, [
       catalogApi({ catalog: services.catalog, currency: config.currency }),
       accountsApi({ accounts: services.accounts }),
+      accountApi({ accounts: services.accounts }),
       ordersApi({ orders: services.orders, carts: services.carts }),
     ]),
   );
@@ -236,6 +240,12 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       today: () => now().toISOString().slice(0, 10),
     }),
   );
+  const accountSections = accountActivity({
+    shop,
+    sql: deps.db.sql,
+    orders: services.orders,
+    format: services.format,
+  });
   app.route(
     "/",
     accountPages({
@@ -244,13 +254,13 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       cookieSecure,
       deviceSecret: config.sessionSecret,
       kioskHours: config.kioskSessionHours,
-      accountSections: accountActivity({
-        shop,
-        sql: deps.db.sql,
-        orders: services.orders,
-        format: services.format,
-      }),
+      accountSections,
     }),
+  );
+  app.route("/", recoveryPages({ shop, accounts: services.accounts }));
+  app.route(
+    "/",
+    accountDataPages({ shop, accounts: services.accounts, cookieSecure, accountSections }),
   );
   app.route("/", cartRoutes({ shop, cart: services.cart, owners }));
   app.route(
@@ -261,6 +271,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       carts: services.carts,
       orders: services.orders,
       format: services.format,
+      emailVerified: async (id) => (await services.accounts.recovery.status(id)).verified,
     }),
   );
   app.route(

@@ -2,6 +2,7 @@ import { createAuthentication } from "./authenticate.ts";
 import { createAccountManagement } from "./manage.ts";
 import { createRefresh } from "./refresh.ts";
 import { createRecovery } from "./recovery.ts";
+import { createErasure } from "./erasure.ts";
 import { type AccountsDeps, createSessions } from "./service.ts";
 
 /** Everything about accounts and sign-in, wired to one set of dependencies. */
@@ -13,6 +14,7 @@ export function createAccounts(deps: AccountsDeps) {
     auth,
     manage: createAccountManagement(deps, auth),
     recovery: createRecovery(deps, auth),
+    erasure: createErasure(deps, auth),
   };
 }
 

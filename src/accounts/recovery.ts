@@ -2,7 +2,7 @@ import { recordAudit } from "../audit/record.ts";
 import { AppError } from "../http/errors.ts";
 import { clientNetwork } from "../http/client-network.ts";
 import type { Limit } from "../http/rate-limit.ts";
-import { lockAccountToken, markTokenUsed } from "./account-tokens.ts";
+import { lockAccountToken, markTokenUsed, type TokenPurpose } from "./account-tokens.ts";
 import type { Authentication } from "./authenticate.ts";
 import { limited } from "./brute-force.ts";
 import { checkCurrentPassword } from "./current-password.ts";
@@ -35,6 +35,11 @@ export const VERIFICATION_MAILS: Limit = {
   slices: 12,
 };
 
+export interface AccountStatus {
+  verified: boolean;
+  pendingEmail: string | null;
+}
+
 const invalid = (field: string, message: string) =>
   new AppError(400, "validation_failed", message, { [field]: message });
 
@@ -50,6 +55,22 @@ export function createRecovery(deps: AccountsDeps, auth: Authentication) {
   };
 
   return {
+    /** Whether the address is proven, and a new one waiting for its link to be opened. */
+    async status(userId: number): Promise<AccountStatus> {
+      const [row] = await sql<AccountStatus[]>`
+        select u.email_verified_at is not null as verified,
+          (select t.email from account_tokens t
+            where t.user_id = u.id and t.purpose = 'verify_email' and t.used_at is null
+              and t.expires_at > ${now()} and lower(t.email) <> lower(u.email)
+            order by t.created_at desc limit 1) as pending_email
+        from users u where u.id = ${userId}`;
+      return row ?? { verified: false, pendingEmail: null };
+    },
+
+    /** Whether a link works (without using it), and the address it was sent to. */
+    checkLink: (token: string, purpose: TokenPurpose) =>
+      sql.begin((tx) => lockAccountToken(tx, token, purpose, now())),
+
     /**
      * Mails a reset link when the address has an account, and answers the same either way
      * (the caller says "if there is an account, a link is on its way"). Limited per network

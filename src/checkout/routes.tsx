@@ -51,8 +51,10 @@ const pickupOf = (v: Partial<CheckoutValues>) =>
 
 /** Checkout for pickup: signed-in customers only (others sign in and come back here). */
 export function checkoutRoutes(
-  { shop, cart, carts, orders, format }: {
+  { shop, cart, carts, orders, format, emailVerified }: {
     shop: ShopView;
+    /** Whether the account's address is confirmed (a first order needs it). */
+    emailVerified: (userId: number) => Promise<boolean>;
     cart: Cart;
     carts: CartStore;
     orders: Orders;
@@ -62,7 +64,11 @@ export function checkoutRoutes(
   const render = async (
     c: Context<AppEnv>,
     values: Partial<CheckoutValues>,
-    problems: { error?: string; fields?: Record<string, string>; status?: 400 | 409 | 422 } = {},
+    problems: {
+      error?: string;
+      fields?: Record<string, string>;
+      status?: 400 | 403 | 409 | 422;
+    } = {},
   ) => {
     const user = c.get("user")!;
     const view = await cart.view({ userId: user.id });
@@ -71,6 +77,7 @@ export function checkoutRoutes(
     const coupon = code && !problems.fields?.coupon
       ? await orders.previewCoupon(code, user.id, view.subtotalCents)
       : undefined;
+    const verified = await emailVerified(user.id);
     c.header("Cache-Control", "no-store");
     return c.html(
       <CheckoutPage
@@ -85,6 +92,7 @@ export function checkoutRoutes(
         fields={problems.fields}
         time={format.time}
         day={format.date}
+        unverifiedEmail={verified ? undefined : user.email}
       />,
       problems.status ?? 200,
     );
@@ -139,7 +147,7 @@ export function checkoutRoutes(
         return render(c, values, {
           error: fields.pickupAt || fields.couponCode ? undefined : message,
           fields: { pickup: fields.pickupAt, coupon: fields.couponCode },
-          status: error.status === 409 ? 409 : 422,
+          status: error.status === 409 || error.status === 403 ? error.status : 422,
         });
       }
     });

@@ -5,6 +5,7 @@ import type { ShopView, Viewer } from "../context.ts";
 import { formatMoney } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { CsrfField, ErrorBanner } from "../accounts/form-parts.tsx";
+import { VerifyNotice } from "../accounts/account-data.tsx";
 
 export interface CheckoutProps {
   shop: ShopView;
@@ -20,6 +21,8 @@ export interface CheckoutProps {
   /** How the shop writes times and days. */
   time: (at: Date) => string;
   day: (at: Date) => string;
+  /** The address the customer must confirm before ordering, when it is not confirmed yet. */
+  unverifiedEmail?: string;
 }
 
 export function CheckoutPage(props: CheckoutProps) {
@@ -30,6 +33,15 @@ export function CheckoutPage(props: CheckoutProps) {
   return (
     <Layout shop={shop} title="Checkout" section="cart" viewer={props.viewer}>
       <h1 class="font-display text-3xl font-bold text-brown mb-4">Checkout</h1>
+      {props.unverifiedEmail && (
+        <div class="mb-4">
+          <VerifyNotice
+            email={props.unverifiedEmail}
+            csrfToken={props.viewer.csrfToken()}
+            next="/checkout"
+          />
+        </div>
+      )}
       <ErrorBanner id="checkout-error" message={props.error} />
       <form
         method="post"

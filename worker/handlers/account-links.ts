@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type TokenPurpose, tokenIsLive } from "../../src/accounts/account-tokens.ts";
+import { tokenIsLive, type TokenPurpose } from "../../src/accounts/account-tokens.ts";
 import { type NotificationRow, recordNotification } from "../../src/notify/queries.ts";
 import type { Tx } from "../../src/infra/db.ts";
 import type { JobMessage } from "../../src/infra/queue.ts";
