@@ -184,7 +184,8 @@ export function accountApi({ accounts }: { accounts: Accounts }) {
       return c.body(null, 202);
     })
     .openapi(exportData, async (c) => {
-      const data = await accounts.erasure.exportData(c.get("user")!.id);
+      const user = c.get("user")!;
+      const data = await accounts.erasure.exportData(user, user.id, c.get("meta"));
       c.header("Cache-Control", "private, no-store");
       return c.json(JSON.parse(JSON.stringify(data)), 200);
     })

@@ -81,7 +81,8 @@ export function accountDataPages(
       return finish(c, EMAIL_FORM_ID, "/account?done=email_change");
     })
     .get("/account/export", requireUser(), async (c) => {
-      const data = await accounts.erasure.exportData(c.get("user")!.id);
+      const user = c.get("user")!;
+      const data = await accounts.erasure.exportData(user, user.id, c.get("meta"));
       c.header("Cache-Control", "private, no-store");
       c.header(
         "Content-Disposition",

@@ -50,10 +50,21 @@ export function createErasure(deps: AccountsDeps, auth: Authentication) {
   }
 
   return {
-    /** The account's data as one JSON document; null for an unknown or deleted account. */
-    async exportData(userId: number) {
+    /**
+     * The account's data as one JSON document, for its owner or an admin acting on the
+     * owner's request (audited); 404 for an unknown or deleted account.
+     */
+    async exportData(actor: AuthUser, userId: number, meta: RequestMeta) {
       const data = await accountExport(sql, userId);
-      if (!data) return null;
+      if (!data) throw new AppError(404, "not_found", "That account does not exist.");
+      await recordAudit(sql, {
+        actorId: actor.id,
+        action: "account.exported",
+        entityType: "user",
+        entityId: userId,
+        details: { by: actor.id === userId ? "owner" : "admin" },
+        ...meta,
+      });
       return { exportedAt: now().toISOString(), ...data };
     },
 

@@ -5,12 +5,13 @@ import { CsrfField, ErrorBanner } from "../../accounts/form-parts.tsx";
 import { AdminLayout } from "../shared/layout.tsx";
 import { Select } from "../shared/fields.tsx";
 import { DetailForm } from "../shared/form-parts.tsx";
+import { UserErasure } from "./user-erasure.tsx";
 
 export const USER_DETAIL_ID = "user-detail";
 
 /** A refused change, shown beside the form it came from. */
 export interface UserActionProblems {
-  form: "role" | "disabled";
+  form: "role" | "disabled" | "delete";
   error?: string;
   fields?: Record<string, string>;
 }
@@ -40,7 +41,9 @@ export function UserDetail(props: UserDetailView) {
           <dd>{roleLabels[user.role]}</dd>
           <dt>Account</dt>
           <dd>
-            {user.disabled
+            {user.deletedAt
+              ? <strong class="text-out">Deleted on {props.date(user.deletedAt)}</strong>
+              : user.disabled
               ? <strong class="text-out">Disabled: cannot sign in</strong>
               : `Active, ${user.openSessions} open session${user.openSessions === 1 ? "" : "s"}`}
           </dd>
@@ -88,6 +91,13 @@ export function UserDetail(props: UserDetailView) {
           </button>
         </DetailForm>
       </section>
+      <UserErasure
+        user={user}
+        csrfToken={csrfToken}
+        isSelf={props.isSelf}
+        problems={problems}
+        target={USER_DETAIL_ID}
+      />
     </div>
   );
 }
