@@ -99,7 +99,7 @@ export async function updateUserDisabled(
     update users set disabled = ${disabled}, updated_at = now(),
       sessions_valid_after = case when ${disabled} then ${at}::timestamptz
                                   else sessions_valid_after end
-    where id = ${id}`;
+    where id = ${id} and deleted_at is null`;
 }
 
 export interface SessionRow {
