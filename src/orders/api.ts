@@ -90,6 +90,10 @@ const place = createRoute({
     201: json(orderSchema, "The order was placed"),
     200: json(orderSchema, "A repeat of an order placed before with the same Idempotency-Key"),
     400: json(errorSchema, "Invalid body, pickup time or coupon"),
+    403: json(
+      errorSchema,
+      "`email_unverified`: the account's email address is not confirmed yet (see POST /me/verification)",
+    ),
     409: json(errorSchema, "Not enough stock (`items` lists the short lines) or key reused"),
     ...unauthorized,
   },
