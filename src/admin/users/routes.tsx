@@ -160,7 +160,7 @@ export function userAdminRoutes({ shop, sql, timeZone, format, accounts }: Admin
       if (!user) throw notFound("That user");
       const typed = text(await c.req.parseBody(), "confirm").trim();
       if (typed.toLowerCase() !== user.email.toLowerCase()) {
-        const message = "Type the account's email address to confirm.";
+        const message = "Type the email address of this account to confirm.";
         const problems = { form: "delete" as const, error: message, fields: { confirm: message } };
         return detailPage(c, id, { problems }, 422);
       }

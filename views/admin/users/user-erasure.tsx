@@ -26,6 +26,7 @@ export function UserErasure(
           Download their data (JSON)
         </a>: details, orders and the messages sent to them.
       </p>
+      {isSelf && <ErrorBanner id="user-delete-error" message={deleteProblem?.error} />}
       {isSelf
         ? <p>To delete your own account, use your account page.</p>
         : (
