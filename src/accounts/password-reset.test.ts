@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, type TestContext, uniqueId } from "../../tests/harness.ts";
+import { signedIn } from "../../tests/admin-people.ts";
 import {
   auditOf,
   type ClockedShop,
@@ -240,5 +241,16 @@ describe("following the link", () => {
       password: NEW_PASSWORD,
     });
     expect(ok.res.status).toBe(303);
+  });
+});
+
+describe("a shop without SMTP", () => {
+  it("shows the link on the admin's notifications screen, followable there", async () => {
+    const { email } = await customer();
+    await askForLink(email);
+    const mail = await mailedLink(t, email, "password_reset");
+    const admin = await signedIn(t, "admin");
+    const { html } = await admin.browser.get("/admin/notifications?kind=password_reset");
+    expect(html).toContain(`<a class="underline break-all" href="${mail.path}">${mail.url}</a>`);
   });
 });
