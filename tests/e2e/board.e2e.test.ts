@@ -20,6 +20,8 @@ describe("the order board in Chromium", () => {
     await e2e.t.services.accounts.manage.register(
       { email: "dora@example.com", password, name: "Dora Baker" },
       meta,
+      "customer",
+      { emailVerified: true },
     );
     staffContext = await e2e.browser.newContext({ baseURL: e2e.baseUrl });
     board = await e2e.newPage(staffContext);
