@@ -67,8 +67,51 @@ describe("loadConfig", () => {
       currency: "EUR",
       locale: "en-GB",
       logLevel: "info",
+      keyPrefix: "crumb",
+      metricsToken: undefined,
+      metricsPort: undefined,
+      backupTime: "03:30",
+      backupKeep: 7,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads the metrics, backup and key prefix settings, and refuses bad ones", () => {
+    const config = loadConfig({
+      METRICS_TOKEN: "sixteen-chars-ok",
+      METRICS_PORT: "9090",
+      BACKUP_TIME: "off",
+      BACKUP_KEEP: "30",
+      KEY_PREFIX: "bakery-2",
+    });
+    expect(config).toMatchObject({
+      metricsToken: "sixteen-chars-ok",
+      metricsPort: 9090,
+      backupTime: undefined,
+      backupKeep: 30,
+      keyPrefix: "bakery-2",
+    });
+    expect(loadConfig({ BACKUP_TIME: "23:05" }).backupTime).toBe("23:05");
+    const bad = (() => {
+      try {
+        loadConfig({
+          METRICS_TOKEN: "short",
+          METRICS_PORT: "70000",
+          BACKUP_TIME: "25:00",
+          BACKUP_KEEP: "0",
+          KEY_PREFIX: "Has Spaces",
+        });
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    for (
+      const name of ["METRICS_TOKEN", "METRICS_PORT", "BACKUP_TIME", "BACKUP_KEEP", "KEY_PREFIX"]
+    ) {
+      expect(bad).toContain(name);
+    }
+    // The token is never repeated in an error.
+    expect(bad).not.toContain('"short"');
   });
 
   it("treats empty and blank values as unset", () => {

@@ -116,12 +116,43 @@ const envSchema = z.object({
     ),
   ),
   LOCALE: z.preprocess(emptyToUndefined, z.string().default("en-GB")),
+  KEY_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[a-z0-9_-]{1,40}$/, {
+      message: "must be 1 to 40 lowercase letters, digits, - or _",
+    }).default("crumb"),
+  ),
+  METRICS_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+  ),
+  METRICS_PORT: z.preprocess(
+    emptyToUndefined,
+    z.string().optional().transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 65535) {
+        ctx.addIssue({ code: "custom", message: "must be a port number from 1 to 65535" });
+        return z.NEVER;
+      }
+      return Number(v);
+    }),
+  ),
+  BACKUP_TIME: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, {
+      message: 'must be a time like 03:30 (the shop\'s time zone) or "off"',
+    }).default("03:30"),
+  ),
+  BACKUP_KEEP: wholeNumber(1, 365, 7),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" })
       .default("info"),
   ),
 });
+
+/** Every environment variable Crumb reads (deployment manifests are checked against it). */
+export const settingNames: readonly string[] = Object.keys(envSchema.shape);
 
 export interface Config {
   env: "development" | "test" | "production";
@@ -171,6 +202,19 @@ export interface Config {
   currency: string;
   locale: string;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Store keys start with `<keyPrefix>:` and queue names with `<keyPrefix>.`. */
+  keyPrefix: string;
+  /** Bearer token `/metrics` asks for; required in production unless metricsPort is set. */
+  metricsToken?: string;
+  /**
+   * The app serves `/metrics` only on this port (not the shop's); the worker serves its
+   * `/metrics`, `/healthz` and `/readyz` on it (9091 when unset).
+   */
+  metricsPort?: number;
+  /** When the one-container (embedded) mode backs up each day, shop time; undefined: never. */
+  backupTime?: string;
+  /** How many daily backups are kept in DATA_DIR/backups. */
+  backupKeep: number;
 }
 
 export class ConfigError extends Error {
@@ -185,7 +229,10 @@ const urlVariables = new Set(["DATABASE_URL", "REDIS_URL", "AMQP_URL", "PUBLIC_U
 
 /** The value quoted back in a problem, never with a password in it. */
 function shownValue(name: string, raw: string | undefined): string {
-  if (raw === undefined || ["SESSION_SECRET", "JWT_KEYS", "DEMO_PASSWORD"].includes(name)) {
+  if (
+    raw === undefined ||
+    ["SESSION_SECRET", "JWT_KEYS", "DEMO_PASSWORD", "METRICS_TOKEN"].includes(name)
+  ) {
     return "";
   }
   const value = urlVariables.has(name)
@@ -282,6 +329,11 @@ export function loadConfig(
     currency: e.CURRENCY,
     locale: e.LOCALE,
     logLevel: e.LOG_LEVEL,
+    keyPrefix: e.KEY_PREFIX,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    backupTime: e.BACKUP_TIME === "off" ? undefined : e.BACKUP_TIME,
+    backupKeep: e.BACKUP_KEEP,
   });
 }
 

@@ -12,6 +12,7 @@ import { createLiveHub, type LiveHub } from "../src/live/hub.ts";
 import { type AppDeps, createApp, createServices, type Services } from "../src/app.ts";
 import { staticRoot } from "../src/assets.ts";
 import { seedDemoCatalog } from "../src/catalog/seed.ts";
+import { prepareBakeryDays } from "../src/bakery/bootstrap.ts";
 import { randomToken } from "../src/infra/digest.ts";
 import type { GeneratedSecrets } from "../src/infra/secrets.ts";
 
@@ -100,8 +101,13 @@ export function createTestStore(prefix = `test:${uniqueId()}:`, now?: () => numb
   return openStore({ url: env.REDIS_URL, prefix, log: silentLogger, now });
 }
 
-export function createTestQueue(prefix = `test.${uniqueId()}.`) {
-  return openQueue({ url: env.AMQP_URL, prefix, log: silentLogger, retryDelayMs: () => 20 });
+export function createTestQueue(prefix = `test.${uniqueId()}.`, retryDelayMs = 20) {
+  return openQueue({
+    url: env.AMQP_URL,
+    prefix,
+    log: silentLogger,
+    retryDelayMs: () => retryDelayMs,
+  });
 }
 
 export interface TestContext {
@@ -118,7 +124,11 @@ export interface TestContext {
 
 export interface TestContextOptions {
   config?: Record<string, string>;
-  seed?: boolean;
+  /**
+   * The demo catalog: `true` as a shop that has just upgraded (every product on the shelf
+   * with its stock), `"bakery"` as the demo bakery starts (breads daily, cakes made to order).
+   */
+  seed?: boolean | "bakery";
   /** Share these with another context, as two app instances share servers. */
   db?: Database;
   store?: Store;
@@ -136,7 +146,8 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
   const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000, {
     anonymousPerNetwork: config.anonymousStreamsPerAddress,
   });
-  if (options.seed) await seedDemoCatalog(db.sql);
+  if (options.seed) await seedDemoCatalog(db.sql, { schedules: options.seed === "bakery" });
+  await prepareBakeryDays(db.sql, config);
   const deps: AppDeps = {
     config,
     db,

@@ -24,6 +24,8 @@ const bearer = [{ bearerAuth: [] }];
 const register = createRoute({
   method: "post",
   path: "/auth/register",
+  operationId: "register",
+  security: [],
   tags: ["Accounts"],
   summary: "Create a customer account and sign in",
   description: "At most 20 new accounts per client address an hour.",
@@ -34,6 +36,8 @@ const register = createRoute({
 const login = createRoute({
   method: "post",
   path: "/auth/login",
+  operationId: "login",
+  security: [],
   tags: ["Accounts"],
   summary: "Sign in with email and password",
   description:
@@ -50,6 +54,8 @@ const login = createRoute({
 const refresh = createRoute({
   method: "post",
   path: "/auth/refresh",
+  operationId: "refreshTokens",
+  security: [],
   tags: ["Accounts"],
   summary: "Exchange a refresh token for new tokens",
   description:
@@ -65,6 +71,7 @@ const refresh = createRoute({
 const logout = createRoute({
   method: "post",
   path: "/auth/logout",
+  operationId: "logout",
   tags: ["Accounts"],
   summary: "Sign out: end this session",
   security: bearer,
@@ -72,12 +79,14 @@ const logout = createRoute({
   responses: {
     204: { description: "Signed out; the access and refresh tokens no longer work" },
     401: json(errorSchema, "No valid access token"),
+    429: errors[429],
   },
 });
 
 const me = createRoute({
   method: "get",
   path: "/me",
+  operationId: "getMe",
   tags: ["Accounts"],
   summary: "The signed-in user",
   security: bearer,
@@ -85,6 +94,7 @@ const me = createRoute({
   responses: {
     200: json(userSchema, "The user the access token belongs to"),
     401: json(errorSchema, "No valid access token"),
+    429: errors[429],
   },
 });
 

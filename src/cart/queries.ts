@@ -1,25 +1,31 @@
 import type { Queryable, Sql } from "../infra/db.ts";
 import type { Allergen } from "../catalog/allergens.ts";
+import type { ProductKind } from "../bakery/availability.ts";
 
 export interface CartProduct {
   id: number;
   slug: string;
   name: string;
   priceCents: number;
-  stock: number;
+  /** What can be had for the cart's pickup date; null: made to order, no cap. */
+  stock: number | null;
+  kind: ProductKind;
   active: boolean;
   imagePath: string | null;
   allergens: Allergen[];
 }
 
-/** Current name, price and stock of the products in a cart: carts never hold prices. */
+/**
+ * Current name, price and kind of the products in a cart: carts never hold prices. `stock`
+ * is the shelf stock here; the cart replaces it with what the pickup date has.
+ */
 export async function cartProducts(
   sql: Queryable,
   ids: number[],
 ): Promise<Map<number, CartProduct>> {
   if (ids.length === 0) return new Map();
   const rows = await sql<CartProduct[]>`
-    select id, slug, name, price_cents, stock, active, image_path, allergens
+    select id, slug, name, price_cents, stock, kind, active, image_path, allergens
     from products where id = any(${ids}::int[])`;
   return new Map(rows.map((r) => [r.id, r]));
 }
@@ -104,4 +110,19 @@ export async function deleteCartLine(sql: Queryable, userId: number, productId: 
 
 export async function deleteCart(sql: Queryable, userId: number) {
   await sql`delete from carts where user_id = ${userId}`;
+}
+
+/** The pickup date (YYYY-MM-DD) a customer's cart is for, unless the cart has expired. */
+export async function savedCartDay(sql: Queryable, userId: number): Promise<string | null> {
+  const [row] = await sql<{ pickupDate: string | null }[]>`
+    select to_char(pickup_date, 'YYYY-MM-DD') as pickup_date from carts
+    where user_id = ${userId} and used_at > now() - ${CART_LIFETIME}::interval`;
+  return row?.pickupDate ?? null;
+}
+
+export async function saveCartDay(sql: Sql, userId: number, date: string) {
+  await sql.begin(async (tx) => {
+    await openCart(tx, userId);
+    await tx`update carts set pickup_date = ${date} where user_id = ${userId}`;
+  });
 }

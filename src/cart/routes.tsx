@@ -38,14 +38,13 @@ export function cartRoutes(
     extra: { flash?: string; error?: string; status?: 200 | 400 | 404 | 422 | 503 } = {},
   ) => {
     const owner = await owners.current(c);
-    const empty = { lines: [], count: 0, subtotalCents: 0, orderable: false };
     let view;
     try {
-      view = owner ? await cart.view(owner) : empty;
+      view = owner ? await cart.view(owner) : await cart.empty();
     } catch (error) {
       // A guest's cart while the store is away: the page says so instead of failing.
       if (!(error instanceof CartUnavailableError)) throw error;
-      view = empty;
+      view = await cart.empty();
       for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
       extra = { error: error.message, status: 503 };
     }

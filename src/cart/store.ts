@@ -7,7 +7,9 @@ import {
   type CartLineRow,
   deleteCart,
   deleteCartLine,
+  saveCartDay,
   saveCartLine,
+  savedCartDay,
   savedCartLines,
   touchCart,
 } from "./queries.ts";
@@ -45,6 +47,8 @@ export class CartUnavailableError extends AppError {
 }
 
 const guestKey = (guestId: string) => `cart:guest:${guestId}`;
+/** The pickup date a guest's cart is for, kept beside its lines for as long. */
+const guestDayKey = (guestId: string) => `${guestKey(guestId)}:day`;
 /** Where carts of customers lived before they were saved in the database. */
 const formerUserKey = (userId: number) => `cart:user:${userId}`;
 const cacheKey = (userId: number) => `cart:saved:${userId}`;
@@ -196,6 +200,15 @@ export function createCartStore(
       }
       await guest(() => store.delete(guestKey(owner.guestId)));
     },
+    /** The pickup date the customer chose (YYYY-MM-DD), or null. */
+    async day(owner: CartOwner): Promise<string | null> {
+      if ("userId" in owner) return await savedCartDay(sql, owner.userId);
+      return await guest(() => store.get(guestDayKey(owner.guestId)));
+    },
+    async setDay(owner: CartOwner, date: string) {
+      if ("userId" in owner) return await saveCartDay(sql, owner.userId, date);
+      await guest(() => store.set(guestDayKey(owner.guestId), date, CART_TTL_MS));
+    },
     /**
      * Moves a guest's lines into a customer's cart (quantities add up, capped at 99). Throws
      * CartUnavailableError while the store is away: the guest's cart waits for a later request.
@@ -213,7 +226,11 @@ export function createCartStore(
         })),
       );
       await changed(customer.userId);
-      await guest(() => store.delete(guestKey(from.guestId)));
+      const guestDay = await guest(() => store.get(guestDayKey(from.guestId)));
+      if (guestDay && !(await savedCartDay(sql, customer.userId))) {
+        await saveCartDay(sql, customer.userId, guestDay);
+      }
+      await guest(() => store.delete(guestKey(from.guestId), guestDayKey(from.guestId)));
     },
   };
 }

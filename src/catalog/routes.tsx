@@ -16,6 +16,11 @@ import { viewerOf } from "../http/viewer.ts";
 import { catalogPageQuery, productIdParam } from "./schema.ts";
 import { type Catalog, STOCK_TOPIC } from "./service.ts";
 import { stockOfActive } from "./queries.ts";
+import type { Bakery } from "../bakery/service.ts";
+import { dayTopic, SHELF_TOPIC } from "../bakery/live.ts";
+import { isDate } from "../bakery/calendar.ts";
+import { DATE_MESSAGE } from "../bakery/schema.ts";
+import { AppError } from "../http/errors.ts";
 import { ANALYTICS_QUEUE } from "../jobs/names.ts";
 
 export const CATALOG_PAGE_SIZE = 24;
@@ -28,10 +33,13 @@ export interface CatalogRouteDeps {
   queue: Queue;
   log: Logger;
   today: () => string;
+  bakery: Bakery;
 }
 
 /** The customer catalog: browsing, product pages and the live stock stream. */
-export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: CatalogRouteDeps) {
+export function catalogRoutes(
+  { shop, catalog, sql, live, queue, log, today, bakery }: CatalogRouteDeps,
+) {
   return new Hono<AppEnv>()
     .get(
       "/",
@@ -82,18 +90,34 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
         );
       },
     )
-    .get("/events/stock", (c) => {
+    .get("/events/stock", async (c) => {
       // Every stream starts with an id, so a browser reconnecting after a drop sends
       // Last-Event-ID and gets every badge's current stock: changes it missed are not lost.
       const reconnecting = c.req.header("Last-Event-ID") !== undefined;
-      // Read after subscribing (the hub holds events meanwhile): no change slips between.
+      const date = c.req.query("date");
+      const shopToday = bakery.today();
+      if (date === undefined || date === shopToday) {
+        // Read after subscribing (the hub holds events meanwhile): no change slips between.
+        const first = () =>
+          reconnecting
+            ? stockOfActive(sql, shopToday).then((items) => [
+              { id: "stock", data: String(StockUpdate({ items })) },
+            ])
+            : [{ id: "stock", data: "" }];
+        return liveStream(c, live, STOCK_TOPIC, { first });
+      }
+      // Another date: that date's plans and the shelf, as one stream.
+      if (!isDate(date)) {
+        throw new AppError(400, "validation_failed", DATE_MESSAGE, { date: DATE_MESSAGE });
+      }
+      await bakery.checkDate(date);
       const first = () =>
         reconnecting
-          ? stockOfActive(sql).then((
-            items,
-          ) => [{ id: "stock", data: String(StockUpdate({ items })) }])
+          ? bakery.remainingOn(date).then((items) => [
+            { id: "stock", data: String(StockUpdate({ items })) },
+          ])
           : [{ id: "stock", data: "" }];
-      return liveStream(c, live, STOCK_TOPIC, { first });
+      return liveStream(c, live, dayTopic(date), { first, also: [SHELF_TOPIC] });
     });
 }
 

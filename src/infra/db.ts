@@ -45,15 +45,21 @@ export interface DatabaseOptions {
    */
   socketDir?: string;
   log: Logger;
+  /** How this process's connections are named to PostgreSQL (pg_stat_activity). */
+  applicationName?: string;
 }
 
-function clientOptions(max: number, log: Logger): postgres.Options<Record<string, never>> {
+function clientOptions(
+  max: number,
+  log: Logger,
+  applicationName = "crumb",
+): postgres.Options<Record<string, never>> {
   return {
     max,
     // Columns arrive as camelCase so rows map straight onto TypeScript shapes.
     transform: { column: { from: postgres.toCamel } },
     onnotice: (notice) => log.debug("postgres notice", { message: notice.message }),
-    connection: { application_name: "crumb" },
+    connection: { application_name: applicationName.slice(0, 63) },
     idle_timeout: 60,
     connect_timeout: 10,
     // Seconds before reconnecting after a failed connection. postgres.js's default grows to
@@ -66,10 +72,13 @@ function clientOptions(max: number, log: Logger): postgres.Options<Record<string
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    const sql = postgres(options.url, clientOptions(options.poolMax, options.log)) as Sql;
+    const sql = postgres(
+      options.url,
+      clientOptions(options.poolMax, options.log, options.applicationName),
+    ) as Sql;
     // Connected now and kept: a probe under load must not wait for a new connection.
     const probe = postgres(options.url, {
-      ...clientOptions(1, options.log),
+      ...clientOptions(1, options.log, `${options.applicationName ?? "crumb"} probe`),
       connect_timeout: 2,
       idle_timeout: 0,
     });

@@ -31,6 +31,8 @@ export interface LiveHub {
   admits(network: string): boolean;
   /** Streams currently held by this instance. */
   size(): number;
+  /** Streams held by this instance by topic family (`order:42` counts as `order`). */
+  sizesByFamily(): Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -100,11 +102,16 @@ export interface HubLimits {
 
 export const DEFAULT_ANONYMOUS_STREAMS = 50;
 
+/** The family of a topic: what comes before its first colon. */
+export const topicFamily = (topic: string) => topic.split(":", 1)[0];
+
 export async function createLiveHub(
   store: Store,
   log: Logger,
   heartbeatMs: number,
   limits: HubLimits = {},
+  /** Told, for each event, the seconds from its publication to its frames being written. */
+  onDelivered?: (topic: string, seconds: number) => void,
 ): Promise<LiveHub> {
   const topics = new Map<string, Map<Controller, StreamInfo>>();
   /** Open anonymous streams per client network. */
@@ -149,9 +156,16 @@ export async function createLiveHub(
 
   const unsubscribe = await store.subscribe(CHANNEL, (message) => {
     try {
-      const { topic, event } = JSON.parse(message) as { topic: string; event: LiveEvent };
+      const { topic, event, at } = JSON.parse(message) as {
+        topic: string;
+        event: LiveEvent;
+        at?: number;
+      };
       if (topic === END_SESSIONS) endLocal(new Set(JSON.parse(event.data) as string[]));
-      else deliver(topic, event);
+      else {
+        deliver(topic, event);
+        if (onDelivered && at) onDelivered(topic, Math.max(0, Date.now() - at) / 1000);
+      }
     } catch (error) {
       log.warn("unreadable live event", errorFields(error));
     }
@@ -197,7 +211,8 @@ export async function createLiveHub(
   };
 
   return {
-    publish: (topic, event) => store.publish(CHANNEL, JSON.stringify({ topic, event })),
+    publish: (topic, event) =>
+      store.publish(CHANNEL, JSON.stringify({ topic, event, at: Date.now() })),
     endSessions: async (sessionIds) => {
       if (sessionIds.length === 0) return;
       endLocal(new Set(sessionIds));
@@ -269,6 +284,14 @@ export async function createLiveHub(
       let n = 0;
       for (const streams of topics.values()) n += streams.size;
       return n;
+    },
+    sizesByFamily() {
+      const sizes = new Map<string, number>();
+      for (const [topic, streams] of topics) {
+        const family = topicFamily(topic);
+        sizes.set(family, (sizes.get(family) ?? 0) + streams.size);
+      }
+      return sizes;
     },
     async close() {
       closed = true;

@@ -24,6 +24,8 @@ export function liveStream(
     /** The frames that go first (read only once the stream is admitted). */
     first?: () => LiveEvent[] | Promise<LiveEvent[]>;
     visibleHeartbeat?: boolean;
+    /** More topics carried on the same stream (their events interleave, frame by frame). */
+    also?: string[];
   } = {},
 ) {
   const user = c.get("user");
@@ -37,13 +39,44 @@ export function liveStream(
       { "Retry-After": "30" },
     );
   }
-  const body = live.open(topic, {
+  const signal = c.req.raw.signal;
+  const sessionId = user?.sessionId;
+  const main = live.open(topic, {
     first: options.first?.(),
-    signal: c.req.raw.signal,
-    sessionId: user?.sessionId,
+    signal,
+    sessionId,
+    // One page, one stream against the cap, however many topics it carries.
     network: user ? undefined : network,
     visibleHeartbeat: options.visibleHeartbeat,
   });
+  const more = (options.also ?? []).map((extra) => live.open(extra, { signal, sessionId }));
+  const body = more.length ? merged(main, ...more) : main;
   // Through the context, so headers set by middleware (X-Request-Id) are kept.
   return c.body(body, 200, sseHeaders);
+}
+
+/** Event streams as one: each chunk is a whole frame, so they interleave safely. */
+function merged(...streams: ReadableStream<Uint8Array>[]): ReadableStream<Uint8Array> {
+  const readers = streams.map((s) => s.getReader());
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const pump = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          controller.enqueue(value);
+        }
+      };
+      // The first to end ends them all: a session closed ends the page's whole stream.
+      Promise.race(readers.map(pump)).finally(() => {
+        for (const reader of readers) reader.cancel().catch(() => {});
+        try {
+          controller.close();
+        } catch { /* already closed */ }
+      });
+    },
+    async cancel() {
+      await Promise.allSettled(readers.map((r) => r.cancel()));
+    },
+  });
 }

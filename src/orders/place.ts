@@ -6,6 +6,16 @@ import { ORDERS_QUEUE } from "../outbox/outbox.ts";
 import { findOrder, nextOrderNumber, orderColumns, type OrderRow } from "./queries.ts";
 import { orderCode } from "./status.ts";
 import { sha256Hex } from "../infra/digest.ts";
+import { pickupKey } from "../bakery/slots.ts";
+import {
+  type Booking,
+  type BookingRules,
+  bookPickup,
+  lockedRules,
+  recordOverCapacity,
+  takeLines,
+  type TakenLine,
+} from "../bakery/take.ts";
 
 export interface OrderLineInput {
   productId: number;
@@ -15,7 +25,12 @@ export interface OrderLineInput {
 export interface PlaceOrderInput {
   userId: number;
   items: OrderLineInput[];
-  pickup: { at: Date; asap: boolean };
+  /** "asap" (or absent) or the ISO instant of an offered slot. */
+  pickup?: string;
+  /** Staff booking a slot past its capacity, on purpose (recorded in the audit log). */
+  overCapacity?: boolean;
+  /** Where the request came from, for the audit log. */
+  meta?: { ip: string; userAgent: string };
   note?: string;
   couponCode?: string;
   /** A key the client sends again when it retries the same order. */
@@ -39,14 +54,18 @@ export interface Shortage {
   name: string;
   requested: number;
   available: number;
+  /** The pickup day it was short for, in words (daily products: each date has its own). */
+  forDay?: string;
 }
 
 export interface PlacedOrder {
   order: OrderRow;
   /** True when this was a repeat of an order placed before under the same key. */
   replayed: boolean;
-  /** New stock of every product the order took from. */
+  /** New shelf stock of every shelf product the order took from. */
   stock: { id: number; stock: number }[];
+  /** What is left of the pickup date's plan of every daily product the order took from. */
+  plan: { date: string; items: { id: number; stock: number }[] } | null;
 }
 
 export interface PlaceDeps {
@@ -57,6 +76,8 @@ export interface PlaceDeps {
   now: () => Date;
   money: (cents: number) => string;
   date: (at: Date) => string;
+  /** The shop's time zone, preparation time and words for pickup refusals. */
+  rules: BookingRules;
 }
 
 export class EmailUnverifiedError extends AppError {
@@ -74,8 +95,10 @@ export class StockShortageError extends AppError {
   constructor(readonly shortages: Shortage[]) {
     const words = shortages.map((s) =>
       s.available > 0
-        ? `only ${s.available} ${s.name} left (you asked for ${s.requested})`
-        : `${s.name} is sold out`
+        ? `only ${s.available} ${s.name} left${
+          s.forDay ? ` for ${s.forDay}` : ""
+        } (you asked for ${s.requested})`
+        : `${s.name} is sold out${s.forDay ? ` for ${s.forDay}` : ""}`
     );
     super(
       409,
@@ -83,7 +106,7 @@ export class StockShortageError extends AppError {
       `Not enough stock: ${words.join("; ")}. Nothing was ordered; your cart is unchanged.`,
       undefined,
       undefined,
-      { items: shortages },
+      { items: shortages.map(({ forDay: _, ...s }) => s) },
     );
   }
 }
@@ -123,16 +146,13 @@ export function sumLines(items: OrderLineInput[]): OrderLineInput[] {
 export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promise<PlacedOrder> {
   const lines = sumLines(input.items);
   const hash = input.idempotencyKey
-    ? await requestHash({
-      ...input,
-      pickupAt: input.pickup.asap ? "asap" : input.pickup.at.toISOString(),
-    })
+    ? await requestHash({ ...input, pickupAt: pickupKey(input.pickup, deps.rules.timeZone) })
     : undefined;
 
   return await deps.sql.begin(async (tx) => {
     if (input.idempotencyKey) {
       const earlier = await claimKey(tx, input.userId, input.idempotencyKey, hash!);
-      if (earlier) return { order: earlier, replayed: true, stock: [] };
+      if (earlier) return { order: earlier, replayed: true, stock: [], plan: null };
     }
     // After the key: a retried order from the cart finds its order although the cart is empty.
     if (lines.length === 0) {
@@ -147,36 +167,17 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
       select email_verified_at is not null as verified from users where id = ${input.userId}`;
     if (!account?.verified) throw new EmailUnverifiedError();
 
-    const taken: {
-      id: number;
-      stock: number;
-      name: string;
-      priceCents: number;
-      allergens: string[];
-    }[] = [];
-    const shortages: Shortage[] = [];
-    for (const line of lines) {
-      const [row] = await tx<typeof taken>`
-        update products set stock = stock - ${line.quantity}, updated_at = now()
-        where id = ${line.productId} and active and stock >= ${line.quantity}
-        returning id, stock, name, price_cents, allergens`;
-      if (row) {
-        taken.push(row);
-        continue;
-      }
-      const [product] = await tx<{ name: string; stock: number; active: boolean }[]>`
-        select name, stock, active from products where id = ${line.productId}`;
-      shortages.push({
-        productId: line.productId,
-        name: product?.name ?? `product ${line.productId}`,
-        requested: line.quantity,
-        available: product?.active ? product.stock : 0,
-      });
+    const rules = await lockedRules(tx, deps.rules, deps.now());
+    const booking = await bookPickup(tx, rules, input.pickup, input.overCapacity);
+    const { taken, shortages } = await takeLines(tx, rules, lines, booking);
+    if (shortages.length) {
+      const forDay = rules.words.day(booking.date);
+      throw new StockShortageError(
+        shortages.map(({ daily, ...s }) => ({ ...s, forDay: daily ? forDay : undefined })),
+      );
     }
-    if (shortages.length) throw new StockShortageError(shortages);
 
-    const quantity = new Map(lines.map((l) => [l.productId, l.quantity]));
-    const subtotal = taken.reduce((sum, p) => sum + p.priceCents * quantity.get(p.id)!, 0);
+    const subtotal = taken.reduce((sum, p) => sum + p.priceCents * p.quantity, 0);
     const coupon = input.couponCode ? await findCoupon(tx, input.couponCode, true) : null;
     if (input.couponCode) {
       const refusal = coupon
@@ -197,19 +198,22 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
     const day = deps.shopDay();
     const code = orderCode(await nextOrderNumber(tx, day));
     const [order] = await tx<OrderRow[]>`
-      insert into orders as o (code, code_day, user_id, pickup_at, pickup_asap, note,
-        subtotal_cents, discount_cents, total_cents, currency, coupon_id, coupon_code)
-      values (${code}, ${day}, ${input.userId}, ${input.pickup.at}, ${input.pickup.asap},
-        ${input.note ?? ""}, ${subtotal}, ${discount}, ${subtotal - discount}, ${deps.currency},
-        ${coupon?.id ?? null}, ${coupon?.code ?? null})
+      insert into orders as o (code, code_day, user_id, pickup_at, pickup_asap, pickup_date,
+        pickup_slot, note, subtotal_cents, discount_cents, total_cents, currency, coupon_id,
+        coupon_code)
+      values (${code}, ${day}, ${input.userId}, ${booking.at}, ${booking.asap}, ${booking.date},
+        ${booking.slot}, ${input.note ?? ""}, ${subtotal}, ${discount}, ${subtotal - discount},
+        ${deps.currency}, ${coupon?.id ?? null}, ${coupon?.code ?? null})
       returning ${orderColumns(tx)}`;
     const id = order.id;
     for (const p of taken) {
       await tx`
-        insert into order_items (order_id, product_id, name, unit_price_cents, allergens, quantity)
+        insert into order_items
+          (order_id, product_id, name, unit_price_cents, allergens, quantity, source)
         values (${id}, ${p.id}, ${p.name}, ${p.priceCents}, ${p.allergens}::text[],
-                ${quantity.get(p.id)!})`;
+                ${p.quantity}, ${p.source})`;
     }
+    await recordOverCapacity(tx, booking, id, { actorId: input.userId, ...input.meta });
     if (coupon) await redeemCoupon(tx, { couponId: coupon.id, orderId: id, userId: input.userId });
     // The first history row, the key's order and the event in one round trip: this is the
     // shop's busiest transaction.
@@ -224,8 +228,23 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
       insert into outbox (message_id, queue, type, payload)
       values (${crypto.randomUUID()}, ${ORDERS_QUEUE}, 'order.placed',
               ${tx.json({ orderId: id })})`;
-    return { order, replayed: false, stock: taken.map(({ id, stock }) => ({ id, stock })) };
+    return { order, replayed: false, ...takenStock(taken, booking) };
   });
+}
+
+/** What the order left of the shelf stock and of its date's plans, for live pages. */
+function takenStock(taken: TakenLine[], booking: Booking) {
+  const stock = taken.filter((t) => t.source === "stock").map((t) => ({
+    id: t.id,
+    stock: t.remaining!,
+  }));
+  const daily = taken.filter((t) => t.source === "plan");
+  return {
+    stock,
+    plan: daily.length
+      ? { date: booking.date, items: daily.map((t) => ({ id: t.id, stock: t.remaining! })) }
+      : null,
+  };
 }
 
 /**

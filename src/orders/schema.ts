@@ -24,8 +24,13 @@ export const placeOrderSchema = z.object({
         `The lines to order; without them, the caller's cart. Lines of one product count together: at most ${MAX_PER_PRODUCT} of a product per order.`,
     }),
   pickupAt: text().max(40).optional().openapi({
-    description: "`asap` (default) or the ISO time of a 15-minute slot today or tomorrow",
-    example: "asap",
+    description:
+      "`asap` (default) or the `at` of an available slot from `GET /pickup/slots`, any day up to the horizon",
+    example: "2026-11-21T09:30:00.000Z",
+  }),
+  overCapacity: z.boolean().optional().openapi({
+    description:
+      "Staff and admins only: book the slot even when it is full (recorded in the audit log)",
   }),
   couponCode: text().trim().max(32).optional().transform((v) => v || undefined),
   note: multilineText().trim().max(500, "The note can be at most 500 characters").optional(),

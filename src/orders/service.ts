@@ -1,9 +1,9 @@
 import type { Sql } from "../infra/db.ts";
 import type { LiveHub } from "../live/hub.ts";
 import { AppError } from "../http/errors.ts";
-import { publishStock } from "../catalog/service.ts";
-import type { PickupRules } from "../checkout/pickup.ts";
-import { pickupChoices, pickupKey, resolvePickup } from "../checkout/pickup.ts";
+import type { Bakery } from "../bakery/service.ts";
+import { pickupKey } from "../bakery/slots.ts";
+import type { BookingRules } from "../bakery/take.ts";
 import { previewCoupon } from "../coupons/preview.ts";
 import { localParts } from "../shop/hours.ts";
 import { OrderActionsGone, OrderProgress } from "../../views/orders/order-status.tsx";
@@ -26,7 +26,9 @@ export interface OrdersDeps {
   relay: { kick(): unknown };
   /** Told after every committed change (the order board, the pickup screen). */
   onChange?: (order: OrderRow) => Promise<void>;
-  pickup: PickupRules;
+  /** Days, slots and live remaining of the bakery. */
+  bakery: Bakery;
+  pickup: BookingRules;
   currency: string;
   money: (cents: number) => string;
   date: (at: Date) => string;
@@ -48,19 +50,20 @@ export function createOrders(deps: OrdersDeps) {
   const { sql, live, now } = deps;
 
   /** After a commit: live pages and the relay hear of it. Failures here lose nothing. */
-  const announce = async (order: OrderRow, stock: { id: number; stock: number }[]) => {
+  const announce = async (
+    order: OrderRow,
+    taken: Pick<PlacedOrder, "stock" | "plan">,
+  ) => {
     deps.relay.kick();
     await Promise.allSettled([
-      publishStock(live, stock),
+      deps.bakery.announce({ shelf: taken.stock, plan: taken.plan }),
       publishOrder(live, order),
       deps.onChange?.(order),
     ]);
   };
 
   return {
-    async place(
-      input: Omit<PlaceOrderInput, "pickup"> & { pickup?: string },
-    ): Promise<PlacedOrder> {
+    async place(input: PlaceOrderInput): Promise<PlacedOrder> {
       if (input.idempotencyKey) {
         // A retry finds its order even when its pickup time has passed or its cart is empty.
         const hash = await requestHash({
@@ -68,17 +71,13 @@ export function createOrders(deps: OrdersDeps) {
           pickupAt: pickupKey(input.pickup, deps.pickup.timeZone),
         });
         const earlier = await earlierOrder(sql, input.userId, input.idempotencyKey, hash);
-        if (earlier) return { order: earlier, replayed: true, stock: [] };
+        if (earlier) return { order: earlier, replayed: true, stock: [], plan: null };
       }
       // Every caller, not only the API's schema: lines of one product are summed first.
       const over = overProductCap(input.items);
       if (over) {
         const message = productCapMessage(over);
         throw new AppError(400, "validation_failed", message, { items: message });
-      }
-      const pickup = resolvePickup(input.pickup, now(), deps.pickup);
-      if ("problem" in pickup) {
-        throw new AppError(400, "validation_failed", pickup.problem, { pickupAt: pickup.problem });
       }
       const placed = await placeOrder({
         sql,
@@ -87,8 +86,9 @@ export function createOrders(deps: OrdersDeps) {
         now,
         money: deps.money,
         date: deps.date,
-      }, { ...input, pickup });
-      if (!placed.replayed) await announce(placed.order, placed.stock);
+        rules: deps.pickup,
+      }, input);
+      if (!placed.replayed) await announce(placed.order, placed);
       return placed;
     },
 
@@ -104,7 +104,7 @@ export function createOrders(deps: OrdersDeps) {
       } = {},
     ) {
       const change = await changeOrderStatus(sql, { orderId, to, actor, ...options });
-      await announce(change.order, change.stock);
+      await announce(change.order, change);
       return change;
     },
 
@@ -123,9 +123,6 @@ export function createOrders(deps: OrdersDeps) {
 
     list: (userId: number, page: { limit: number; offset: number }) =>
       ordersOfUser(sql, userId, page),
-
-    /** The pickup times a customer may choose right now. */
-    pickupChoices: () => pickupChoices(now(), deps.pickup),
 
     previewCoupon: (code: string, userId: number, subtotalCents: number) =>
       previewCoupon(sql, {

@@ -5,7 +5,8 @@ import type { ShopView } from "../context.ts";
 import { StockBadge } from "./stock-badge.tsx";
 import { AddToCart } from "../cart/add-to-cart.tsx";
 
-export type ProductWithStock = ProductInfo & { stock: number };
+/** `stock`: what the shop has today; null for made to order (no cap). */
+export type ProductWithStock = ProductInfo & { stock: number | null };
 
 export function productImage(shop: ShopView, product: ProductInfo) {
   return product.imagePath ?? `/static/img/placeholder.svg?v=${shop.assetVersion}`;
