@@ -20,3 +20,9 @@ create table shop_details (
 );
 
 insert into shop_details default values;
+
+-- What a customer chose at checkout (pickup time, note, coupon), kept with the cart so a
+-- checkout interrupted by a lost session comes back as it was after signing in again.
+alter table carts
+  add column checkout_draft jsonb
+    check (checkout_draft is null or octet_length(checkout_draft::text) <= 4000);

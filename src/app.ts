@@ -189,6 +189,8 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       shop,
       cart: services.cart,
       carts: services.carts,
+      owners,
+      log,
       orders: services.orders,
       bakery: services.bakery,
       words: services.words,

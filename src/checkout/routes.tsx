@@ -4,7 +4,11 @@ import type { ShopView } from "../../views/context.ts";
 import { CheckoutPage } from "../../views/checkout/checkout-page.tsx";
 import { requireUser } from "../accounts/middleware.ts";
 import type { Cart } from "../cart/service.ts";
-import type { CartStore } from "../cart/store.ts";
+import type { CartOwner, CartStore } from "../cart/store.ts";
+import type { CartOwners } from "../cart/owner.ts";
+import { draftOf } from "../cart/draft.ts";
+import type { Logger } from "../infra/log.ts";
+import { errorFields } from "../infra/log.ts";
 import type { AppEnv } from "../http/env.ts";
 import { AppError, fieldErrors } from "../http/errors.ts";
 import { viewerOf } from "../http/viewer.ts";
@@ -47,6 +51,13 @@ function choiceProblems(error: z.ZodError) {
   };
 }
 
+/** Where a checkout sent without a session goes: sign in, then back to the same checkout. */
+export const SIGN_IN_TO_CHECKOUT = `/signin?next=${encodeURIComponent("/checkout")}&done=checkout`;
+
+const CHOICE_FIELDS = ["pickup", "slot", "note", "coupon"] as const;
+const hasChoices = (values: Record<string, unknown>) =>
+  CHOICE_FIELDS.some((field) => field in values);
+
 /** A chosen slot wins over "as soon as possible". */
 const pickupOf = (v: Partial<CheckoutValues>) => v.slot || v.pickup || "asap";
 
@@ -56,8 +67,10 @@ const pickupOf = (v: Partial<CheckoutValues>) => v.slot || v.pickup || "asap";
  * slots follow, full ones shown and disabled.
  */
 export function checkoutRoutes(
-  { shop, cart, carts, orders, bakery, words, emailVerified }: {
+  { shop, cart, carts, owners, orders, bakery, words, emailVerified, log }: {
     shop: ShopView;
+    owners: CartOwners;
+    log: Logger;
     /** Whether the account's address is confirmed (a first order needs it). */
     emailVerified: (userId: number) => Promise<boolean>;
     cart: Cart;
@@ -116,6 +129,26 @@ export function checkoutRoutes(
     );
   };
 
+  /** The choices as typed are kept with the cart; a failure to keep them loses no order. */
+  const keepDraft = async (owner: CartOwner, values: Partial<CheckoutValues>) => {
+    try {
+      await carts.drafts.save(owner, draftOf({ ...values, pickup: pickupOf(values) }));
+    } catch (error) {
+      log.warn("checkout draft not kept", errorFields(error));
+    }
+  };
+
+  /**
+   * A checkout sent after the session ended (signed out in another tab, cookies cleared, a
+   * session ended elsewhere): an expected event, not an error. The choices are kept with
+   * this browser's cart and the customer signs in, coming back to the same checkout.
+   */
+  const signInFirst = async (c: Context<AppEnv>) => {
+    const values = typedChoices(await c.req.parseBody());
+    await keepDraft(await owners.forWriting(c), values);
+    return c.redirect(SIGN_IN_TO_CHECKOUT, 303);
+  };
+
   /** The page with the choices as typed, and what is wrong with them. */
   const review = (c: Context<AppEnv>, body: Record<string, unknown>, invalid: 400 | 422) => {
     const values = typedChoices(body);
@@ -125,12 +158,25 @@ export function checkoutRoutes(
   };
 
   return new Hono<AppEnv>()
-    .get("/checkout", requireUser(), (c) => review(c, c.req.query(), 400))
+    .get("/checkout", requireUser(), async (c) => {
+      const query = c.req.query();
+      // Coming back to checkout (after signing in again, or from the cart): as it was left.
+      if (hasChoices(query)) return review(c, query, 400);
+      const draft = await carts.drafts.read({ userId: c.get("user")!.id });
+      return review(c, { ...draft, date: query.date }, 400);
+    })
     // "Apply" a coupon: the same page with the discount worked out, choices kept. A POST,
     // so the form's token never lands in the address bar or the history.
-    .post("/checkout/preview", requireUser(), async (c) => review(c, await c.req.parseBody(), 422))
-    .post("/checkout", requireUser(), async (c) => {
-      const user = c.get("user")!;
+    .post("/checkout/preview", async (c) => {
+      const user = c.get("user");
+      if (!user) return signInFirst(c);
+      const body = typedChoices(await c.req.parseBody());
+      if (checkoutChoices.safeParse(body).success) await keepDraft({ userId: user.id }, body);
+      return review(c, body, 422);
+    })
+    .post("/checkout", async (c) => {
+      const user = c.get("user");
+      if (!user) return signInFirst(c);
       const body = typedChoices(await c.req.parseBody());
       const form = checkoutForm.safeParse(body);
       if (!form.success) {
@@ -163,6 +209,7 @@ export function checkoutRoutes(
         const fields = error.fields ?? {};
         // The token is this form's idempotency key; the API's wording means nothing here.
         const message = error.code === "idempotency_conflict" ? RESENT_CHANGED : error.message;
+        await keepDraft({ userId: user.id }, values);
         return render(c, values, {
           error: fields.pickupAt || fields.couponCode ? undefined : message,
           fields: { pickup: fields.pickupAt, coupon: fields.couponCode },
