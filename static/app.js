@@ -4,12 +4,29 @@ document.addEventListener("alpine:init", () => {
   // Reserved for small local UI state (menus, toggles) in later screens.
 });
 
+// Where the customer was: a button disabled while its request runs ("Add to cart") loses
+// keyboard focus, and gets it back when the request is done.
+let lastFocused = null;
+document.addEventListener("focusin", (event) => {
+  lastFocused = event.target;
+});
+const lostFocus = () => !document.activeElement || document.activeElement === document.body;
+document.addEventListener("htmx:finally:request", () => {
+  const was = lastFocused;
+  // After htmx enables the request's elements again, in the same turn.
+  queueMicrotask(() => {
+    if (lostFocus() && was instanceof HTMLElement && was.isConnected && !was.disabled) {
+      was.focus({ preventScroll: true });
+    }
+  });
+});
+
 // An in-page update that removed the element holding keyboard focus (a removed cart line, a
 // replaced form) would drop focus to the start or end of the page: land it on the updated
-// region's own landing point instead.
+// region's own landing point instead. An element still in the page gets focus back above.
 document.addEventListener("htmx:after:swap", () => {
-  const active = document.activeElement;
-  if (active && active !== document.body && document.contains(active)) return;
+  if (!lostFocus()) return;
+  if (lastFocused instanceof Element && lastFocused.isConnected) return;
   const landing = document.querySelector("[data-focus-after-swap]");
   if (landing instanceof HTMLElement) landing.focus();
 });

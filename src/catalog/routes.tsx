@@ -90,7 +90,14 @@ export function catalogRoutes(
             </>,
           );
         }
-        return c.html(<CatalogPage {...view} viewer={viewerOf(c)} flash={cartFlash(c)} />);
+        return c.html(
+          <CatalogPage
+            {...view}
+            viewer={viewerOf(c)}
+            flash={cartFlash(c)}
+            addedProductId={addedProduct(c)}
+          />,
+        );
       },
     )
     .get(
@@ -115,6 +122,7 @@ export function catalogRoutes(
             day={day}
             viewer={viewerOf(c)}
             flash={cartFlash(c)}
+            added={addedProduct(c) === product.id}
           />,
         );
       },
@@ -154,8 +162,18 @@ export function catalogRoutes(
     });
 }
 
-/** After adding to the cart without JavaScript, the page it came from says so. */
+/**
+ * After adding to the cart without JavaScript, the page it came from says so: beside the
+ * product's button when the product is known (the page comes back to it), else at the top.
+ */
 const cartFlash = (c: Context) =>
-  c.req.query("cart") === "added" ? "Added to your cart." : undefined;
+  c.req.query("cart") === "added" && addedProduct(c) === undefined
+    ? "Added to your cart."
+    : undefined;
+
+const addedProduct = (c: Context) => {
+  const id = Number(c.req.query("added"));
+  return c.req.query("cart") === "added" && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+};
 
 export { sseHeaders } from "../live/stream-response.ts";

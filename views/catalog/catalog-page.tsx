@@ -19,6 +19,8 @@ export interface CatalogView {
   csrf: string;
   /** The pickup day the stock and availability are for. */
   day: ShopDay;
+  /** The product just added without JavaScript: its card says so. */
+  addedProductId?: number;
 }
 
 /** The URL of this catalog state with some parameters changed; empty ones are left out. */
@@ -170,14 +172,19 @@ export function ResultCount(
 
 /** The part htmx replaces when the filters change. */
 export function CatalogResults(
-  { shop, products, page, pageCount, query, csrf }: Omit<CatalogView, "categories">,
+  { shop, products, page, pageCount, query, csrf, addedProductId }: Omit<
+    CatalogView,
+    "categories"
+  >,
 ) {
   return (
     <section id="catalog-results" aria-labelledby="results-heading" class="results">
       <h2 id="results-heading" class="sr-only">Products</h2>
 
       <ul class="grid gap-5 grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
-        {products.map((p) => <ProductCard shop={shop} product={p} csrf={csrf} />)}
+        {products.map((p) => (
+          <ProductCard shop={shop} product={p} csrf={csrf} added={p.id === addedProductId} />
+        ))}
       </ul>
       {pageCount > 1 && (
         <nav aria-label="Pages" class="flex items-center justify-center gap-3 mt-8">

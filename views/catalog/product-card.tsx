@@ -12,6 +12,9 @@ import { DayAvailability, type ProductOnDay } from "./day-picker.tsx";
  */
 export type ProductWithStock = ProductInfo & { stock: number | null; onDay?: ProductOnDay };
 
+/** The card's own anchor: adding to the cart without JavaScript comes back to it. */
+export const productAnchor = (productId: number) => `product-${productId}`;
+
 export function productImage(shop: ShopView, product: ProductInfo) {
   return product.imagePath ?? `/static/img/placeholder.svg?v=${shop.assetVersion}`;
 }
@@ -29,10 +32,16 @@ export function AllergenList({ product }: { product: ProductInfo }) {
 }
 
 export function ProductCard(
-  { shop, product, csrf }: { shop: ShopView; product: ProductWithStock; csrf: string },
+  { shop, product, csrf, added }: {
+    shop: ShopView;
+    product: ProductWithStock;
+    csrf: string;
+    /** Just added without JavaScript: the page came back to this card, which says so. */
+    added?: boolean;
+  },
 ) {
   return (
-    <li class="product-card">
+    <li class="product-card" id={productAnchor(product.id)}>
       <a href={`/products/${product.slug}`} class="block rounded-t-xl overflow-hidden">
         <img
           src={productImage(shop, product)}
@@ -62,6 +71,8 @@ export function ProductCard(
             stock={product.stock}
             csrf={csrf}
             unavailable={product.onDay?.orderable === false}
+            anchor={productAnchor(product.id)}
+            added={added}
           />
         </div>
       </div>

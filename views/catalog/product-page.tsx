@@ -9,7 +9,7 @@ import { Flash } from "../accounts/form-parts.tsx";
 import { DayAvailability, DayPicker, type ShopDay } from "./day-picker.tsx";
 
 export function ProductPage(
-  { shop, product, viewer, flash, day }: {
+  { shop, product, viewer, flash, day, added }: {
     shop: ShopView;
     product: ProductWithStock;
     viewer: Viewer;
@@ -17,6 +17,8 @@ export function ProductPage(
     day: ShopDay;
     /** A confirmation after a form without JavaScript came back here. */
     flash?: string;
+    /** Just added without JavaScript: the form says so beside its button. */
+    added?: boolean;
   },
 ) {
   const contains = new Set(product.allergens);
@@ -45,7 +47,11 @@ export function ProductPage(
           <li aria-current="page">{product.name}</li>
         </ol>
       </nav>
-      <article class="grid gap-8 md:grid-cols-2 items-start">
+      {
+        /* One column on a phone that never grows past the screen: the day list scrolls
+          inside it, instead of widening the page until the image covers the button. */
+      }
+      <article class="grid gap-8 grid-cols-1 md:grid-cols-2 items-start">
         <img
           src={productImage(shop, product)}
           alt={product.name}
@@ -53,7 +59,7 @@ export function ProductPage(
           height="600"
           class="w-full rounded-2xl shadow-sm bg-wheat aspect-[4/3] object-cover"
         />
-        <div class="flex flex-col gap-4">
+        <div class="flex flex-col gap-4 min-w-0">
           <h1 class="font-display text-3xl font-bold text-brown">{product.name}</h1>
           <p class="text-2xl font-semibold">
             {formatMoney(product.priceCents, shop.currency, shop.locale)}
@@ -71,6 +77,8 @@ export function ProductPage(
             csrf={viewer.csrfToken()}
             withQuantity
             unavailable={product.onDay?.orderable === false}
+            anchor={`add-${product.id}`}
+            added={added}
           />
           <p class="leading-relaxed">{product.description}</p>
           {product.ingredients && (

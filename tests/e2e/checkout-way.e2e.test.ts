@@ -1,0 +1,121 @@
+import { mkdir } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { signIn } from "../admin-support.ts";
+import { type E2E, startE2E } from "./browser.ts";
+
+/**
+ * Ordering on a phone, the ways it used to go wrong: a session lost at checkout, adding from
+ * a long catalog with and without JavaScript. Pictures go to docs/screenshots/.
+ */
+const PICTURES = "docs/screenshots";
+const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+const PASSWORD = "sugar and flour and butter";
+
+describe("checkout and the cart on a phone", () => {
+  let e2e: E2E;
+
+  /** A phone signed in as a new customer; their email, for signing in again. */
+  async function customerPhone(options: { javaScriptEnabled?: boolean } = {}) {
+    const context = await e2e.browser.newContext({ ...phone, ...options, baseURL: e2e.baseUrl });
+    const { id, cookie } = await signIn(e2e.t, "customer");
+    await context.addCookies(
+      cookie.split("; ").map((pair) => {
+        const [name, value] = pair.split("=");
+        return { name, value, url: e2e.baseUrl };
+      }),
+    );
+    const [{ email }] = await e2e.t.sql<{ email: string }[]>`
+      select email from users where id = ${id}`;
+    return { context, page: await e2e.newPage(context), email, id };
+  }
+
+  const cartBadge = (page: Page) => page.locator("#cart-count .cart-badge").textContent();
+
+  beforeAll(async () => {
+    e2e = await startE2E({ config: { OPENING_HOURS: "mon-sun 00:00-23:45" } });
+    await mkdir(PICTURES, { recursive: true });
+    await e2e.t.sql`update products set stock = 40 where kind = 'shelf'`;
+  });
+  afterAll(() => e2e?.close());
+
+  it("keeps the order when the session ends at checkout: sign in, and it is all still there", async () => {
+    const { context, page, email, id } = await customerPhone();
+    await page.goto("/products/seeded-rye");
+    await page.getByRole("button", { name: /Add to cart/ }).click();
+    await expect.poll(() => cartBadge(page)).toBe("1");
+    await page.goto("/checkout");
+    const slot = page.locator("#slot");
+    const chosen = await slot.locator("option:not([disabled]):not([value=''])").nth(2)
+      .getAttribute("value");
+    await slot.selectOption(chosen!);
+    await page.getByLabel(/Note for the bakers/).fill("Sliced, please");
+    // Signed out elsewhere: the session cookies are gone.
+    await context.clearCookies({ name: "crumb_access" });
+    await context.clearCookies({ name: "crumb_refresh" });
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.waitForURL(/\/signin\?next=%2Fcheckout/);
+    await expect.poll(() => page.locator("main").textContent()).toContain(
+      "You were signed out before the order was placed.",
+    );
+    await page.screenshot({ path: `${PICTURES}/session-lost-phone.png`, animations: "disabled" });
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/checkout$/);
+    expect(await page.getByLabel(/Note for the bakers/).inputValue()).toBe("Sliced, please");
+    expect(await page.locator("#slot").inputValue()).toBe(chosen);
+    await page.screenshot({ path: `${PICTURES}/checkout-kept-phone.png`, animations: "disabled" });
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.waitForURL(/\/orders\/\d+\?placed=1/);
+    const [order] = await e2e.t.sql<{ note: string; pickupAt: Date }[]>`
+      select note, pickup_at from orders where user_id = ${id}`;
+    expect(order.note).toBe("Sliced, please");
+    expect(order.pickupAt.toISOString()).toBe(chosen);
+    await context.close();
+  });
+
+  it("comes back to the product's card after adding without JavaScript", async () => {
+    const { context, page } = await customerPhone({ javaScriptEnabled: false });
+    await page.goto("/");
+    const cards = page.locator("#catalog-results .product-card");
+    const last = cards.last();
+    const name = await last.locator("h3").textContent();
+    await last.getByRole("button", { name: /Add to cart/ }).click();
+    await page.waitForURL(/cart=added/);
+    expect(new URL(page.url()).hash).toMatch(/^#product-\d+$/);
+    const card = page.locator(new URL(page.url()).hash);
+    expect(await card.locator("h3").textContent()).toBe(name);
+    expect(await card.locator(".cart-feedback").textContent()).toContain("Added to your cart.");
+    // The page stayed down at the card: it is on the screen, not the top of the page.
+    expect(await page.evaluate(() => scrollY)).toBeGreaterThan(1000);
+    const box = await card.locator(".cart-feedback").boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(phone.viewport.height);
+    await page.screenshot({ path: `${PICTURES}/added-no-js-phone.png`, animations: "disabled" });
+    await context.close();
+  });
+
+  it("keeps keyboard focus on the button that added, with JavaScript", async () => {
+    const { context, page } = await customerPhone();
+    await page.goto("/");
+    const button = page.locator("#catalog-results .product-card").nth(5)
+      .getByRole("button", { name: /Add to cart/ });
+    await button.focus();
+    const focusedId = await button.evaluate((b) => b.closest("form")!.id);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => cartBadge(page)).toBe("1");
+    await expect.poll(() =>
+      page.evaluate(() => document.activeElement?.closest("form")?.id ?? null)
+    ).toBe(focusedId);
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("BUTTON");
+    // A second press adds again from the same place.
+    await page.keyboard.press("Enter");
+    await expect.poll(() => cartBadge(page)).toBe("2");
+    await context.close();
+  });
+
+  it("left no error in the browser console", () => {
+    expect(e2e.consoleErrors).toEqual([]);
+  });
+});
