@@ -13,7 +13,8 @@ import type { AppEnv } from "../http/env.ts";
 import { AppError, fieldErrors } from "../http/errors.ts";
 import { viewerOf } from "../http/viewer.ts";
 import type { Orders } from "../orders/service.ts";
-import { multilineText, text } from "../http/fields.ts";
+import { multilineText, recordId, text } from "../http/fields.ts";
+import { MAX_LINE_QUANTITY } from "../cart/store.ts";
 import type { Bakery } from "../bakery/service.ts";
 import { isDate } from "../bakery/calendar.ts";
 import type { Words } from "../bakery/words.ts";
@@ -31,6 +32,12 @@ const checkoutChoices = z.object({
 const checkoutForm = checkoutChoices.extend({
   token: z.string({ message: EXPIRED }).uuid(EXPIRED),
 });
+
+/** A line fixed in place on the checkout page: its new quantity, or removed. */
+const lineOf = recordId("That product is not in your cart.");
+const fixedQuantity = z.coerce.number({ message: "Enter a quantity." })
+  .int("Enter a whole number.").min(1, "Enter at least 1.")
+  .max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY} per product.`);
 
 const RESENT_CHANGED =
   "This form was already used to place an order with other choices. Check your orders before ordering again.";
@@ -87,6 +94,8 @@ export function checkoutRoutes(
       error?: string;
       fields?: Record<string, string>;
       status?: 400 | 403 | 409 | 422;
+      /** Said beside the order's summary (a line fixed in place). */
+      flash?: string;
     } = {},
   ) => {
     const user = c.get("user")!;
@@ -120,6 +129,7 @@ export function checkoutRoutes(
         coupon={coupon}
         error={problems.error}
         fields={problems.fields}
+        flash={problems.flash}
         time={words.time}
         dayTime={words.dayTime}
         dayOf={words.day}
@@ -163,6 +173,7 @@ export function checkoutRoutes(
       // Coming back to checkout (after signing in again, or from the cart): as it was left.
       if (hasChoices(query)) return review(c, query, 400);
       const draft = await carts.drafts.read({ userId: c.get("user")!.id });
+      if (query.fixed === "1") return render(c, draft, { flash: "Your order was updated." });
       return review(c, { ...draft, date: query.date }, 400);
     })
     // "Apply" a coupon: the same page with the discount worked out, choices kept. A POST,
@@ -173,6 +184,35 @@ export function checkoutRoutes(
       const body = typedChoices(await c.req.parseBody());
       if (checkoutChoices.safeParse(body).success) await keepDraft({ userId: user.id }, body);
       return review(c, body, 422);
+    })
+    // A line the pickup day cannot give, fixed on the checkout page itself: a new quantity
+    // (or the line removed), the choices kept, back to the same checkout.
+    .post("/checkout/lines", async (c) => {
+      const user = c.get("user");
+      if (!user) return signInFirst(c);
+      const raw = await c.req.parseBody();
+      const body = typedChoices(raw);
+      const owner = { userId: user.id };
+      const removing = raw.remove !== undefined;
+      const line = lineOf.safeParse(removing ? raw.remove : raw.line);
+      if (!line.success) return render(c, body, { error: fieldErrors(line.error)._, status: 422 });
+      const productId = line.data;
+      try {
+        if (removing) {
+          await cart.remove(owner, productId);
+        } else {
+          const wanted = fixedQuantity.safeParse(raw[`quantity-${productId}`]);
+          if (!wanted.success) {
+            return render(c, body, { error: fieldErrors(wanted.error)._, status: 422 });
+          }
+          await cart.setQuantity(owner, productId, wanted.data);
+        }
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
+        return render(c, body, { error: error.message, status: 422 });
+      }
+      if (checkoutChoices.safeParse(body).success) await keepDraft(owner, body);
+      return c.redirect("/checkout?fixed=1#order-summary", 303);
     })
     .post("/checkout", async (c) => {
       const user = c.get("user");

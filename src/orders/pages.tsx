@@ -37,7 +37,7 @@ export function orderPages(
   const show = async (
     c: Context<AppEnv>,
     id: number,
-    extra: { error?: string; flash?: string; status?: 200 | 409 } = {},
+    extra: { error?: string; flash?: string; status?: 200 | 409; confirmCancel?: boolean } = {},
   ) => {
     const detail = await orders.detail(id, c.get("user")!);
     const hours = await pickupHours?.(detail.order.pickupAt);
@@ -50,6 +50,7 @@ export function orderPages(
         justPlaced={c.req.query("placed") === "1"}
         error={extra.error}
         flash={extra.flash}
+        confirmCancel={extra.confirmCancel}
         dateTime={format.dateTime}
         pickupHours={hours}
         pickupDay={format.date(detail.order.pickupAt)}
@@ -82,6 +83,10 @@ export function orderPages(
     .post("/orders/:id/cancel", requireUser(), async (c) => {
       const id = idOf(c);
       const user = c.get("user")!;
+      // Cancelling asks once: a form sent without the confirmation (an old page, a stray
+      // click) shows the question instead of cancelling.
+      const { confirm } = await c.req.parseBody();
+      if (confirm !== "yes") return show(c, id, { confirmCancel: true });
       try {
         await orders.changeStatus(id, "cancelled", user, {
           meta: c.get("meta"),
