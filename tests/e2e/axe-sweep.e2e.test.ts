@@ -43,7 +43,17 @@ async function addOne(page: Page) {
   );
 }
 
+/** Opens the disclosures a phone shows (the header's menu, the catalog's filters). */
+async function openDisclosures(page: Page) {
+  for (const summary of [".nav-menu > summary", ".catalog-filters > summary"]) {
+    const found = page.locator(summary);
+    if (await found.count() && await found.isVisible()) await found.click();
+  }
+}
+
 const signedOut: State[] = [
+  { name: "catalog, menu and filters open", path: "/", then: openDisclosures },
+  { name: "sign-in after a lost session", path: "/signin?next=%2Fcheckout&done=checkout" },
   { name: "catalog", path: "/" },
   { name: "catalog, free from gluten and milk", path: "/?free-from=gluten,milk" },
   { name: "catalog, a category chosen", path: "/?category=breads" },
@@ -77,6 +87,16 @@ const signedOut: State[] = [
 
 const customer: State[] = [
   { name: "catalog", path: "/" },
+  { name: "account, menu open", path: "/account", then: openDisclosures },
+  { name: "orders", path: "/account/orders" },
+  {
+    name: "order, cancel question open",
+    path: ({ orderId }) => `/orders/${orderId}`,
+    then: async (page) => {
+      await page.getByText("Cancel this order…").click();
+      await page.getByRole("button", { name: "Yes, cancel the order" }).waitFor();
+    },
+  },
   { name: "account", path: "/account" },
   { name: "order", path: ({ orderId }) => `/orders/${orderId}` },
   {

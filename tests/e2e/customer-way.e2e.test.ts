@@ -45,6 +45,8 @@ describe("the customer's way through, on a phone", () => {
 
   it("filters the catalog to what a customer can eat, and says how many are left", async () => {
     await page.goto("/");
+    // On a phone the filters wait behind one button.
+    await page.locator(".catalog-filters > summary").click();
     await page.getByText("Free from (allergens)").click();
     await page.getByLabel("Gluten").check();
     await page.getByLabel("Milk").check();

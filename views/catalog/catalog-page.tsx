@@ -46,6 +46,7 @@ const sorts = [
 ] as const;
 
 export function CatalogFilters({ categories, query }: Pick<CatalogView, "categories" | "query">) {
+  const categoryName = categories.find((c) => c.slug === query.category)?.name;
   return (
     <form
       method="get"
@@ -59,8 +60,8 @@ export function CatalogFilters({ categories, query }: Pick<CatalogView, "categor
       hx-push-url="true"
       hx-indicator="#catalog-results"
     >
-      <div class="flex flex-wrap gap-3 items-end">
-        <div class="flex-1 min-w-56">
+      <div class="flex flex-wrap gap-2 md:gap-3 items-end">
+        <div class="flex-1 min-w-40 md:min-w-56">
           <label for="catalog-search" class="block text-sm font-semibold mb-1">
             Search the bakery
           </label>
@@ -75,41 +76,68 @@ export function CatalogFilters({ categories, query }: Pick<CatalogView, "categor
             class="field w-full"
           />
         </div>
-        <div>
-          <label for="catalog-sort" class="block text-sm font-semibold mb-1">Sort by</label>
-          <select id="catalog-sort" name="sort" class="field">
-            {sorts.map(([value, label]) => (
-              <option value={value} selected={query.sort === value}>{label}</option>
-            ))}
-          </select>
-        </div>
         <button type="submit" class="btn-primary">Search</button>
       </div>
-      <fieldset>
-        <legend class="text-sm font-semibold mb-2">Category</legend>
-        <div class="flex flex-wrap gap-2">
-          <label class="chip">
-            <input type="radio" name="category" value="" checked={!query.category} />
-            <span>All</span>
-          </label>
-          {categories.map((c) => (
-            <label class="chip">
-              <input
-                type="radio"
-                name="category"
-                value={c.slug}
-                checked={query.category === c.slug}
-              />
-              <span>
-                {c.name} <span class="chip-count">({c.productCount})</span>
-              </span>
-            </label>
-          ))}
+      {
+        /* On a phone the other filters wait behind "Filters", so the first products show on
+          the first screen; from md they are always shown (the summary is hidden). */
+      }
+      <details class="catalog-filters">
+        <summary class="btn-secondary catalog-filters-toggle">
+          Filters{chosenWords({ ...query, categoryName }) && (
+            <span class="font-normal">: {chosenWords({ ...query, categoryName })}</span>
+          )}
+        </summary>
+        <div class="flex flex-col gap-4 pt-3 md:pt-0">
+          <div>
+            <label for="catalog-sort" class="block text-sm font-semibold mb-1">Sort by</label>
+            <select id="catalog-sort" name="sort" class="field">
+              {sorts.map(([value, label]) => (
+                <option value={value} selected={query.sort === value}>{label}</option>
+              ))}
+            </select>
+          </div>
+          <fieldset>
+            <legend class="text-sm font-semibold mb-2">Category</legend>
+            <div class="flex flex-wrap gap-2">
+              <label class="chip">
+                <input type="radio" name="category" value="" checked={!query.category} />
+                <span>All</span>
+              </label>
+              {categories.map((c) => (
+                <label class="chip">
+                  <input
+                    type="radio"
+                    name="category"
+                    value={c.slug}
+                    checked={query.category === c.slug}
+                  />
+                  <span>
+                    {c.name} <span class="chip-count">({c.productCount})</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <FreeFrom chosen={query.freeFrom ?? []} />
         </div>
-      </fieldset>
-      <FreeFrom chosen={query.freeFrom ?? []} />
+      </details>
     </form>
   );
+}
+
+/** What the closed "Filters" button says is chosen: "Bread, 2 allergens left out". */
+function chosenWords(
+  query: CatalogView["query"] & { categoryName?: string },
+): string {
+  const parts: string[] = [];
+  if (query.categoryName) parts.push(query.categoryName);
+  const left = query.freeFrom?.length ?? 0;
+  if (left) parts.push(left === 1 ? "1 allergen left out" : `${left} allergens left out`);
+  if (query.sort && query.sort !== "name") {
+    parts.push(sorts.find(([v]) => v === query.sort)?.[1] ?? "");
+  }
+  return parts.filter(Boolean).join(", ");
 }
 
 /**
@@ -217,11 +245,11 @@ export function CatalogPage(view: CatalogView & { viewer: Viewer; flash?: string
     >
       <div hx-sse:connect={`/events/stock?date=${view.day.date}`} hx-swap="none" hidden></div>
       <StockNews />
-      <div class="mb-6">
-        <h1 class="font-display text-3xl font-bold text-brown">
+      <div class="mb-4 md:mb-6">
+        <h1 class="font-display text-2xl md:text-3xl font-bold text-brown">
           {current ? current.name : "Fresh from the oven"}
         </h1>
-        <p class="text-ink-soft mt-1">
+        <p class="text-ink-soft mt-1 text-sm md:text-base">
           {current
             ? current.description
             : "Order today's bakes ahead and collect them warm at the counter."}
