@@ -177,6 +177,12 @@ describe("the customer's orders", () => {
     const [still] = await t.sql<{ status: string }[]>`select status from orders where id = ${id}`;
     expect(still.status).toBe("placed");
 
+    // Signed out meanwhile: back to the order after signing in, nothing cancelled.
+    const signedOut = new Browser();
+    const lost = await signedOut.post(`/orders/${id}/cancel`, { confirm: "yes" });
+    expect(lost.res.status).toBe(303);
+    expect(lost.res.headers.get("Location")).toBe(`/signin?next=%2Forders%2F${id}`);
+
     const answered = await browser.post(`/orders/${id}/cancel`, { confirm: "yes" });
     expect(answered.res.status).toBe(303);
     const [gone] = await t.sql<{ status: string }[]>`select status from orders where id = ${id}`;

@@ -80,9 +80,14 @@ export function orderPages(
         });
       return liveStream(c, live, orderTopic(id), { first });
     })
-    .post("/orders/:id/cancel", requireUser(), async (c) => {
+    .post("/orders/:id/cancel", async (c) => {
       const id = idOf(c);
-      const user = c.get("user")!;
+      const user = c.get("user");
+      // The session ended meanwhile: an expected event, so sign in and come back to the order
+      // (which asks again), not an error page.
+      if (!user) {
+        return c.redirect(`/signin?next=${encodeURIComponent(`/orders/${id}`)}`, 303);
+      }
       // Cancelling asks once: a form sent without the confirmation (an old page, a stray
       // click) shows the question instead of cancelling.
       const { confirm } = await c.req.parseBody();
