@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { signIn } from "../admin-support.ts";
 import { type E2E, startE2E } from "./browser.ts";
 
