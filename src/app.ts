@@ -95,7 +95,14 @@ export function createServices(deps: AppDeps): Services {
     redWaiting: deps.config.boardRedMinutes,
     prepMinutes: deps.config.prepMinutes,
   };
-  const board = createBoard({ sql, live: deps.live, rules: agingRules, format, now });
+  const board = createBoard({
+    sql,
+    live: deps.live,
+    rules: agingRules,
+    format,
+    now,
+    log: deps.log,
+  });
   const dashboardChanged = () =>
     publishDashboard({
       sql,
@@ -128,9 +135,8 @@ export function createServices(deps: AppDeps): Services {
       money: format.money,
       date: format.date,
       now,
-      onChange: async (order) => {
-        await Promise.all([board.publish(order), dashboardChanged()]);
-      },
+      log: deps.log,
+      onChange: (order, change) => Promise.all([board.publish(order, change), dashboardChanged()]),
     }),
     accounts: createAccounts({
       sql: deps.db.sql,

@@ -61,14 +61,36 @@ export interface AllDayCount {
   quantity: number;
 }
 
-/** What still has to go out: quantities per product over every open order. */
-export async function allDayCounts(sql: Queryable): Promise<AllDayCount[]> {
-  return await sql<AllDayCount[]>`
-    select i.name, sum(i.quantity)::int as quantity
-    from order_items i join orders o on o.id = i.order_id
-    where o.status in ('placed', 'baking', 'ready')
-    group by i.name
-    order by quantity desc, i.name`;
+/** What still has to go out: quantities per product over the open tickets, most first. */
+export function allDayCounts(tickets: Ticket[]): AllDayCount[] {
+  const totals = new Map<string, number>();
+  for (const ticket of tickets) {
+    for (const item of ticket.items) {
+      totals.set(item.name, (totals.get(item.name) ?? 0) + item.quantity);
+    }
+  }
+  return [...totals].map(([name, quantity]) => ({ name, quantity }))
+    .sort((a, b) => b.quantity - a.quantity || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * These orders as tickets, whatever their status, with the newest event id read in the same
+ * statement (one snapshot, one round trip): what a live board needs after they changed.
+ */
+export async function ticketsOf(
+  sql: Queryable,
+  ids: number[],
+): Promise<{ tickets: Ticket[]; latest: number }> {
+  const rows = await sql<(Ticket & { latestEvent: number })[]>`
+    select ${ticketColumns(sql)},
+      (select coalesce(max(id), 0)::int from order_status_history) as latest_event
+    from orders o join users u on u.id = o.user_id
+    where o.id = any(${ids}::int[])`;
+  if (rows.length === 0) return { tickets: [], latest: await latestEventId(sql) };
+  return {
+    tickets: rows.map(({ latestEvent: _, ...ticket }) => ticket),
+    latest: rows[0].latestEvent,
+  };
 }
 
 /** The id of the newest board event (every creation and status change is a history row). */
@@ -83,15 +105,4 @@ export async function eventsAfter(sql: Queryable, afterId: number, limit = 500) 
   return await sql<{ id: number; orderId: number; toStatus: OrderStatus }[]>`
     select id::int, order_id, to_status from order_status_history
     where id > ${afterId} order by id limit ${limit}`;
-}
-
-/** The newest event of one order, and how many it has had (one: just placed). */
-export async function eventsOf(
-  sql: Queryable,
-  orderId: number,
-): Promise<{ last: number; count: number }> {
-  const [row] = await sql<{ last: number; count: number }[]>`
-    select coalesce(max(id), 0)::int as last, count(*)::int as count
-    from order_status_history where order_id = ${orderId}`;
-  return row;
 }

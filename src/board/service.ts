@@ -1,4 +1,5 @@
 import type { Sql } from "../infra/db.ts";
+import { errorFields, type Logger } from "../infra/log.ts";
 import type { LiveEvent, LiveHub } from "../live/hub.ts";
 import type { OrderRow } from "../orders/queries.ts";
 import { coalesce } from "../live/coalesce.ts";
@@ -6,17 +7,20 @@ import type { ShopFormat } from "../shop/format.ts";
 import { BoardState } from "../../views/board/board-state.tsx";
 import { PickupCodes } from "../../views/board/pickup-codes.tsx";
 import type { AgingRules } from "./aging.ts";
+import { createBoardModel } from "./live-model.ts";
 import {
   allDayCounts,
   eventsAfter,
-  eventsOf,
   latestEventId,
   openTickets,
   recentlyClosed,
+  type Ticket,
 } from "./queries.ts";
 
 export const BOARD_TOPIC = "board";
 export const PICKUP_TOPIC = "pickup";
+/** The notices of changed orders that boards and pickup screens re-render on. */
+const BOARD_VIEW = "board";
 
 /** At most one board render per this long while orders rush in (boards show them within it). */
 const BROADCAST_GAP_MS = 200;
@@ -30,27 +34,46 @@ export interface BoardDeps {
   rules: AgingRules;
   format: ShopFormat;
   now: () => Date;
+  log: Logger;
+}
+
+interface ChangeNotice {
+  id: number;
+  code: string;
+  /** A new order: boards chime. */
+  arrival: boolean;
+}
+
+/** The codes on the pickup screen: being prepared and ready, longest waiting first. */
+function codesOf(tickets: Ticket[]) {
+  const since = (status: string) =>
+    tickets.filter((t) => t.status === status)
+      .sort((a, b) => a.statusChangedAt.getTime() - b.statusChangedAt.getTime() || a.id - b.id)
+      .map((t) => t.code);
+  return { baking: since("baking"), ready: since("ready") };
 }
 
 /**
  * The order board's data and its live stream. Every order event (a row of the status
  * history, so ids are global and ordered) goes out with the whole board state rendered once:
- * a board applying it cannot end up with a ticket missing or twice.
+ * a board applying it cannot end up with a ticket missing or twice. A change is announced to
+ * every instance as a small notice; only instances holding a board or pickup screen render,
+ * from their own copy of the board brought up to date with the orders that changed.
  */
-export function createBoard({ sql, live, rules, format, now }: BoardDeps) {
+export function createBoard({ sql, live, rules, format, now, log }: BoardDeps) {
   const state = async () => {
-    const [tickets, closed, counts] = await Promise.all([
-      openTickets(sql),
-      recentlyClosed(sql),
-      allDayCounts(sql),
-    ]);
-    return { tickets, closed, counts };
+    const [tickets, closed] = await Promise.all([openTickets(sql), recentlyClosed(sql)]);
+    return { tickets, closed, counts: allDayCounts(tickets) };
   };
 
-  const render = async (options: { csrf?: string; outOfBand?: boolean } = {}) =>
+  const renderState = (
+    board: { tickets: Ticket[]; closed: Ticket[] },
+    options: { csrf?: string; outOfBand?: boolean } = {},
+  ) =>
     String(
       BoardState({
-        ...await state(),
+        ...board,
+        counts: allDayCounts(board.tickets),
         now: now(),
         rules,
         time: format.time,
@@ -58,6 +81,9 @@ export function createBoard({ sql, live, rules, format, now }: BoardDeps) {
         ...options,
       }),
     );
+
+  const render = async (options: { csrf?: string; outOfBand?: boolean } = {}) =>
+    renderState(await state(), options);
 
   const pickupCodes = async () => {
     const rows = await sql<{ code: string; status: string }[]>`
@@ -69,18 +95,42 @@ export function createBoard({ sql, live, rules, format, now }: BoardDeps) {
     };
   };
 
+  const model = createBoardModel(sql);
+  const changed = new Set<number>();
   const arrivals = new Set<string>();
-  /** One render for a burst of changes, sent under the newest event id. */
+  const watched = () => live.watching(BOARD_TOPIC) || live.watching(PICKUP_TOPIC);
+
+  /** One render for a burst of changes, sent to this instance's screens under the newest id. */
   const broadcast = coalesce(async () => {
     const chimes = [...arrivals].map((code) => `<!--arrival:${code}-->`).join("");
+    const ids = [...changed];
     arrivals.clear();
-    const id = String(await latestEventId(sql));
-    const [board, codes] = await Promise.all([render({ outOfBand: true }), pickupCodes()]);
-    await Promise.all([
-      live.publish(BOARD_TOPIC, { id, data: chimes + board }),
-      live.publish(PICKUP_TOPIC, { id, data: String(PickupCodes({ ...codes, outOfBand: true })) }),
-    ]);
+    changed.clear();
+    if (!watched()) return model.forget();
+    const board = await model.snapshot(ids);
+    const id = String(board.latest);
+    if (live.watching(BOARD_TOPIC)) {
+      live.sendLocal(BOARD_TOPIC, { id, data: chimes + renderState(board, { outOfBand: true }) });
+    }
+    if (live.watching(PICKUP_TOPIC)) {
+      const codes = codesOf(board.tickets);
+      live.sendLocal(PICKUP_TOPIC, {
+        id,
+        data: String(PickupCodes({ ...codes, outOfBand: true })),
+      });
+    }
   }, BROADCAST_GAP_MS);
+
+  live.onNotice(BOARD_VIEW, (note) => {
+    // Nobody here watches: nothing to render, and the copy of the board goes stale.
+    if (!watched()) return model.forget();
+    const notice = JSON.parse(note) as ChangeNotice;
+    changed.add(notice.id);
+    // A new order chimes on the boards (the comment is read by board.js, never shown); an
+    // order undone back to New does not.
+    if (notice.arrival) arrivals.add(notice.code);
+    broadcast().catch((error) => log.warn("board not rendered", errorFields(error)));
+  });
 
   return {
     state,
@@ -89,13 +139,9 @@ export function createBoard({ sql, live, rules, format, now }: BoardDeps) {
     latestEventId: () => latestEventId(sql),
 
     /** After a committed change: every board and pickup screen, on every instance. */
-    async publish(order: OrderRow) {
-      // A new order chimes on the boards (the comment is read by board.js, never shown); an
-      // order undone back to New does not.
-      if (order.status === "placed" && (await eventsOf(sql, order.id)).count === 1) {
-        arrivals.add(order.code);
-      }
-      await broadcast();
+    publish(order: OrderRow, { arrival }: { arrival: boolean }): Promise<void> {
+      const notice: ChangeNotice = { id: order.id, code: order.code, arrival };
+      return live.notify(BOARD_VIEW, JSON.stringify(notice));
     },
 
     /**

@@ -23,6 +23,18 @@ export interface LiveHub {
   open(topic: string, options?: OpenOptions): ReadableStream<Uint8Array>;
   /** Ends the streams of these sign-in sessions on every instance (a kiosk signed out). */
   endSessions(sessionIds: string[]): Promise<void>;
+  /**
+   * Tells every instance that the state behind a rendered view changed (`note` says what,
+   * e.g. an order id). Instances render only for streams they hold: a view nobody watches
+   * costs nothing (see `onNotice`, `watching`, `sendLocal`).
+   */
+  notify(view: string, note?: string): Promise<void>;
+  /** Called on this instance for every `notify` of the view, from any instance. */
+  onNotice(view: string, handler: (note: string) => void): void;
+  /** Whether this instance holds a stream of the topic. */
+  watching(topic: string): boolean;
+  /** Sends to this instance's streams of the topic only (what it rendered for them). */
+  sendLocal(topic: string, event: LiveEvent): void;
   /** Streams currently held by this instance. */
   size(): number;
   close(): Promise<void>;
@@ -56,8 +68,9 @@ interface StreamInfo {
 }
 
 const CHANNEL = "live";
-/** Control messages share the channel under a topic no stream can open. */
+/** Control messages share the channel under topics no stream can open. */
 const END_SESSIONS = "\u0000end-sessions";
+const NOTICE = "\u0000notice";
 const encoder = new TextEncoder();
 /** Tells the browser how soon to reconnect after a drop; the same bytes for every stream. */
 const retryHint = encoder.encode("retry: 2000\n\n");
@@ -116,10 +129,22 @@ export async function createLiveHub(
     }
   };
 
+  const noticeHandlers = new Map<string, ((note: string) => void)[]>();
+  const noticed = (view: string, note: string) => {
+    for (const handler of noticeHandlers.get(view) ?? []) {
+      try {
+        handler(note);
+      } catch (error) {
+        log.warn("live notice not handled", { view, ...errorFields(error) });
+      }
+    }
+  };
+
   const unsubscribe = await store.subscribe(CHANNEL, (message) => {
     try {
       const { topic, event } = JSON.parse(message) as { topic: string; event: LiveEvent };
       if (topic === END_SESSIONS) endLocal(new Set(JSON.parse(event.data) as string[]));
+      else if (topic === NOTICE) noticed(event.event ?? "", event.data);
       else deliver(topic, event);
     } catch (error) {
       log.warn("unreadable live event", errorFields(error));
@@ -227,6 +252,13 @@ export async function createLiveHub(
         },
       });
     },
+    notify: (view, note = "") =>
+      store.publish(CHANNEL, JSON.stringify({ topic: NOTICE, event: { event: view, data: note } })),
+    onNotice(view, handler) {
+      noticeHandlers.set(view, [...noticeHandlers.get(view) ?? [], handler]);
+    },
+    watching: (topic) => (topics.get(topic)?.size ?? 0) > 0,
+    sendLocal: deliver,
     size() {
       let n = 0;
       for (const streams of topics.values()) n += streams.size;

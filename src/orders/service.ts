@@ -1,5 +1,6 @@
 import type { Sql } from "../infra/db.ts";
 import type { LiveHub } from "../live/hub.ts";
+import { errorFields, type Logger } from "../infra/log.ts";
 import { AppError } from "../http/errors.ts";
 import { publishStock } from "../catalog/service.ts";
 import type { PickupRules } from "../checkout/pickup.ts";
@@ -23,8 +24,12 @@ export interface OrdersDeps {
   live: LiveHub;
   /** Wakes the outbox relay after a commit that wrote events. */
   relay: { kick(): unknown };
-  /** Told after every committed change (the order board, the pickup screen). */
-  onChange?: (order: OrderRow) => Promise<void>;
+  /**
+   * Told after every committed change (the order board, the pickup screen, the dashboard);
+   * `arrival` when the order was just placed.
+   */
+  onChange?: (order: OrderRow, change: { arrival: boolean }) => Promise<unknown>;
+  log: Logger;
   pickup: PickupRules;
   currency: string;
   money: (cents: number) => string;
@@ -46,14 +51,32 @@ async function publishOrder(live: LiveHub, order: OrderRow) {
 export function createOrders(deps: OrdersDeps) {
   const { sql, live, now } = deps;
 
-  /** After a commit: live pages and the relay hear of it. Failures here lose nothing. */
-  const announce = async (order: OrderRow, stock: { id: number; stock: number }[]) => {
+  /**
+   * After a commit, beside the response (never awaited by it): live pages and the relay hear
+   * of it. A failure here loses nothing: the change is committed, the outbox relay retries
+   * on its own, and live pages catch up by event id or on their next change. It is logged.
+   */
+  const announce = (
+    order: OrderRow,
+    stock: { id: number; stock: number }[],
+    arrival: boolean,
+  ) => {
     deps.relay.kick();
-    await Promise.allSettled([
-      publishStock(live, stock),
-      publishOrder(live, order),
-      deps.onChange?.(order),
-    ]);
+    const fanOut = [
+      ["stock", () => publishStock(live, stock)],
+      ["order page", () => publishOrder(live, order)],
+      ["board", () => deps.onChange?.(order, { arrival })],
+    ] as const;
+    for (const [what, publish] of fanOut) {
+      // Called inside the promise chain so a synchronous throw is caught and logged too.
+      Promise.resolve().then(publish).catch((error) =>
+        deps.log.warn("live update not published", {
+          what,
+          orderId: order.id,
+          ...errorFields(error),
+        })
+      );
+    }
   };
 
   return {
@@ -81,7 +104,7 @@ export function createOrders(deps: OrdersDeps) {
         money: deps.money,
         date: deps.date,
       }, { ...input, pickup });
-      if (!placed.replayed) await announce(placed.order, placed.stock);
+      if (!placed.replayed) announce(placed.order, placed.stock, true);
       return placed;
     },
 
@@ -97,7 +120,7 @@ export function createOrders(deps: OrdersDeps) {
       } = {},
     ) {
       const change = await changeOrderStatus(sql, { orderId, to, actor, ...options });
-      await announce(change.order, change.stock);
+      announce(change.order, change.stock, false);
       return change;
     },
 
