@@ -20,32 +20,68 @@ export interface PickupChoices {
   days: PickupDay[];
 }
 
+/** The opening and closing instants of the shop's day `date`; null when closed that day. */
+function openingOf(date: string, rules: PickupRules) {
+  const open = rules.hours[new Date(`${date}T12:00:00Z`).getUTCDay()];
+  if (!open) return null;
+  return {
+    ...open,
+    opensAt: instantAt(date, open.opens, rules.timeZone).getTime(),
+    closesAt: instantAt(date, open.closes, rules.timeZone).getTime(),
+  };
+}
+
+/** The first slot of a day: on the quarter hours even when the shop opens at, say, 07:10. */
+const firstSlot = (opens: number) => Math.ceil(opens / SLOT_MINUTES) * SLOT_MINUTES;
+
+/** The earliest possible pickup: now + prep time, moved into opening hours; null if none. */
+function earliestPickup(now: Date, rules: PickupRules): Date | null {
+  const earliest = now.getTime() + rules.prepMinutes * 60_000;
+  const today = localParts(now, rules.timeZone).date;
+  for (const date of [today, addDays(today, 1)]) {
+    const open = openingOf(date, rules);
+    if (!open) continue;
+    // Rounded up to the minute: "ready at 10:37", not 10:36:41 (and never at closing time).
+    const soonest = Math.ceil(Math.max(earliest, open.opensAt) / 60_000) * 60_000;
+    if (soonest < open.closesAt) return new Date(soonest);
+  }
+  return null;
+}
+
 /** What a customer may choose right now. */
 export function pickupChoices(now: Date, rules: PickupRules): PickupChoices {
   const earliest = now.getTime() + rules.prepMinutes * 60_000;
   const today = localParts(now, rules.timeZone).date;
-  let asap: Date | null = null;
   const days: PickupDay[] = [];
   for (const date of [today, addDays(today, 1)]) {
-    const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
-    const open = rules.hours[weekday];
+    const open = openingOf(date, rules);
     const slots: Date[] = [];
     if (open) {
-      const opensAt = instantAt(date, open.opens, rules.timeZone).getTime();
-      const closesAt = instantAt(date, open.closes, rules.timeZone).getTime();
-      // Rounded up to the minute: "ready at 10:37", not 10:36:41 (and never at closing time).
-      const soonest = Math.ceil(Math.max(earliest, opensAt) / 60_000) * 60_000;
-      if (!asap && soonest < closesAt) asap = new Date(soonest);
-      // On the quarter hours (10:00, 10:15 …) even when the shop opens at, say, 07:10.
-      const first = Math.ceil(open.opens / SLOT_MINUTES) * SLOT_MINUTES;
-      for (let m = first; m + SLOT_MINUTES <= open.closes; m += SLOT_MINUTES) {
+      for (let m = firstSlot(open.opens); m + SLOT_MINUTES <= open.closes; m += SLOT_MINUTES) {
         const at = instantAt(date, m, rules.timeZone);
         if (at.getTime() >= earliest) slots.push(at);
       }
     }
     days.push({ date, slots });
   }
-  return { asap, days };
+  return { asap: earliestPickup(now, rules), days };
+}
+
+/**
+ * Whether `at` is one of the slots `pickupChoices` offers now, without listing them all (a
+ * checkout asks this on every order).
+ */
+function isOfferedSlot(at: Date, now: Date, rules: PickupRules): boolean {
+  if (at.getTime() < now.getTime() + rules.prepMinutes * 60_000) return false;
+  const today = localParts(now, rules.timeZone).date;
+  const local = localParts(at, rules.timeZone);
+  if (local.date !== today && local.date !== addDays(today, 1)) return false;
+  const open = openingOf(local.date, rules);
+  const m = local.minutes;
+  if (!open || m % SLOT_MINUTES !== 0 || m < firstSlot(open.opens)) return false;
+  if (m + SLOT_MINUTES > open.closes) return false;
+  // The very instant the slot is (an hour repeated when the clocks go back has one of its two).
+  return instantAt(local.date, m, rules.timeZone).getTime() === at.getTime();
 }
 
 /**
@@ -57,17 +93,16 @@ export function resolvePickup(
   now: Date,
   rules: PickupRules,
 ): { at: Date; asap: boolean } | { problem: string } {
-  const choices = pickupChoices(now, rules);
   if (!requested || requested === "asap") {
-    if (!choices.asap) {
+    const asap = earliestPickup(now, rules);
+    if (!asap) {
       return { problem: "We are closed today and tomorrow, so no pickup is possible right now." };
     }
-    return { at: choices.asap, asap: true };
+    return { at: asap, asap: true };
   }
   const at = parsePickupTime(requested, rules.timeZone);
   if (!at) return { problem: "Choose a pickup time from the list." };
-  const offered = choices.days.some((d) => d.slots.some((s) => s.getTime() === at.getTime()));
-  if (!offered) {
+  if (!isOfferedSlot(at, now, rules)) {
     return {
       problem:
         "That pickup time is no longer possible (too soon, outside opening hours or not a 15-minute slot). Please choose another.",

@@ -101,6 +101,9 @@ export async function changeOrderStatus(
     });
     const stock: { id: number; stock: number }[] = [];
     if (change.to === "cancelled") {
+      // The coupon's use first, then the products: the order a checkout with a coupon takes
+      // their locks in, so the two cannot deadlock.
+      await releaseCoupon(tx, change.orderId);
       // One product at a time in id order, as placing an order takes them: an update over a
       // join would lock them in any order and could deadlock with a checkout.
       const items = await tx<{ productId: number; quantity: number }[]>`
@@ -113,7 +116,6 @@ export async function changeOrderStatus(
           returning id, stock`;
         if (row) stock.push(row);
       }
-      await releaseCoupon(tx, change.orderId);
     }
     await enqueue(tx, {
       queue: ORDERS_QUEUE,

@@ -1,10 +1,9 @@
-import type { Queryable, Sql, Tx } from "../infra/db.ts";
+import type { Queryable, Sql } from "../infra/db.ts";
 import { AppError } from "../http/errors.ts";
-import { couponHistory, findCoupon, redeemCoupon } from "../coupons/queries.ts";
+import { couponHistory, findCoupon } from "../coupons/queries.ts";
 import { couponDiscount, couponRefusal } from "../coupons/rules.ts";
-import { ORDERS_QUEUE } from "../outbox/outbox.ts";
-import { findOrder, nextOrderNumber, orderColumns, type OrderRow } from "./queries.ts";
-import { orderCode } from "./status.ts";
+import { findOrder, type OrderRow } from "./queries.ts";
+import { orderCodeBase, productsOf, type TakeOrder, takeOrder } from "./place-queries.ts";
 import { sha256Hex } from "../infra/digest.ts";
 
 export interface OrderLineInput {
@@ -103,127 +102,158 @@ export function sumLines(items: OrderLineInput[]): OrderLineInput[] {
   }));
 }
 
+/** Tries of an order whose coupon was decided on prices that changed before it was placed. */
+const PRICE_RACE_TRIES = 3;
+
+/** A day's base of order numbers, per database, read once per day. */
+const dayBases = new WeakMap<Sql, Map<string, Promise<number>>>();
+
+function dayBase(sql: Sql, day: string): Promise<number> {
+  let bases = dayBases.get(sql);
+  if (!bases) dayBases.set(sql, bases = new Map());
+  let base = bases.get(day);
+  if (!base) {
+    if (bases.size > 7) bases.clear();
+    const reading = orderCodeBase(sql, day);
+    reading.catch(() => bases.delete(day));
+    bases.set(day, base = reading);
+  }
+  return base;
+}
+
+/** The lines that cannot be had, in words a customer understands. */
+export function shortagesOf(
+  lines: OrderLineInput[],
+  products: { id: number; name: string; stock: number; active: boolean }[],
+): Shortage[] {
+  const byId = new Map(products.map((p) => [p.id, p]));
+  return lines.flatMap(({ productId, quantity }) => {
+    const product = byId.get(productId);
+    const available = product?.active ? product.stock : 0;
+    if (available >= quantity) return [];
+    return [{
+      productId,
+      name: product?.name ?? `product ${productId}`,
+      requested: quantity,
+      available,
+    }];
+  });
+}
+
+const isKeyConflict = (error: unknown) =>
+  (error as { code?: string }).code === "23505" &&
+  (error as { constraint_name?: string }).constraint_name === "idempotency_keys_pkey";
+
+const couponRefused = (message: string) =>
+  new AppError(400, "coupon_refused", message, { couponCode: message });
+
 /**
- * Places an order in one transaction: stock is taken with conditional decrements (never
- * below zero, rows locked in product-id order so concurrent orders cannot deadlock), the
- * coupon is redeemed under a row lock, and the order, its lines, its first history row and
- * its `order.placed` event are written together. Any shortfall rolls everything back.
+ * Places an order: stock is taken with conditional decrements (never below zero, rows
+ * locked in product-id order), a coupon is redeemed under its row lock, and the order, its
+ * lines, its first history row and its `order.placed` event are written together, in one
+ * statement (see `takeOrder`). Any shortfall writes nothing and names the short lines. A
+ * repeat under the same Idempotency-Key returns the first order, also when both arrive at
+ * once (the second waits for the first to end).
  */
 export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promise<PlacedOrder> {
   const lines = sumLines(input.items);
-  const hash = input.idempotencyKey
+  const key = input.idempotencyKey;
+  const hash = key
     ? await requestHash({
       ...input,
       pickupAt: input.pickup.asap ? "asap" : input.pickup.at.toISOString(),
     })
     : undefined;
+  const replay = async (): Promise<PlacedOrder | null> => {
+    const earlier = key ? await earlierOrder(deps.sql, input.userId, key, hash!) : null;
+    return earlier ? { order: earlier, replayed: true, stock: [] } : null;
+  };
 
-  return await deps.sql.begin(async (tx) => {
-    if (input.idempotencyKey) {
-      const earlier = await claimKey(tx, input.userId, input.idempotencyKey, hash!);
-      if (earlier) return { order: earlier, replayed: true, stock: [] };
+  if (lines.length === 0) {
+    // A retried order from the cart finds its order although the cart is empty.
+    const earlier = await replay();
+    if (earlier) return earlier;
+    throw new AppError(
+      400,
+      "empty_order",
+      "There is nothing to order: send items, or add products to your cart first.",
+    );
+  }
+
+  const day = deps.shopDay();
+  const order: Omit<TakeOrder, "coupon"> = {
+    userId: input.userId,
+    lines,
+    pickupAt: input.pickup.at,
+    pickupAsap: input.pickup.asap,
+    note: input.note ?? "",
+    currency: deps.currency,
+    day,
+    dayBase: await dayBase(deps.sql, day),
+    idempotency: key ? { key, hash: hash! } : null,
+  };
+
+  for (let attempt = 1;; attempt++) {
+    let result;
+    try {
+      result = input.couponCode
+        ? await withCoupon(deps, order, input.couponCode)
+        : await takeOrder(deps.sql, { ...order, coupon: null });
+    } catch (error) {
+      // The same key was used by a request that has ended: its order, or a conflict.
+      const earlier = isKeyConflict(error) ? await replay() : null;
+      if (earlier) return earlier;
+      throw error;
     }
-    // After the key: a retried order from the cart finds its order although the cart is empty.
-    if (lines.length === 0) {
+    if (result.placed) return { order: result.order, replayed: false, stock: result.stock };
+    const shortages = shortagesOf(lines, result.products);
+    if (shortages.length) throw new StockShortageError(shortages);
+    // Only a coupon's subtotal can be missed: a price changed since. Decide again.
+    if (attempt >= PRICE_RACE_TRIES) {
       throw new AppError(
-        400,
-        "empty_order",
-        "There is nothing to order: send items, or add products to your cart first.",
+        409,
+        "prices_changed",
+        "Prices changed while your order was being placed. Nothing was ordered: please try again.",
       );
     }
-
-    const taken: {
-      id: number;
-      stock: number;
-      name: string;
-      priceCents: number;
-      allergens: string[];
-    }[] = [];
-    const shortages: Shortage[] = [];
-    for (const line of lines) {
-      const [row] = await tx<typeof taken>`
-        update products set stock = stock - ${line.quantity}, updated_at = now()
-        where id = ${line.productId} and active and stock >= ${line.quantity}
-        returning id, stock, name, price_cents, allergens`;
-      if (row) {
-        taken.push(row);
-        continue;
-      }
-      const [product] = await tx<{ name: string; stock: number; active: boolean }[]>`
-        select name, stock, active from products where id = ${line.productId}`;
-      shortages.push({
-        productId: line.productId,
-        name: product?.name ?? `product ${line.productId}`,
-        requested: line.quantity,
-        available: product?.active ? product.stock : 0,
-      });
-    }
-    if (shortages.length) throw new StockShortageError(shortages);
-
-    const quantity = new Map(lines.map((l) => [l.productId, l.quantity]));
-    const subtotal = taken.reduce((sum, p) => sum + p.priceCents * quantity.get(p.id)!, 0);
-    const coupon = input.couponCode ? await findCoupon(tx, input.couponCode, true) : null;
-    if (input.couponCode) {
-      const refusal = coupon
-        ? couponRefusal(coupon, {
-          now: deps.now(),
-          subtotalCents: subtotal,
-          ...await couponHistory(tx, coupon.id, input.userId),
-          money: deps.money,
-          date: deps.date,
-        })
-        : "There is no coupon with that code.";
-      if (refusal) {
-        throw new AppError(400, "coupon_refused", refusal, { couponCode: refusal });
-      }
-    }
-    const discount = coupon ? couponDiscount(coupon, subtotal) : 0;
-
-    const day = deps.shopDay();
-    const code = orderCode(await nextOrderNumber(tx, day));
-    const [order] = await tx<OrderRow[]>`
-      insert into orders as o (code, code_day, user_id, pickup_at, pickup_asap, note,
-        subtotal_cents, discount_cents, total_cents, currency, coupon_id, coupon_code)
-      values (${code}, ${day}, ${input.userId}, ${input.pickup.at}, ${input.pickup.asap},
-        ${input.note ?? ""}, ${subtotal}, ${discount}, ${subtotal - discount}, ${deps.currency},
-        ${coupon?.id ?? null}, ${coupon?.code ?? null})
-      returning ${orderColumns(tx)}`;
-    const id = order.id;
-    for (const p of taken) {
-      await tx`
-        insert into order_items (order_id, product_id, name, unit_price_cents, allergens, quantity)
-        values (${id}, ${p.id}, ${p.name}, ${p.priceCents}, ${p.allergens}::text[],
-                ${quantity.get(p.id)!})`;
-    }
-    if (coupon) await redeemCoupon(tx, { couponId: coupon.id, orderId: id, userId: input.userId });
-    // The first history row, the key's order and the event in one round trip: this is the
-    // shop's busiest transaction.
-    await tx`
-      with history as (
-        insert into order_status_history (order_id, from_status, to_status, actor_id)
-        values (${id}, null, 'placed', ${input.userId})
-      ), idempotency as (
-        update idempotency_keys set order_id = ${id}
-        where user_id = ${input.userId} and key = ${input.idempotencyKey ?? null}
-      )
-      insert into outbox (message_id, queue, type, payload)
-      values (${crypto.randomUUID()}, ${ORDERS_QUEUE}, 'order.placed',
-              ${tx.json({ orderId: id })})`;
-    return { order, replayed: false, stock: taken.map(({ id, stock }) => ({ id, stock })) };
-  });
+  }
 }
 
 /**
- * Takes the idempotency key for this request. A concurrent request with the same key waits
- * here until the first one ends; it then finds the order (same request) or a conflict.
+ * An order with a coupon: the coupon's row lock first (a cancellation giving a use back
+ * takes it before the products too), then its uses as they are now, decided on by the
+ * coupon's rules; the order statement then takes stock under the products' locks.
  */
-async function claimKey(tx: Tx, userId: number, key: string, hash: string) {
-  const [fresh] = await tx`
-    insert into idempotency_keys (user_id, key, request_hash) values (${userId}, ${key}, ${hash})
-    on conflict do nothing
-    returning key`;
-  if (fresh) return null;
-  return await earlierOrder(tx, userId, key, hash);
+function withCoupon(deps: PlaceDeps, order: Omit<TakeOrder, "coupon">, code: string) {
+  return deps.sql.begin(async (tx) => {
+    const coupon = await findCoupon(tx, code, true);
+    if (!coupon) throw couponRefused("There is no coupon with that code.");
+    const [history, products] = await Promise.all([
+      couponHistory(tx, coupon.id, order.userId),
+      productsOf(tx, order.lines.map((l) => l.productId)),
+    ]);
+    const shortages = shortagesOf(order.lines, products);
+    if (shortages.length) throw new StockShortageError(shortages);
+    const price = new Map(products.map((p) => [p.id, p.priceCents]));
+    const subtotal = order.lines.reduce((sum, l) => sum + price.get(l.productId)! * l.quantity, 0);
+    const refusal = couponRefusal(coupon, {
+      now: deps.now(),
+      subtotalCents: subtotal,
+      ...history,
+      money: deps.money,
+      date: deps.date,
+    });
+    if (refusal) throw couponRefused(refusal);
+    return await takeOrder(tx, {
+      ...order,
+      coupon: {
+        id: coupon.id,
+        code: coupon.code,
+        discountCents: couponDiscount(coupon, subtotal),
+        subtotalCents: subtotal,
+      },
+    });
+  });
 }
 
 /**
