@@ -47,11 +47,20 @@ export function createOutboxRelay(
       )
       returning id, message_id, queue, type, payload, created_at`;
 
+  /** Marks rows published, all in one statement (a rush of orders makes batches). */
+  const markPublished = async (ids: number[]) => {
+    if (ids.length === 0) return;
+    await sql`
+      update outbox set published_at = now(), attempts = attempts + 1, claimed_until = null
+      where id = any(${ids}::bigint[])`;
+  };
+
   /** Publishes what is pending; false when the broker refused (try again later). */
   const publishPending = async (): Promise<boolean> => {
     while (!stopped) {
       const rows = (await claim()).sort((a, b) => a.id - b.id);
       if (rows.length === 0) return true;
+      const published: number[] = [];
       for (const [index, row] of rows.entries()) {
         try {
           await queue.publish(row.queue, {
@@ -60,7 +69,9 @@ export function createOutboxRelay(
             payload: row.payload,
             createdAt: row.createdAt.toISOString(),
           });
+          published.push(row.id);
         } catch (error) {
+          await markPublished(published);
           // Keep the order: release this row and the rest of the batch for the next try.
           const rest = rows.slice(index).map((r) => r.id);
           await sql`
@@ -74,10 +85,8 @@ export function createOutboxRelay(
           }
           return false;
         }
-        await sql`
-          update outbox set published_at = now(), attempts = attempts + 1, claimed_until = null
-          where id = ${row.id}`;
       }
+      await markPublished(published);
     }
     return true;
   };
