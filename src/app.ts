@@ -17,6 +17,7 @@ import { opsRoutes } from "./ops/routes.ts";
 import { errorHandler, notFoundHandler } from "./http/error-handler.tsx";
 import { requestLog } from "./http/request-log.ts";
 import { staticFiles } from "./http/static.ts";
+import { compression } from "./http/compression.ts";
 import type { AppEnv } from "./http/env.ts";
 import { requestMeta } from "./http/request-meta.ts";
 import { csrfProtection } from "./http/csrf.ts";
@@ -189,6 +190,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.notFound(notFoundHandler(shop));
 
   app.use("/static/*", staticFiles(deps.staticRoot));
+  app.use(compression());
   app.route(
     "/",
     opsRoutes({

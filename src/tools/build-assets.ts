@@ -1,11 +1,13 @@
 /**
  * Builds what the browser loads: copies htmx, Alpine and Swagger UI from their npm packages
- * into static/vendor (no CDN), builds the minified Tailwind CSS into static/build, and
- * writes a content hash to static/build/manifest.json for cache-busting URLs.
- * `--css-only` rebuilds just the CSS.
+ * into static/vendor (no CDN), builds the minified Tailwind CSS into static/build, writes a
+ * content hash to static/build/manifest.json for cache-busting URLs, and precompresses
+ * every text file of static/ (brotli at its best level and gzip, beside the file) so they
+ * are served compressed at no cost per request. `--css-only` rebuilds just the CSS.
  */
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { precompressTree } from "./precompress.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const cssOnly = Deno.args.includes("--css-only");
@@ -66,4 +68,5 @@ const hash = await crypto.subtle.digest(
 const version = Array.from(new Uint8Array(hash).slice(0, 6), (b) => b.toString(16).padStart(2, "0"))
   .join("");
 await writeFile(join(root, "static/build/manifest.json"), JSON.stringify({ version }) + "\n");
-console.log(`assets built (version ${version})`);
+const compressed = await precompressTree(join(root, "static"));
+console.log(`assets built (version ${version}; ${compressed} files compressed)`);
