@@ -11,6 +11,11 @@ export interface LayoutProps {
   section?: Section;
   /** Who is signed in; without it the header shows no account links (e.g. on error pages). */
   viewer?: Viewer;
+  /**
+   * The page follows a live stream (`hx-sse:connect`): it loads htmx's SSE extension, which
+   * other pages do without.
+   */
+  live?: boolean;
   children: Child;
 }
 
@@ -48,8 +53,15 @@ function AccountLinks({ viewer, section }: { viewer: Viewer; section?: Section }
   );
 }
 
-export function Layout({ shop, title, description, section, viewer, children }: LayoutProps) {
+/** Staff screens add their own stylesheet; a shopper's pages never load it. */
+const staffSections = new Set<Section | undefined>(["admin", "board"]);
+
+export function Layout(
+  { shop, title, description, section, viewer, live, children }: LayoutProps,
+) {
   const role = viewer?.user?.role;
+  // The admin dashboard is live; the other admin screens load the extension with it.
+  const withStream = live ?? section === "admin";
   const fullTitle = title === shop.name ? title : `${title} · ${shop.name}`;
   return (
     <>
@@ -63,10 +75,11 @@ export function Layout({ shop, title, description, section, viewer, children }: 
           <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
           <link rel="icon" href={asset(shop, "img/logo.svg")} type="image/svg+xml" />
           <link rel="stylesheet" href={asset(shop, "build/app.css")} />
+          {staffSections.has(section) && (
+            <link rel="stylesheet" href={asset(shop, "build/staff.css")} />
+          )}
           <script src={asset(shop, "vendor/htmx.min.js")} defer></script>
-          <script src={asset(shop, "vendor/hx-sse.min.js")} defer></script>
-          <script src={asset(shop, "app.js")} defer></script>
-          <script src={asset(shop, "vendor/alpine-csp.min.js")} defer></script>
+          {withStream && <script src={asset(shop, "vendor/hx-sse.min.js")} defer></script>}
         </head>
         <body class="min-h-screen flex flex-col bg-cream text-ink" hx-boost:inherited="true">
           <a href="#main" class="skip-link">Skip to content</a>

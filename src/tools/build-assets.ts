@@ -1,5 +1,5 @@
 /**
- * Builds what the browser loads: copies htmx, Alpine and Swagger UI from their npm packages
+ * Builds what the browser loads: copies htmx and Swagger UI from their npm packages
  * into static/vendor (no CDN), builds the minified Tailwind CSS into static/build, writes a
  * content hash to static/build/manifest.json for cache-busting URLs, and precompresses
  * every text file of static/ (brotli at its best level and gzip, beside the file) so they
@@ -15,7 +15,6 @@ const cssOnly = Deno.args.includes("--css-only");
 const vendored: [string, string][] = [
   ["htmx.org/dist/htmx.min.js", "htmx.min.js"],
   ["htmx.org/dist/ext/hx-sse.min.js", "hx-sse.min.js"],
-  ["@alpinejs/csp/dist/cdn.min.js", "alpine-csp.min.js"],
   ["swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"],
   ["swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css"],
 ];
@@ -40,20 +39,24 @@ if (!cssOnly) {
   }
 }
 
-await run([
-  "run",
-  "-A",
-  "npm:@tailwindcss/cli@4.3.3",
-  "--input",
-  join(root, "styles/app.css"),
-  "--output",
-  join(root, "static/build/app.css"),
-  "--minify",
-]);
+// The shop's stylesheet and the staff screens' one (board, pickup screen, admin).
+for (const name of ["app", "staff"]) {
+  await run([
+    "run",
+    "-A",
+    "npm:@tailwindcss/cli@4.3.3",
+    "--input",
+    join(root, `styles/${name}.css`),
+    "--output",
+    join(root, `static/build/${name}.css`),
+    "--minify",
+  ]);
+}
 
 const hashed = [
   "static/build/app.css",
-  "static/app.js",
+  "static/build/staff.css",
+  "static/board.js",
   "static/api-docs.js",
   ...vendored.map(([, to]) => `static/vendor/${to}`),
 ];

@@ -136,7 +136,7 @@ export function CartSection({ shop, viewer, cart, flash, error }: CartPageProps)
 
 export function CartPage(props: CartPageProps) {
   return (
-    <Layout shop={props.shop} title="Your cart" section="cart" viewer={props.viewer}>
+    <Layout shop={props.shop} title="Your cart" section="cart" viewer={props.viewer} live>
       <div hx-sse:connect="/events/stock" hx-swap="none" hidden></div>
       <CartSection {...props} />
     </Layout>

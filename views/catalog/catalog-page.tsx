@@ -147,6 +147,7 @@ export function CatalogPage(view: CatalogView & { viewer: Viewer; flash?: string
       title={current ? current.name : view.shop.name}
       description="Order fresh bread, pastries and cakes for pickup."
       section="shop"
+      live
       viewer={view.viewer}
     >
       <div hx-sse:connect="/events/stock" hx-swap="none" hidden></div>

@@ -23,6 +23,7 @@ export function ProductPage(
       title={product.name}
       description={product.description}
       section="shop"
+      live
       viewer={viewer}
     >
       <div hx-sse:connect="/events/stock" hx-swap="none" hidden></div>
