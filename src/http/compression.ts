@@ -67,18 +67,25 @@ export function compression({ threshold = 1024 }: CompressionOptions = {}): Midd
     const res = c.res;
     const type = res.headers.get("Content-Type") ?? "";
     const length = res.headers.get("Content-Length");
+    // Never `res.body` before deciding: reading it turns a string body into a stream, which
+    // Deno then serves chunk by chunk instead of in one write.
     if (
-      c.req.method === "HEAD" || !res.body || res.status === 204 || res.status === 206 ||
+      c.req.method === "HEAD" || res.status === 204 || res.status === 206 || res.status === 304 ||
       res.headers.has("Content-Encoding") || !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) ||
       noTransform.test(res.headers.get("Cache-Control") ?? "") ||
       (length !== null && Number(length) < threshold)
     ) return;
 
     const encoding = chooseEncoding(c.req.header("Accept-Encoding"));
+    if (!encoding) {
+      // Sent as it is; a cache must still keep it apart from compressed answers.
+      varyOnEncoding(res.headers);
+      return;
+    }
     if (length === null && !inMemoryTypes.test(type)) {
       // A body of unknown length that may be long: compressed as it streams.
       varyOnEncoding(res.headers);
-      if (!encoding) return;
+      if (!res.body) return;
       const format = (encoding === "br" ? "brotli" : "gzip") as CompressionFormat;
       c.res = new Response(res.body.pipeThrough(new CompressionStream(format)), res);
       c.res.headers.set("Content-Encoding", encoding);
@@ -90,12 +97,11 @@ export function compression({ threshold = 1024 }: CompressionOptions = {}): Midd
       c.res = new Response(bytes, res);
       return;
     }
-    const compressed = encoding ? await compressBytes(bytes, encoding) : bytes;
+    const compressed = await compressBytes(bytes, encoding);
     // (Hono copies the old response's headers onto a new one: adjust them after.)
     c.res = new Response(compressed, res);
     varyOnEncoding(c.res.headers);
     c.res.headers.set("Content-Length", String(compressed.length));
-    if (!encoding) return;
     c.res.headers.set("Content-Encoding", encoding);
     const etag = c.res.headers.get("ETag");
     if (etag && !etag.startsWith("W/")) c.res.headers.set("ETag", `W/${etag}`);

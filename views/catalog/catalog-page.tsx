@@ -2,7 +2,8 @@ import type { Category } from "../../src/catalog/queries.ts";
 import type { ShopView, Viewer } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Flash } from "../accounts/form-parts.tsx";
-import { ProductCard, type ProductWithStock } from "./product-card.tsx";
+import { raw } from "hono/html";
+import type { CardRenderer, ProductWithStock } from "./product-card.tsx";
 
 export interface CatalogView {
   shop: ShopView;
@@ -14,6 +15,8 @@ export interface CatalogView {
   query: { q?: string; category?: string; sort: string };
   /** Token for the add-to-cart forms. */
   csrf: string;
+  /** Renders the product cards (kept per product version). */
+  card: CardRenderer;
 }
 
 /** The URL of this catalog state with some parameters changed; empty ones are left out. */
@@ -105,7 +108,7 @@ export function CatalogFilters({ categories, query }: Pick<CatalogView, "categor
 
 /** The part htmx replaces when the filters change. */
 export function CatalogResults(
-  { shop, products, total, page, pageCount, query, csrf }: Omit<CatalogView, "categories">,
+  { products, total, page, pageCount, query, csrf, card }: Omit<CatalogView, "categories">,
 ) {
   return (
     <section id="catalog-results" aria-labelledby="results-heading" class="results">
@@ -118,7 +121,7 @@ export function CatalogResults(
           }`}
       </p>
       <ul class="grid gap-5 grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
-        {products.map((p) => <ProductCard shop={shop} product={p} csrf={csrf} />)}
+        {raw(products.map((p) => card(p, csrf)).join(""))}
       </ul>
       {pageCount > 1 && (
         <nav aria-label="Pages" class="flex items-center justify-center gap-3 mt-8">

@@ -1,8 +1,10 @@
+import type { Child } from "hono/jsx";
+import { raw } from "hono/html";
 import { allergenLabels } from "../../src/catalog/allergens.ts";
 import type { ProductInfo } from "../../src/catalog/queries.ts";
 import { formatMoney } from "../format.ts";
 import type { ShopView } from "../context.ts";
-import { StockBadge } from "./stock-badge.tsx";
+import { StockBadge, stockBadgeHtml } from "./stock-badge.tsx";
 import { AddToCart } from "../cart/add-to-cart.tsx";
 
 export type ProductWithStock = ProductInfo & { stock: number };
@@ -24,7 +26,13 @@ export function AllergenList({ product }: { product: ProductInfo }) {
 }
 
 export function ProductCard(
-  { shop, product, csrf }: { shop: ShopView; product: ProductWithStock; csrf: string },
+  { shop, product, csrf, badge }: {
+    shop: ShopView;
+    product: ProductWithStock;
+    csrf: string;
+    /** In place of the stock badge (a cached card leaves a slot for it). */
+    badge?: Child;
+  },
 ) {
   return (
     <li class="product-card">
@@ -49,7 +57,7 @@ export function ProductCard(
         </div>
         <AllergenList product={product} />
         <div class="mt-auto pt-1 flex flex-col gap-3">
-          <StockBadge productId={product.id} stock={product.stock} />
+          {badge ?? <StockBadge productId={product.id} stock={product.stock} />}
           <AddToCart
             productId={product.id}
             productName={product.name}
@@ -61,3 +69,75 @@ export function ProductCard(
     </li>
   );
 }
+
+/**
+ * Renders a card as the shop shows it, for the visitor's form token and the stock now
+ * (`badge` puts something else in the badge's place: a slot of a kept page).
+ */
+export type CardRenderer = (product: ProductWithStock, csrf: string, badge?: string) => string;
+
+/**
+ * Slots left in kept cards and pages for what changes per request: the stock badge of each
+ * card in page order, and the visitor's form token. No rendered text contains them.
+ */
+export const BADGE_SLOT = "\u0000badge\u0000";
+export const TOKEN_SLOT = "\u0000token\u0000";
+const MAX_CARDS = 5000;
+
+/** Every field a card shows of a product: the same key, the same card. */
+export const cardKey = (product: ProductInfo) =>
+  [
+    product.id,
+    product.version,
+    product.slug,
+    product.name,
+    product.priceCents,
+    product.imagePath,
+    product.allergens.join(","),
+  ].join("\u0001");
+
+/**
+ * Product cards rendered once per version of a product and kept: what a card shows of the
+ * product (name, price, allergens, picture) only changes with a new version, and every write
+ * to those fields moves the version on. Stock is never kept: each request puts the badge
+ * for the stock it read (and the sold-out state of the button) into the card, with the
+ * visitor's form token. The key holds every field the card shows, so a product changed
+ * without a new version (a hand-made fix in the database) is rendered afresh too.
+ */
+export function createCardRenderer(shop: ShopView): CardRenderer {
+  const cards = new Map<string, { inStock?: string[]; soldOut?: string[] }>();
+  const template = (product: ProductWithStock, inStock: boolean) => {
+    const html = String(
+      <ProductCard
+        shop={shop}
+        product={{ ...product, stock: inStock ? 1 : 0 }}
+        csrf={TOKEN_SLOT}
+        badge={raw(BADGE_SLOT)}
+      />,
+    );
+    const parts = html.split(new RegExp(`${BADGE_SLOT}|${TOKEN_SLOT}`));
+    if (parts.length !== 3 || html.indexOf(BADGE_SLOT) > html.indexOf(TOKEN_SLOT)) {
+      throw new Error("A product card must hold one stock badge and then one form token");
+    }
+    return parts;
+  };
+  return (product, csrf, badge = stockBadgeHtml(product.id, product.stock)) => {
+    const key = cardKey(product);
+    let card = cards.get(key);
+    if (!card) {
+      if (cards.size >= MAX_CARDS) cards.clear();
+      cards.set(key, card = {});
+    }
+    const inStock = product.stock > 0;
+    const parts = inStock
+      ? (card.inStock ??= template(product, true))
+      : (card.soldOut ??= template(product, false));
+    // Slots in document order: the badge, then the token of the add-to-cart form.
+    return parts[0] + badge + parts[1] + (csrf === TOKEN_SLOT ? csrf : escapeToken(csrf)) +
+      parts[2];
+  };
+}
+
+/** Form tokens are letters, digits, `-` and `_`; anything else is escaped all the same. */
+export const escapeToken = (token: string) =>
+  token.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
