@@ -31,9 +31,7 @@ import { accountPages } from "./accounts/pages.tsx";
 import { boardRoutes } from "./board/routes.tsx";
 import { type Board, createBoard } from "./board/service.ts";
 import { adminRoutes } from "./admin/routes.tsx";
-import { dashboardAdminRoutes, publishDashboard } from "./admin/dashboard.tsx";
-import { productAdminRoutes } from "./admin/products.tsx";
-import { orderAdminRoutes } from "./admin/orders.tsx";
+import { publishDashboard } from "./admin/dashboard/publish.ts";
 import { createOutboxRelay, type OutboxRelay } from "./outbox/relay.ts";
 import { createOrders, type Orders } from "./orders/service.ts";
 import { ordersApi } from "./orders/api.ts";
@@ -271,17 +269,21 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       timeZone: config.timeZone,
     }),
   );
-  const admin = { shop, deps, services, now };
-  app.route("/", dashboardAdminRoutes(admin));
-  app.route("/", productAdminRoutes(admin));
-  app.route("/", orderAdminRoutes(admin));
   app.route(
     "/",
     adminRoutes({
       shop,
       sql: deps.db.sql,
-      accounts: services.accounts,
+      live: deps.live,
+      log,
       format: services.format,
+      timeZone: config.timeZone,
+      dataDir: config.dataDir,
+      now,
+      catalog: services.catalog,
+      accounts: services.accounts,
+      orders: services.orders,
+      dashboardChanged: services.dashboardChanged,
     }),
   );
   return app;

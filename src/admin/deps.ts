@@ -1,10 +1,37 @@
 import type { ShopView } from "../../views/context.ts";
-import type { AppDeps, Services } from "../app.ts";
+import type { Accounts } from "../accounts/index.ts";
+import type { Catalog } from "../catalog/service.ts";
+import type { Sql } from "../infra/db.ts";
+import type { Logger } from "../infra/log.ts";
+import type { LiveHub } from "../live/hub.ts";
+import type { Orders } from "../orders/service.ts";
+import type { ShopFormat } from "../shop/format.ts";
 
-/** What every admin screen gets: the shop, the infrastructure, the services, the clock. */
+/**
+ * What the admin screens need, and all they get: the app composes it (src/app.ts) and
+ * hands it to `adminRoutes`, which gives it to every screen. A new screen takes its
+ * dependencies from here; one it lacks is added here and passed by the app.
+ */
 export interface AdminDeps {
+  /** Name, currency and locale of the shop, and the assets' version, for the layout. */
   shop: ShopView;
-  deps: AppDeps;
-  services: Services;
+  sql: Sql;
+  /** Server-sent events across instances (stock on shop pages, the live dashboard). */
+  live: LiveHub;
+  log: Logger;
+  /** Money, dates and times as the shop writes them. */
+  format: ShopFormat;
+  /** The shop's IANA time zone: "today", date filters and exports are the shop's days. */
+  timeZone: string;
+  /** Uploaded product images are kept under `<dataDir>/uploads`. */
+  dataDir: string;
   now: () => Date;
+  /** Drops the cached catalog after a product or category changed. */
+  catalog: Pick<Catalog, "changed">;
+  /** Role changes, disabling, and ending a kiosk's session, with their rules and audit rows. */
+  accounts: Pick<Accounts, "manage" | "auth">;
+  /** An order's detail and its status changes, through the same rules as the board. */
+  orders: Pick<Orders, "detail" | "changeStatus">;
+  /** Tells open dashboards the figures changed (after a stock change). */
+  dashboardChanged: () => Promise<void>;
 }

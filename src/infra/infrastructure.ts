@@ -5,8 +5,10 @@ import { lockDataDir } from "./data-dir-lock.ts";
 import { type Database, openDatabase } from "./db.ts";
 import type { Logger } from "./log.ts";
 import { loadMigrations, migrate } from "./migrations.ts";
-import { openQueue, type Queue } from "./queue.ts";
-import { openStore, type Store } from "./store.ts";
+import { openQueue } from "./open-queue.ts";
+import { openStore } from "./open-store.ts";
+import type { Queue } from "./queue.ts";
+import type { Store } from "./store.ts";
 
 export interface Infrastructure {
   db: Database;

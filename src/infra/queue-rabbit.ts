@@ -1,32 +1,17 @@
-import { Buffer } from "node:buffer";
 import { type Channel, type ChannelModel, type ConfirmChannel, connect } from "amqplib";
-import type { ConsumeMessage } from "amqplib";
 import { errorFields, type Logger } from "./log.ts";
 import {
   type Consumer,
   DEFAULT_MAX_ATTEMPTS,
-  type JobHandler,
   type JobMessage,
   type Queue,
   QueueUnavailableError,
 } from "./queue.ts";
+import { deliveries, type Registration } from "./queue-rabbit-delivery.ts";
+import { declareQueues, sendConfirmed } from "./queue-rabbit-send.ts";
 
-interface Registration {
-  queue: string;
-  handler: JobHandler;
-  prefetch: number;
-  maxAttempts: number;
-  channel?: Channel;
-  consumerTag?: string;
-  stopped: boolean;
-  stopping?: Promise<void>;
-  inFlight: Set<Promise<void>>;
-}
-
-const CONFIRM_TIMEOUT_MS = 10_000;
 /** Pause before a consumer the broker cancelled (or whose channel it closed) starts again. */
 const RESTART_DELAY_MS = 1000;
-const ATTEMPT_HEADER = "x-crumb-attempt";
 
 /**
  * RabbitMQ through amqplib. Each logical queue `q` is three durable queues: `q` (work),
@@ -52,15 +37,7 @@ export async function createRabbitQueue(
 
   const declare = async (channel: Channel, queue: string) => {
     if (declared.has(queue)) return;
-    await channel.assertQueue(queue, {
-      durable: true,
-      arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": `${queue}.dead` },
-    });
-    await channel.assertQueue(`${queue}.retry`, {
-      durable: true,
-      arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue },
-    });
-    await channel.assertQueue(`${queue}.dead`, { durable: true });
+    await declareQueues(channel, queue);
     declared.add(queue);
   };
 
@@ -69,118 +46,13 @@ export async function createRabbitQueue(
     if (!connected || !channel) {
       return Promise.reject(new QueueUnavailableError("RabbitMQ is not connected"));
     }
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new QueueUnavailableError("RabbitMQ did not confirm the message in time")),
-        CONFIRM_TIMEOUT_MS,
-      );
-      try {
-        channel.sendToQueue(
-          queue,
-          Buffer.from(JSON.stringify(message)),
-          {
-            persistent: true,
-            messageId: message.id,
-            type: message.type,
-            contentType: "application/json",
-            headers: { [ATTEMPT_HEADER]: attempt },
-            expiration: expiration === undefined ? undefined : String(Math.max(0, expiration)),
-          },
-          (error: unknown) => {
-            clearTimeout(timer);
-            if (error) reject(new QueueUnavailableError(`RabbitMQ refused the message: ${error}`));
-            else resolve();
-          },
-        );
-      } catch (error) {
-        clearTimeout(timer);
-        reject(new QueueUnavailableError(`RabbitMQ: ${(error as Error).message}`));
-      }
-    });
+    return sendConfirmed(channel, queue, message, attempt, expiration);
   };
 
   const closedChannels = new WeakSet<Channel>();
   const restartTimers = new Set<ReturnType<typeof setTimeout>>();
 
-  /** Acks or nacks; on a closed channel the broker has already put the message back. */
-  const settle = (channel: Channel, raw: ConsumeMessage, how: "ack" | "requeue" | "reject") => {
-    try {
-      if (how === "ack") channel.ack(raw);
-      else channel.nack(raw, false, how === "requeue");
-    } catch (error) {
-      log.warn("job not settled: its channel closed; the broker delivers it again", {
-        how,
-        messageId: raw.properties.messageId,
-        ...errorFields(error),
-      });
-    }
-  };
-
-  const onDelivery = async (registration: Registration, channel: Channel, raw: ConsumeMessage) => {
-    const queue = registration.queue;
-    if (registration.stopped) {
-      // Arrived while stop() cancels the consumer: leave it for the next one.
-      settle(channel, raw, "requeue");
-      return;
-    }
-    let message: JobMessage;
-    try {
-      message = JSON.parse(raw.content.toString("utf8"));
-      if (typeof message?.id !== "string" || typeof message?.type !== "string") {
-        throw new Error("not a job message");
-      }
-    } catch (error) {
-      // Unreadable: retrying cannot help, so straight to the dead letters.
-      log.error("unreadable job dead-lettered", { queue, ...errorFields(error) });
-      settle(channel, raw, "reject");
-      return;
-    }
-    const attempt = Number(raw.properties.headers?.[ATTEMPT_HEADER] ?? 1);
-    let failure: { error: unknown } | undefined;
-    try {
-      await registration.handler(message, attempt);
-    } catch (error) {
-      failure = { error };
-    }
-    if (!failure) {
-      settle(channel, raw, "ack");
-      return;
-    }
-    if (closedChannels.has(channel)) {
-      // The broker already requeued it with the channel: parking a copy would double it.
-      log.warn("job failed on a closed channel; the broker delivers it again", {
-        queue,
-        messageId: message.id,
-        attempt,
-        ...errorFields(failure.error),
-      });
-      return;
-    }
-    try {
-      if (attempt >= registration.maxAttempts) {
-        log.error("job dead-lettered", {
-          queue,
-          messageId: message.id,
-          attempts: attempt,
-          ...errorFields(failure.error),
-        });
-        await send(`${queue}.dead`, message, attempt);
-      } else {
-        log.warn("job failed; will retry", {
-          queue,
-          messageId: message.id,
-          attempt,
-          ...errorFields(failure.error),
-        });
-        await send(`${queue}.retry`, message, attempt + 1, retryDelayMs(attempt));
-      }
-    } catch {
-      // Could not park it: leave it to the broker to deliver again.
-      settle(channel, raw, "requeue");
-      return;
-    }
-    settle(channel, raw, "ack");
-  };
+  const onDelivery = deliveries({ log, send, retryDelayMs, closedChannels });
 
   /** A consumer lost without its connection (channel error, cancel by the broker) restarts. */
   const restartLater = (registration: Registration, lost: Channel, reason: string) => {

@@ -9,9 +9,9 @@ import {
   type JobHandler,
   type JobMessage,
   newMessage,
-  openQueue,
   type Queue,
 } from "./queue.ts";
+import { openQueue } from "./open-queue.ts";
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

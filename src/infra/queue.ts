@@ -1,6 +1,4 @@
 import type { Logger } from "./log.ts";
-import { createMemoryQueue } from "./queue-memory.ts";
-import { createRabbitQueue } from "./queue-rabbit.ts";
 
 /**
  * Durable job queues: RabbitMQ when AMQP_URL is set, otherwise in-process. Both deliver
@@ -55,13 +53,6 @@ export class QueueUnavailableError extends Error {
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
 export const defaultRetryDelay = (attempt: number) => Math.min(1000 * 2 ** (attempt - 1), 60_000);
-
-export function openQueue(options: QueueOptions): Promise<Queue> {
-  const retryDelayMs = options.retryDelayMs ?? defaultRetryDelay;
-  return options.url
-    ? createRabbitQueue(options.url, options.prefix, options.log, retryDelayMs)
-    : Promise.resolve(createMemoryQueue(options.log, retryDelayMs));
-}
 
 export function newMessage(type: string, payload: Record<string, unknown>): JobMessage {
   return { id: crypto.randomUUID(), type, payload, createdAt: new Date().toISOString() };

@@ -4,8 +4,10 @@ import { describe, expect, it } from "vitest";
 import { createTestQueue, eventually, gate, rejectsWith, uniqueId } from "../../tests/harness.ts";
 import { proxied, startProxy } from "../../tests/tcp-proxy.ts";
 import { silentLogger } from "./log.ts";
-import { type JobMessage, newMessage, openQueue, QueueUnavailableError } from "./queue.ts";
-import { openStore, StoreUnavailableError } from "./store.ts";
+import { openQueue } from "./open-queue.ts";
+import { openStore } from "./open-store.ts";
+import { type JobMessage, newMessage, QueueUnavailableError } from "./queue.ts";
+import { StoreUnavailableError } from "./store.ts";
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -2,7 +2,8 @@ import { createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventually, uniqueId } from "../../tests/harness.ts";
 import { silentLogger } from "./log.ts";
-import { openStore, type Store, StoreUnavailableError } from "./store.ts";
+import { openStore } from "./open-store.ts";
+import { type Store, StoreUnavailableError } from "./store.ts";
 
 /** How a contract run reaches one back end. */
 interface StoreBackend {

@@ -1,6 +1,4 @@
 import type { Logger } from "./log.ts";
-import { createMemoryStore } from "./store-memory.ts";
-import { createRedisStore } from "./store-redis.ts";
 
 /**
  * Key/value with TTL, atomic counters and pub/sub: Redis when REDIS_URL is set,
@@ -44,10 +42,4 @@ export interface StoreOptions {
 
 export class StoreUnavailableError extends Error {
   override name = "StoreUnavailableError";
-}
-
-export function openStore(options: StoreOptions): Promise<Store> {
-  return options.url
-    ? createRedisStore(options.url, options.prefix, options.log)
-    : Promise.resolve(createMemoryStore(options.prefix, options.now, options.log));
 }

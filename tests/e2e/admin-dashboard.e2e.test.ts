@@ -4,7 +4,7 @@ import {
   type DashboardSource,
   dashboardSource,
   publishDashboard,
-} from "../../src/admin/dashboard.tsx";
+} from "../../src/admin/dashboard/publish.ts";
 import { productsWithStock } from "../orders-support.ts";
 import { type E2E, startE2E } from "./browser.ts";
 
@@ -56,7 +56,7 @@ describe("the admin dashboard in Chromium", () => {
       userId: customerId,
       items: [{ productId: product.id, quantity: 2 }],
     });
-    // What the app's order hook does once src/app.ts wires it (see the report).
+    // What the order hook of src/app.ts does after each order, called directly here.
     await publishDashboard(source);
     await expect.poll(ordersToday, { timeout: 3000 }).toBe("1");
     await expect.poll(() => page.locator('[data-figure="revenue-today"] .stat-value').textContent())

@@ -6,10 +6,10 @@ import {
   DEFAULT_MAX_ATTEMPTS,
   type JobHandler,
   newMessage,
-  openQueue,
   type Queue,
   QueueUnavailableError,
 } from "../../src/infra/queue.ts";
+import { openQueue } from "../../src/infra/open-queue.ts";
 import { ORDERS_QUEUE, USERS_QUEUE } from "../../src/outbox/outbox.ts";
 import { createOutboxRelay } from "../../src/outbox/relay.ts";
 import { ANALYTICS_QUEUE } from "../../src/jobs/names.ts";

@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 import { openDatabase } from "../../src/infra/db.ts";
 import { silentLogger } from "../../src/infra/log.ts";
 import { loadMigrations, migrate } from "../../src/infra/migrations.ts";
-import { openQueue } from "../../src/infra/queue.ts";
+import { openQueue } from "../../src/infra/open-queue.ts";
 import { insertUser } from "../../src/accounts/queries.ts";
 import { createTestContext, eventually, uniqueId } from "../harness.ts";
 

@@ -1,8 +1,9 @@
-import type { AdminCategory } from "../../../src/admin/categories-queries.ts";
+import type { AdminCategory } from "../../../src/admin/categories/queries.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField, ErrorBanner, type FormProblems } from "../../accounts/form-parts.tsx";
-import { AdminLayout } from "../admin-layout.tsx";
-import { ActionButton, AdminForm, Input, TextArea } from "../form-parts.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import { DataTable, EmptyState } from "../shared/list-kit.tsx";
+import { ActionButton, AdminForm, Input, TextArea } from "../shared/form-parts.tsx";
 
 export const NEW_CATEGORY_FORM_ID = "category-new-form";
 export const CATEGORY_FORM_ID = "category-form";
@@ -93,56 +94,44 @@ export function CategoriesPage(
     >
       <p>The shop lists categories in this order.</p>
       {view.categories.length === 0
-        ? <p class="panel">No categories yet.</p>
+        ? <EmptyState>No categories yet.</EmptyState>
         : (
-          <div class="panel overflow-x-auto">
-            <table class="admin-table">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Products</th>
-                  <th scope="col">Order</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.categories.map((c, i) => (
-                  <tr id={`category-${c.id}`}>
-                    <td class="tabular-nums">{i + 1}</td>
-                    <td>
-                      <a href={`/admin/categories/${c.id}`} class="font-semibold underline">
-                        {c.name}
-                      </a>
-                      <div class="text-ink-soft">{c.slug}</div>
-                    </td>
-                    <td class="tabular-nums">{countText(c)}</td>
-                    <td>
-                      <div class="flex flex-wrap gap-2">
-                        {i > 0 && (
-                          <ActionButton
-                            action={`/admin/categories/${c.id}/move`}
-                            csrfToken={csrf}
-                            fields={{ direction: "up" }}
-                            label="↑ Up"
-                            hidden={` (move ${c.name} up)`}
-                          />
-                        )}
-                        {i < last && (
-                          <ActionButton
-                            action={`/admin/categories/${c.id}/move`}
-                            csrfToken={csrf}
-                            fields={{ direction: "down" }}
-                            label="↓ Down"
-                            hidden={` (move ${c.name} down)`}
-                          />
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["#", "Name", "Products", "Order"]}>
+            {view.categories.map((c, i) => (
+              <tr id={`category-${c.id}`}>
+                <td class="tabular-nums">{i + 1}</td>
+                <td>
+                  <a href={`/admin/categories/${c.id}`} class="font-semibold underline">
+                    {c.name}
+                  </a>
+                  <div class="text-ink-soft">{c.slug}</div>
+                </td>
+                <td class="tabular-nums">{countText(c)}</td>
+                <td>
+                  <div class="flex flex-wrap gap-2">
+                    {i > 0 && (
+                      <ActionButton
+                        action={`/admin/categories/${c.id}/move`}
+                        csrfToken={csrf}
+                        fields={{ direction: "up" }}
+                        label="↑ Up"
+                        hidden={` (move ${c.name} up)`}
+                      />
+                    )}
+                    {i < last && (
+                      <ActionButton
+                        action={`/admin/categories/${c.id}/move`}
+                        csrfToken={csrf}
+                        fields={{ direction: "down" }}
+                        label="↓ Down"
+                        hidden={` (move ${c.name} down)`}
+                      />
+                    )}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       <section class="panel" aria-labelledby="new-category-heading">
         <h2 id="new-category-heading" class="section-heading">New category</h2>

@@ -1,8 +1,9 @@
-import type { AdminCoupon, RedemptionRow } from "../../../src/admin/coupons-queries.ts";
+import type { AdminCoupon, RedemptionRow } from "../../../src/admin/coupons/queries.ts";
 import { statusLabels } from "../../../src/orders/status.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField } from "../../accounts/form-parts.tsx";
-import { AdminLayout, Pager } from "../admin-layout.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import { DataTable, Pager } from "../shared/list-kit.tsx";
 import { CouponForm, type CouponFormView } from "./coupon-form.tsx";
 import { type CouponTexts, discountText, usesText, validityText } from "./coupons-page.tsx";
 
@@ -63,34 +64,23 @@ export function CouponAdminPage(props: CouponPageProps) {
         {props.redemptions.length === 0
           ? <p>No order has used this coupon yet.</p>
           : (
-            <table class="admin-table">
-              <thead>
+            <DataTable inset columns={["Order", "Customer", "Date", "Discount", "Status"]}>
+              {props.redemptions.map((r) => (
                 <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Date</th>
-                  <th scope="col">Discount</th>
-                  <th scope="col">Status</th>
+                  <td>
+                    <a class="text-link" href={`/admin/orders/${r.orderId}`}>{r.orderCode}</a>
+                    <span class="block text-ink-soft">{r.codeDay}</span>
+                  </td>
+                  <td>
+                    {r.customerName}
+                    <span class="block text-ink-soft">{r.customerEmail}</span>
+                  </td>
+                  <td>{props.dateTime(r.redeemedAt)}</td>
+                  <td>{props.money(r.discountCents)}</td>
+                  <td>{statusLabels[r.status]}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {props.redemptions.map((r) => (
-                  <tr>
-                    <td>
-                      <a class="text-link" href={`/admin/orders/${r.orderId}`}>{r.orderCode}</a>
-                      <span class="block text-ink-soft">{r.codeDay}</span>
-                    </td>
-                    <td>
-                      {r.customerName}
-                      <span class="block text-ink-soft">{r.customerEmail}</span>
-                    </td>
-                    <td>{props.dateTime(r.redeemedAt)}</td>
-                    <td>{props.money(r.discountCents)}</td>
-                    <td>{statusLabels[r.status]}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
         <Pager
           page={props.page}

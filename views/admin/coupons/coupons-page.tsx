@@ -1,9 +1,10 @@
-import type { AdminCoupon } from "../../../src/admin/coupons-queries.ts";
-import { withQuery } from "../../../src/admin/form-kit.ts";
+import type { AdminCoupon } from "../../../src/admin/coupons/queries.ts";
 import type { ShopView, Viewer } from "../../context.ts";
-import { AdminLayout, Pager } from "../admin-layout.tsx";
-import { Input } from "../admin-fields.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import { DataTable, EmptyState, FilterBar, Pager } from "../shared/list-kit.tsx";
+import { Input } from "../shared/fields.tsx";
 import { CouponForm, type CouponFormView } from "./coupon-form.tsx";
+import { withQuery } from "../../../src/admin/shared/lists.ts";
 
 export interface CouponTexts {
   money: (cents: number) => string;
@@ -26,6 +27,17 @@ export function validityText(c: AdminCoupon, t: CouponTexts) {
 
 export const usesText = (c: AdminCoupon) =>
   `${c.redeemedCount} / ${c.maxRedemptions ?? "no limit"}`;
+
+const columns = [
+  "Code",
+  "Discount",
+  "Minimum",
+  "Valid",
+  "Used / limit",
+  "Per customer",
+  "Regulars",
+  "State",
+];
 
 /** Every coupon with its rules at a glance and how often it was used. */
 export function CouponsPage(
@@ -50,54 +62,37 @@ export function CouponsPage(
       flash={props.flash}
     >
       <div class="flex flex-wrap items-end gap-3 justify-between">
-        <form
-          method="get"
+        <FilterBar
           action="/admin/coupons"
-          role="search"
-          aria-label="Find coupons"
+          label="Find coupons"
           class="flex items-end gap-3"
+          submit="Find"
+          quiet
         >
           <Input id="coupon-q" name="q" type="search" label="Code" value={props.q} maxlength={32} />
-          <button type="submit" class="btn-secondary">Find</button>
-        </form>
+        </FilterBar>
         <a class="btn-primary" href="/admin/coupons/new">New coupon</a>
       </div>
       {props.coupons.length === 0
-        ? <p class="panel">No coupons yet.</p>
+        ? <EmptyState>No coupons yet.</EmptyState>
         : (
-          <div class="panel overflow-x-auto">
-            <table class="admin-table">
-              <thead>
-                <tr>
-                  <th scope="col">Code</th>
-                  <th scope="col">Discount</th>
-                  <th scope="col">Minimum</th>
-                  <th scope="col">Valid</th>
-                  <th scope="col">Used / limit</th>
-                  <th scope="col">Per customer</th>
-                  <th scope="col">Regulars</th>
-                  <th scope="col">State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.coupons.map((c) => (
-                  <tr>
-                    <td>
-                      <a class="text-link" href={`/admin/coupons/${c.id}`}>{c.code}</a>
-                      {c.description && <span class="block text-ink-soft">{c.description}</span>}
-                    </td>
-                    <td>{discountText(c, props)}</td>
-                    <td>{c.minSubtotalCents ? props.money(c.minSubtotalCents) : "—"}</td>
-                    <td>{validityText(c, props)}</td>
-                    <td>{usesText(c)}</td>
-                    <td>{c.perCustomerLimit ?? "—"}</td>
-                    <td>{c.regularsMinOrders ? `${c.regularsMinOrders} orders` : "—"}</td>
-                    <td>{c.active ? "Active" : <strong class="text-out">Inactive</strong>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={columns}>
+            {props.coupons.map((c) => (
+              <tr>
+                <td>
+                  <a class="text-link" href={`/admin/coupons/${c.id}`}>{c.code}</a>
+                  {c.description && <span class="block text-ink-soft">{c.description}</span>}
+                </td>
+                <td>{discountText(c, props)}</td>
+                <td>{c.minSubtotalCents ? props.money(c.minSubtotalCents) : "—"}</td>
+                <td>{validityText(c, props)}</td>
+                <td>{usesText(c)}</td>
+                <td>{c.perCustomerLimit ?? "—"}</td>
+                <td>{c.regularsMinOrders ? `${c.regularsMinOrders} orders` : "—"}</td>
+                <td>{c.active ? "Active" : <strong class="text-out">Inactive</strong>}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       <Pager page={props.page} pageCount={props.pageCount} href={href} />
     </AdminLayout>

@@ -1,10 +1,12 @@
-import type { OrderParties } from "../../../src/admin/orders-queries.ts";
+import type { OrderParties } from "../../../src/admin/orders/queries.ts";
 import type { OrderItemRow, OrderRow, StatusChangeRow } from "../../../src/orders/queries.ts";
 import { statusLabels, transitions } from "../../../src/orders/status.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField, ErrorBanner } from "../../accounts/form-parts.tsx";
-import { AdminLayout } from "../admin-layout.tsx";
-import { Select, TextArea } from "../admin-fields.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import { DataTable } from "../shared/list-kit.tsx";
+import { Select, TextArea } from "../shared/fields.tsx";
+import { DetailForm } from "../shared/form-parts.tsx";
 
 export const ORDER_DETAIL_ID = "order-detail";
 
@@ -33,16 +35,7 @@ function StatusForm({ order, csrfToken, problems }: OrderDetailView) {
   const mine = problems?.form === "status" ? problems : undefined;
   const action = `/admin/orders/${order.id}/status`;
   return (
-    <form
-      method="post"
-      action={action}
-      hx-post={action}
-      hx-target={`#${ORDER_DETAIL_ID}`}
-      hx-swap="outerHTML"
-      hx-disable="find button"
-      aria-label="Change status"
-      class="flex flex-col gap-3"
-    >
+    <DetailForm action={action} target={ORDER_DETAIL_ID} label="Change status">
       <CsrfField token={csrfToken} />
       <input type="hidden" name="expectedFrom" value={order.status} />
       <ErrorBanner id="order-status-error" message={mine?.error} />
@@ -63,7 +56,7 @@ function StatusForm({ order, csrfToken, problems }: OrderDetailView) {
         error={mine?.fields?.reason}
       />
       <button type="submit" class="btn-primary self-start">Change status</button>
-    </form>
+    </DetailForm>
   );
 }
 
@@ -72,16 +65,7 @@ function CancelForm({ order, csrfToken, problems }: OrderDetailView) {
   const mine = problems?.form === "cancel" ? problems : undefined;
   const action = `/admin/orders/${order.id}/cancel`;
   return (
-    <form
-      method="post"
-      action={action}
-      hx-post={action}
-      hx-target={`#${ORDER_DETAIL_ID}`}
-      hx-swap="outerHTML"
-      hx-disable="find button"
-      aria-label="Cancel order"
-      class="flex flex-col gap-3"
-    >
+    <DetailForm action={action} target={ORDER_DETAIL_ID} label="Cancel order">
       <CsrfField token={csrfToken} />
       <input type="hidden" name="expectedFrom" value={order.status} />
       <ErrorBanner id="order-cancel-error" message={mine?.error} />
@@ -96,7 +80,7 @@ function CancelForm({ order, csrfToken, problems }: OrderDetailView) {
         error={mine?.fields?.reason}
       />
       <button type="submit" class="btn-secondary self-start">Cancel order</button>
-    </form>
+    </DetailForm>
   );
 }
 
@@ -135,26 +119,16 @@ export function OrderDetail(props: OrderDetailView) {
       </section>
       <section class="panel" aria-labelledby="admin-items-heading">
         <h2 id="admin-items-heading" class="section-heading">Items</h2>
-        <table class="admin-table">
-          <thead>
+        <DataTable inset columns={["Product", "Unit price", "Quantity", "Line"]}>
+          {items.map((i) => (
             <tr>
-              <th scope="col">Product</th>
-              <th scope="col">Unit price</th>
-              <th scope="col">Quantity</th>
-              <th scope="col">Line</th>
+              <td>{i.name}</td>
+              <td>{money(i.unitPriceCents)}</td>
+              <td>{i.quantity}</td>
+              <td>{money(i.unitPriceCents * i.quantity)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((i) => (
-              <tr>
-                <td>{i.name}</td>
-                <td>{money(i.unitPriceCents)}</td>
-                <td>{i.quantity}</td>
-                <td>{money(i.unitPriceCents * i.quantity)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
         <dl class="summary mt-3">
           <dt>Subtotal</dt>
           <dd>{money(order.subtotalCents)}</dd>

@@ -1,9 +1,10 @@
-import type { AdminOrderRow } from "../../../src/admin/orders-queries.ts";
+import type { AdminOrderRow } from "../../../src/admin/orders/queries.ts";
 import { statuses, statusLabels } from "../../../src/orders/status.ts";
 import type { ShopView, Viewer } from "../../context.ts";
-import { AdminLayout, Pager } from "../admin-layout.tsx";
-import { Input, Select } from "../admin-fields.tsx";
-import { withQuery } from "../../../src/admin/form-kit.ts";
+import { AdminLayout } from "../shared/layout.tsx";
+import { counted, DataTable, FilterBar, ListResults } from "../shared/list-kit.tsx";
+import { Input, Select } from "../shared/fields.tsx";
+import { withQuery } from "../../../src/admin/shared/lists.ts";
 
 export const ORDER_RESULTS_ID = "order-results";
 
@@ -40,57 +41,42 @@ const statusOptions: [string, string][] = [
 /** The table of one page of orders, with its pager: swapped alone when the filters change. */
 export function OrderResults(props: OrderResultsView) {
   const { filters, orders } = props;
-  const href = (page: number) => withQuery("/admin/orders", { ...filters, page });
   return (
-    <section id={ORDER_RESULTS_ID} class="results flex flex-col gap-3" aria-label="Orders found">
-      <p class="text-sm" role="status">
-        {props.total === 1 ? "1 order" : `${props.total} orders`}
-      </p>
-      {orders.length === 0
-        ? <p class="panel">No orders match these filters.</p>
-        : (
-          <div class="panel overflow-x-auto">
-            <table class="admin-table">
-              <thead>
-                <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Pickup</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Items</th>
-                  <th scope="col">Total</th>
-                  <th scope="col">Placed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {orders.map((o) => (
-                  <tr>
-                    <td>
-                      <a class="text-link" href={`/admin/orders/${o.id}`}>{o.code}</a>
-                      <span class="block text-ink-soft">{o.codeDay}</span>
-                    </td>
-                    <td>
-                      {o.customerName}
-                      <span class="block text-ink-soft">{o.customerEmail}</span>
-                    </td>
-                    <td>{props.dateTime(o.pickupAt)}</td>
-                    <td>
-                      <span class={`status-pill status-${o.status}`}>{statusLabels[o.status]}</span>
-                    </td>
-                    <td>{o.itemCount}</td>
-                    <td>
-                      {props.money(o.totalCents)}
-                      {o.couponCode && <span class="block text-ink-soft">{o.couponCode}</span>}
-                    </td>
-                    <td>{props.dateTime(o.placedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      <Pager page={props.page} pageCount={props.pageCount} href={href} />
-    </section>
+    <ListResults
+      id={ORDER_RESULTS_ID}
+      label="Orders found"
+      count={counted(props.total, "order", "orders")}
+      empty="No orders match these filters."
+      hasRows={orders.length > 0}
+      page={props.page}
+      pageCount={props.pageCount}
+      href={(page) => withQuery("/admin/orders", { ...filters, page })}
+    >
+      <DataTable columns={["Order", "Customer", "Pickup", "Status", "Items", "Total", "Placed"]}>
+        {orders.map((o) => (
+          <tr>
+            <td>
+              <a class="text-link" href={`/admin/orders/${o.id}`}>{o.code}</a>
+              <span class="block text-ink-soft">{o.codeDay}</span>
+            </td>
+            <td>
+              {o.customerName}
+              <span class="block text-ink-soft">{o.customerEmail}</span>
+            </td>
+            <td>{props.dateTime(o.pickupAt)}</td>
+            <td>
+              <span class={`status-pill status-${o.status}`}>{statusLabels[o.status]}</span>
+            </td>
+            <td>{o.itemCount}</td>
+            <td>
+              {props.money(o.totalCents)}
+              {o.couponCode && <span class="block text-ink-soft">{o.couponCode}</span>}
+            </td>
+            <td>{props.dateTime(o.placedAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
+    </ListResults>
   );
 }
 
@@ -106,15 +92,10 @@ export function OrdersPage(props: OrdersPageProps) {
       flash={props.flash}
       error={props.error}
     >
-      <form
-        method="get"
+      <FilterBar
         action="/admin/orders"
-        role="search"
-        aria-label="Filter orders"
-        hx-get="/admin/orders"
-        hx-target={`#${ORDER_RESULTS_ID}`}
-        hx-swap="outerHTML"
-        hx-push-url="true"
+        label="Filter orders"
+        results={ORDER_RESULTS_ID}
         class="panel grid gap-3 sm:grid-cols-[1fr_12rem_12rem_auto] items-end"
       >
         <Input
@@ -141,8 +122,7 @@ export function OrdersPage(props: OrdersPageProps) {
           value={filters.date}
           error={filterErrors.date}
         />
-        <button type="submit" class="btn-primary">Filter</button>
-      </form>
+      </FilterBar>
       <OrderResults {...props} />
       <form
         method="get"

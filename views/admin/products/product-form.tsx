@@ -1,9 +1,9 @@
 import { allergenLabels, allergens } from "../../../src/catalog/allergens.ts";
-import type { AdminProduct } from "../../../src/admin/products-queries.ts";
-import { priceText } from "../../../src/admin/products-schema.ts";
+import type { AdminProduct } from "../../../src/admin/products/queries.ts";
+import { priceText } from "../../../src/admin/products/schema.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField, ErrorBanner, type FormProblems } from "../../accounts/form-parts.tsx";
-import { AdminLayout } from "../admin-layout.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
 import {
   ActionButton,
   AdminForm,
@@ -13,7 +13,7 @@ import {
   Input,
   Select,
   TextArea,
-} from "../form-parts.tsx";
+} from "../shared/form-parts.tsx";
 
 export const PRODUCT_FORM_ID = "product-form";
 export const CONFLICT_MESSAGE = "This product was changed by someone else while you edited it.";

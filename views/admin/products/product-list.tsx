@@ -1,8 +1,9 @@
-import type { AdminProductRow } from "../../../src/admin/products-queries.ts";
+import type { AdminProductRow } from "../../../src/admin/products/queries.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { formatMoney } from "../../format.ts";
-import { AdminLayout, Pager } from "../admin-layout.tsx";
-import { Select } from "../form-parts.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import { counted, DataTable, FilterBar, ListResults } from "../shared/list-kit.tsx";
+import { Select } from "../shared/form-parts.tsx";
 
 export const PRODUCT_RESULTS_ID = "product-results";
 
@@ -33,13 +34,6 @@ const statuses = [
   { value: "all", label: "All" },
 ];
 
-const columns = [
-  ["name", "Name"],
-  ["price", "Price"],
-  ["stock", "Stock"],
-  ["updated", "Updated"],
-] as const;
-
 /** A column heading that sorts by it; a second click reverses the order. */
 function SortHeading(
   { view, sort, label }: { view: ProductListView; sort: ProductListState["sort"]; label: string },
@@ -62,16 +56,11 @@ function SortHeading(
 export function ProductFilters({ view }: { view: ProductListView }) {
   const { state } = view;
   return (
-    <form
-      method="get"
+    <FilterBar
       action="/admin/products"
-      role="search"
+      results={PRODUCT_RESULTS_ID}
+      trigger="input delay:300ms, submit"
       class="panel flex flex-wrap items-end gap-3"
-      hx-get="/admin/products"
-      hx-trigger="input delay:300ms, submit"
-      hx-target={`#${PRODUCT_RESULTS_ID}`}
-      hx-swap="outerHTML"
-      hx-push-url="true"
     >
       <div class="form-row flex-1 min-w-48">
         <label for="products-q" class="font-semibold">Search name or slug</label>
@@ -102,64 +91,53 @@ export function ProductFilters({ view }: { view: ProductListView }) {
       />
       <input type="hidden" name="sort" value={state.sort} />
       <input type="hidden" name="dir" value={state.dir} />
-      <button type="submit" class="btn-primary">Filter</button>
-    </form>
+    </FilterBar>
   );
 }
 
 export function ProductResults({ view }: { view: ProductListView }) {
   const { shop } = view;
+  const columns = [
+    <SortHeading view={view} sort="name" label="Name" />,
+    "Category",
+    <SortHeading view={view} sort="price" label="Price" />,
+    <SortHeading view={view} sort="stock" label="Stock" />,
+    "Status",
+    <SortHeading view={view} sort="updated" label="Updated" />,
+  ];
   return (
-    <section id={PRODUCT_RESULTS_ID} class="results flex flex-col gap-3" aria-label="Products">
-      <p class="text-sm text-ink-soft" aria-live="polite">
-        {view.total === 0
-          ? "No product matches these filters."
-          : view.total === 1
-          ? "1 product"
-          : `${view.total} products`}
-      </p>
-      {view.items.length > 0 && (
-        <div class="overflow-x-auto panel">
-          <table class="admin-table">
-            <thead>
-              <tr>
-                <SortHeading view={view} sort="name" label={columns[0][1]} />
-                <th scope="col">Category</th>
-                <SortHeading view={view} sort="price" label={columns[1][1]} />
-                <SortHeading view={view} sort="stock" label={columns[2][1]} />
-                <th scope="col">Status</th>
-                <SortHeading view={view} sort="updated" label={columns[3][1]} />
-              </tr>
-            </thead>
-            <tbody>
-              {view.items.map((p) => (
-                <tr>
-                  <td>
-                    <a href={`/admin/products/${p.id}`} class="font-semibold underline">{p.name}</a>
-                    <div class="text-ink-soft">{p.slug}</div>
-                  </td>
-                  <td>{p.categoryName}</td>
-                  <td class="tabular-nums">
-                    {formatMoney(p.priceCents, shop.currency, shop.locale)}
-                  </td>
-                  <td class="tabular-nums">
-                    {p.stock}
-                    {p.stock <= p.lowStockThreshold && <span class="low-flag">Low</span>}
-                  </td>
-                  <td>{p.active ? "On sale" : "Archived"}</td>
-                  <td>{view.dateTime(p.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager
-        page={view.state.page}
-        pageCount={view.pageCount}
-        href={(page) => view.href({ page })}
-      />
-    </section>
+    <ListResults
+      id={PRODUCT_RESULTS_ID}
+      label="Products"
+      count={view.total === 0
+        ? "No product matches these filters."
+        : counted(view.total, "product", "products")}
+      hasRows={view.items.length > 0}
+      page={view.state.page}
+      pageCount={view.pageCount}
+      href={(page) => view.href({ page })}
+    >
+      <DataTable columns={columns}>
+        {view.items.map((p) => (
+          <tr>
+            <td>
+              <a href={`/admin/products/${p.id}`} class="font-semibold underline">{p.name}</a>
+              <div class="text-ink-soft">{p.slug}</div>
+            </td>
+            <td>{p.categoryName}</td>
+            <td class="tabular-nums">
+              {formatMoney(p.priceCents, shop.currency, shop.locale)}
+            </td>
+            <td class="tabular-nums">
+              {p.stock}
+              {p.stock <= p.lowStockThreshold && <span class="low-flag">Low</span>}
+            </td>
+            <td>{p.active ? "On sale" : "Archived"}</td>
+            <td>{view.dateTime(p.updatedAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
+    </ListResults>
   );
 }
 

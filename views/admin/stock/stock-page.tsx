@@ -1,9 +1,17 @@
-import type { Movement, StockRow } from "../../../src/admin/stock-queries.ts";
-import { stockChanges } from "../../../src/admin/products-schema.ts";
+import type { Movement, StockRow } from "../../../src/admin/stock/queries.ts";
+import { stockChanges } from "../../../src/admin/stock/schema.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField, type FormProblems } from "../../accounts/form-parts.tsx";
-import { AdminLayout, Pager } from "../admin-layout.tsx";
-import { AdminForm, Input, Select } from "../form-parts.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import {
+  counted,
+  DataTable,
+  EmptyState,
+  FilterBar,
+  Pager,
+  ResultCount,
+} from "../shared/list-kit.tsx";
+import { AdminForm, Input, Select } from "../shared/form-parts.tsx";
 
 export const stockFormId = (productId: number) => `stock-form-${productId}`;
 
@@ -106,12 +114,7 @@ export function StockPage(view: StockPageView) {
       flash={view.flash}
       error={failed?.error}
     >
-      <form
-        method="get"
-        action="/admin/stock"
-        role="search"
-        class="panel flex flex-wrap gap-3 items-end"
-      >
+      <FilterBar action="/admin/stock" class="panel flex flex-wrap gap-3 items-end">
         <Input
           id="stock-q"
           name="q"
@@ -125,49 +128,34 @@ export function StockPage(view: StockPageView) {
           <input type="checkbox" name="low" value="1" checked={query.low} />
           <span class="font-semibold">Low stock only</span>
         </label>
-        <button type="submit" class="btn-primary">Filter</button>
-      </form>
-      <p class="text-sm text-ink-soft">
-        {view.total === 1 ? "1 product" : `${view.total} products`}
-      </p>
+      </FilterBar>
+      <ResultCount>{counted(view.total, "product", "products")}</ResultCount>
       {view.rows.length > 0 && (
-        <div class="panel overflow-x-auto">
-          <table class="admin-table">
-            <thead>
-              <tr>
-                <th scope="col">Product</th>
-                <th scope="col">In stock</th>
-                <th scope="col">Low at</th>
-                <th scope="col">Change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.rows.map((row) => (
-                <tr id={`stock-row-${row.id}`}>
-                  <td>
-                    <a href={`/admin/stock/${row.id}`} class="font-semibold underline">
-                      {row.name}
-                    </a>
-                    {!row.active && <div class="text-ink-soft">Archived</div>}
-                  </td>
-                  <td class="tabular-nums text-lg font-semibold">
-                    {row.stock} <LowFlag row={row} />
-                  </td>
-                  <td class="tabular-nums">{row.lowStockThreshold}</td>
-                  <td>
-                    <StockForm
-                      csrfToken={view.csrfToken}
-                      product={row}
-                      back={view.back}
-                      values={failed?.productId === row.id ? failed.values : emptyStockForm}
-                      fields={failed?.productId === row.id ? failed.fields : undefined}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Product", "In stock", "Low at", "Change"]}>
+          {view.rows.map((row) => (
+            <tr id={`stock-row-${row.id}`}>
+              <td>
+                <a href={`/admin/stock/${row.id}`} class="font-semibold underline">
+                  {row.name}
+                </a>
+                {!row.active && <div class="text-ink-soft">Archived</div>}
+              </td>
+              <td class="tabular-nums text-lg font-semibold">
+                {row.stock} <LowFlag row={row} />
+              </td>
+              <td class="tabular-nums">{row.lowStockThreshold}</td>
+              <td>
+                <StockForm
+                  csrfToken={view.csrfToken}
+                  product={row}
+                  back={view.back}
+                  values={failed?.productId === row.id ? failed.values : emptyStockForm}
+                  fields={failed?.productId === row.id ? failed.fields : undefined}
+                />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <Pager page={query.page} pageCount={view.pageCount} href={view.href} />
     </AdminLayout>
@@ -212,34 +200,20 @@ export function StockHistoryPage(
         <span>· flagged low at {product.lowStockThreshold} or fewer</span>
       </p>
       {view.movements.length === 0
-        ? <p class="panel">No stock changes recorded yet.</p>
+        ? <EmptyState>No stock changes recorded yet.</EmptyState>
         : (
-          <div class="panel overflow-x-auto">
-            <table class="admin-table">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Change</th>
-                  <th scope="col">Stock after</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Note</th>
-                  <th scope="col">By</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.movements.map((m) => (
-                  <tr>
-                    <td>{view.dateTime(m.at)}</td>
-                    <td class="tabular-nums">{signed(m.delta)}</td>
-                    <td class="tabular-nums">{m.stockAfter}</td>
-                    <td>{reasonLabels[m.reason] ?? m.reason}</td>
-                    <td>{m.note}</td>
-                    <td>{m.actorName ?? "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["When", "Change", "Stock after", "Reason", "Note", "By"]}>
+            {view.movements.map((m) => (
+              <tr>
+                <td>{view.dateTime(m.at)}</td>
+                <td class="tabular-nums">{signed(m.delta)}</td>
+                <td class="tabular-nums">{m.stockAfter}</td>
+                <td>{reasonLabels[m.reason] ?? m.reason}</td>
+                <td>{m.note}</td>
+                <td>{m.actorName ?? "—"}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       <Pager
         page={view.page}

@@ -1,9 +1,10 @@
-import type { AdminUserDetail } from "../../../src/admin/users-queries.ts";
+import type { AdminUserDetail } from "../../../src/admin/users/queries.ts";
 import { roleLabels, roles } from "../../../src/accounts/roles.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField, ErrorBanner } from "../../accounts/form-parts.tsx";
-import { AdminLayout } from "../admin-layout.tsx";
-import { Select } from "../admin-fields.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import { Select } from "../shared/fields.tsx";
+import { DetailForm } from "../shared/form-parts.tsx";
 
 export const USER_DETAIL_ID = "user-detail";
 
@@ -23,15 +24,6 @@ export interface UserDetailView {
   date: (at: Date) => string;
   dateTime: (at: Date) => string;
 }
-
-const enhance = (action: string) => ({
-  method: "post" as const,
-  action,
-  "hx-post": action,
-  "hx-target": `#${USER_DETAIL_ID}`,
-  "hx-swap": "outerHTML",
-  "hx-disable": "find button",
-});
 
 /** The account's facts and its two actions; swapped whole after a refused change. */
 export function UserDetail(props: UserDetailView) {
@@ -66,7 +58,7 @@ export function UserDetail(props: UserDetailView) {
       </section>
       <section class="panel grid gap-6 sm:grid-cols-2" aria-labelledby="user-actions-heading">
         <h2 id="user-actions-heading" class="section-heading sm:col-span-2">Actions</h2>
-        <form {...enhance(`/admin/users/${user.id}/role`)} class="flex flex-col gap-3">
+        <DetailForm action={`/admin/users/${user.id}/role`} target={USER_DETAIL_ID}>
           <CsrfField token={csrfToken} />
           <ErrorBanner id="user-role-error" message={roleProblem?.error} />
           <Select
@@ -81,8 +73,8 @@ export function UserDetail(props: UserDetailView) {
             options={roles.map((r) => [r, roleLabels[r]])}
           />
           <button type="submit" class="btn-primary self-start">Change role</button>
-        </form>
-        <form {...enhance(`/admin/users/${user.id}/disabled`)} class="flex flex-col gap-3">
+        </DetailForm>
+        <DetailForm action={`/admin/users/${user.id}/disabled`} target={USER_DETAIL_ID}>
           <CsrfField token={csrfToken} />
           <ErrorBanner id="user-disabled-error" message={disabledProblem?.error} />
           <input type="hidden" name="disabled" value={user.disabled ? "false" : "true"} />
@@ -94,7 +86,7 @@ export function UserDetail(props: UserDetailView) {
           <button type="submit" class="btn-secondary self-start">
             {user.disabled ? "Re-enable account" : "Disable account"}
           </button>
-        </form>
+        </DetailForm>
       </section>
     </div>
   );

@@ -1,9 +1,10 @@
-import type { AdminUserRow } from "../../../src/admin/users-queries.ts";
-import { withQuery } from "../../../src/admin/form-kit.ts";
+import type { AdminUserRow } from "../../../src/admin/users/queries.ts";
 import { roleLabels, roles } from "../../../src/accounts/roles.ts";
 import type { ShopView, Viewer } from "../../context.ts";
-import { AdminLayout, Pager } from "../admin-layout.tsx";
-import { Input, Select } from "../admin-fields.tsx";
+import { AdminLayout } from "../shared/layout.tsx";
+import { counted, DataTable, FilterBar, ListResults } from "../shared/list-kit.tsx";
+import { Input, Select } from "../shared/fields.tsx";
+import { withQuery } from "../../../src/admin/shared/lists.ts";
 
 export const USER_RESULTS_ID = "user-results";
 
@@ -23,46 +24,32 @@ const roleOptions: [string, string][] = [
 ];
 
 export function UserResults(props: UserResultsView) {
-  const href = (page: number) => withQuery("/admin/users", { ...props.filters, page });
   return (
-    <section id={USER_RESULTS_ID} class="results flex flex-col gap-3" aria-label="Users found">
-      <p class="text-sm" role="status">
-        {props.total === 1 ? "1 user" : `${props.total} users`}
-      </p>
-      {props.users.length === 0
-        ? <p class="panel">No users match these filters.</p>
-        : (
-          <div class="panel overflow-x-auto">
-            <table class="admin-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Account</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last sign-in</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.users.map((u) => (
-                  <tr>
-                    <td>
-                      <a class="text-link" href={`/admin/users/${u.id}`}>{u.name}</a>
-                    </td>
-                    <td>{u.email}</td>
-                    <td>{roleLabels[u.role]}</td>
-                    <td>{u.disabled ? <strong class="text-out">Disabled</strong> : "Active"}</td>
-                    <td>{props.date(u.createdAt)}</td>
-                    <td>{u.lastSignInAt ? props.dateTime(u.lastSignInAt) : "Never"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      <Pager page={props.page} pageCount={props.pageCount} href={href} />
-    </section>
+    <ListResults
+      id={USER_RESULTS_ID}
+      label="Users found"
+      count={counted(props.total, "user", "users")}
+      empty="No users match these filters."
+      hasRows={props.users.length > 0}
+      page={props.page}
+      pageCount={props.pageCount}
+      href={(page) => withQuery("/admin/users", { ...props.filters, page })}
+    >
+      <DataTable columns={["Name", "Email", "Role", "Account", "Created", "Last sign-in"]}>
+        {props.users.map((u) => (
+          <tr>
+            <td>
+              <a class="text-link" href={`/admin/users/${u.id}`}>{u.name}</a>
+            </td>
+            <td>{u.email}</td>
+            <td>{roleLabels[u.role]}</td>
+            <td>{u.disabled ? <strong class="text-out">Disabled</strong> : "Active"}</td>
+            <td>{props.date(u.createdAt)}</td>
+            <td>{u.lastSignInAt ? props.dateTime(u.lastSignInAt) : "Never"}</td>
+          </tr>
+        ))}
+      </DataTable>
+    </ListResults>
   );
 }
 
@@ -78,15 +65,10 @@ export function UsersPage(
       title="Users"
       flash={props.flash}
     >
-      <form
-        method="get"
+      <FilterBar
         action="/admin/users"
-        role="search"
-        aria-label="Filter users"
-        hx-get="/admin/users"
-        hx-target={`#${USER_RESULTS_ID}`}
-        hx-swap="outerHTML"
-        hx-push-url="true"
+        label="Filter users"
+        results={USER_RESULTS_ID}
         class="panel grid gap-3 sm:grid-cols-[1fr_12rem_auto] items-end"
       >
         <Input
@@ -105,8 +87,7 @@ export function UsersPage(
           value={props.filters.role}
           options={roleOptions}
         />
-        <button type="submit" class="btn-primary">Filter</button>
-      </form>
+      </FilterBar>
       <UserResults {...props} />
     </AdminLayout>
   );

@@ -1,0 +1,105 @@
+import { type OrderStatus, statuses } from "../../orders/status.ts";
+import type { AuditRow } from "./queries.ts";
+
+/** Audit entries in words: "Ada Admin changed the role of Kim Kitchen from customer to staff". */
+
+const boardNames: Record<OrderStatus, string> = {
+  placed: "new",
+  baking: "baking",
+  ready: "ready",
+  picked_up: "picked up",
+  cancelled: "cancelled",
+};
+
+const statusName = (value: unknown) =>
+  statuses.includes(value as OrderStatus) ? boardNames[value as OrderStatus] : String(value);
+
+const text = (value: unknown) => typeof value === "string" && value !== "" ? value : undefined;
+
+/** "product.price_changed" → "product price changed". */
+export const actionWords = (action: string) => action.replace(/[._]+/g, " ").trim();
+
+/** The thing acted on: "Kim Kitchen", "order A123", "product 12". */
+export function entityName(row: Pick<AuditRow, "entityType" | "entityId" | "entityLabel">) {
+  if (!row.entityType) return "";
+  if (row.entityType === "user" && row.entityLabel) return row.entityLabel;
+  if (row.entityLabel) return `${row.entityType} “${row.entityLabel}”`;
+  return row.entityId ? `${row.entityType} ${row.entityId}` : row.entityType;
+}
+
+/** Who did it: their name, else the address a failed sign-in tried, else "Someone". */
+export function actorName(row: Pick<AuditRow, "actorName" | "details">) {
+  return row.actorName ?? text(row.details.email) ?? "Someone";
+}
+
+export function describeEntry(row: AuditRow): string {
+  const who = actorName(row);
+  const d = row.details;
+  const self = row.entityType === "user" && row.actorId !== null &&
+    row.entityId === String(row.actorId);
+  const target = self ? "their own account" : entityName(row) || "an account";
+  switch (row.action) {
+    case "auth.signin":
+      return `${who} signed in${
+        d.kind === "kiosk" ? " as an order-board kiosk" : d.kind === "api" ? " to the API" : ""
+      }`;
+    case "auth.signin_failed":
+      return `A sign-in as ${text(d.email) ?? row.actorEmail ?? "an unknown address"} failed`;
+    case "auth.signin_refused":
+      return `${who} was refused sign-in: the account is ${text(d.reason) ?? "refused"}`;
+    case "auth.signout":
+      return `${who} signed out`;
+    case "auth.refresh_reuse":
+      return `${who}'s session was ended because a used sign-in token came back`;
+    case "session.ended":
+      return `${who} signed out a kiosk`;
+    case "account.registered":
+      return self
+        ? `${who} created an account (${text(d.role) ?? "customer"})`
+        : `${who} created the account of ${target} (${text(d.role) ?? "customer"})`;
+    case "account.name_changed":
+      return self ? `${who} changed their name` : `${who} changed the name of ${target}`;
+    case "account.password_changed":
+      return self ? `${who} changed their password` : `${who} changed the password of ${target}`;
+    case "user.role_changed":
+      return `${who} changed the role of ${target} from ${d.from} to ${d.to}`;
+    case "user.disabled":
+      return `${who} disabled ${target}`;
+    case "user.enabled":
+      return `${who} enabled ${target}`;
+    case "order.status_changed": {
+      const order = entityName(row);
+      if (d.to === "cancelled") {
+        return `${who} cancelled ${order}${text(d.reason) ? ` (${d.reason})` : ""}`;
+      }
+      return `${who} moved ${order} from ${statusName(d.from)} to ${statusName(d.to)}`;
+    }
+    case "stock.changed": {
+      if (typeof d.delta !== "number" || typeof d.stock_after !== "number") break;
+      const by = d.delta > 0 ? `+${d.delta}` : String(d.delta);
+      return `${who} changed the stock of ${entityName(row)} by ${by} to ${d.stock_after}`;
+    }
+  }
+  // Actions of other screens: "Ada Admin: coupon created — coupon “SPRING”".
+  const thing = entityName(row);
+  return `${who}: ${actionWords(row.action)}${thing ? ` — ${thing}` : ""}`;
+}
+
+/** "sessionId" → "Session id". */
+const keyWords = (key: string) => {
+  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/_/g, " ").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+const valueText = (value: unknown): string => {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return value.map(valueText).join(", ");
+  return JSON.stringify(value);
+};
+
+/** An entry's details as readable key: value pairs (the view escapes them). */
+export function detailPairs(details: Record<string, unknown>): [string, string][] {
+  return Object.entries(details ?? {}).map(([key, value]) => [keyWords(key), valueText(value)]);
+}

@@ -1,0 +1,64 @@
+import type { Child } from "hono/jsx";
+import type { ShopView, Viewer } from "../../context.ts";
+import { Layout } from "../../layout.tsx";
+import { ErrorBanner, Flash } from "../../accounts/form-parts.tsx";
+
+export type AdminArea =
+  | "dashboard"
+  | "products"
+  | "categories"
+  | "stock"
+  | "orders"
+  | "users"
+  | "coupons"
+  | "kiosks"
+  | "audit"
+  | "notifications";
+
+const areas: [AdminArea, string, string][] = [
+  ["dashboard", "Dashboard", "/admin"],
+  ["products", "Products", "/admin/products"],
+  ["categories", "Categories", "/admin/categories"],
+  ["stock", "Stock", "/admin/stock"],
+  ["orders", "Orders", "/admin/orders"],
+  ["users", "Users", "/admin/users"],
+  ["coupons", "Coupons", "/admin/coupons"],
+  ["kiosks", "Kiosks", "/admin/kiosks"],
+  ["audit", "Audit log", "/admin/audit"],
+  ["notifications", "Notifications", "/admin/notifications"],
+];
+
+/** Every admin screen: the shop's layout, the admin navigation, a flash and an error slot. */
+export function AdminLayout(
+  { shop, viewer, area, title, flash, error, children }: {
+    shop: ShopView;
+    viewer: Viewer;
+    area: AdminArea;
+    title: string;
+    flash?: string;
+    error?: string;
+    children: Child;
+  },
+) {
+  return (
+    <Layout shop={shop} title={`${title} · Admin`} viewer={viewer} section="admin">
+      <div class="grid gap-6 md:grid-cols-[12rem_1fr] items-start">
+        <nav aria-label="Admin" class="admin-nav">
+          <ul>
+            {areas.map(([key, label, href]) => (
+              <li>
+                <a href={href} aria-current={key === area ? "page" : undefined}>{label}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="min-w-0 flex flex-col gap-4">
+          <h1 class="font-display text-3xl font-bold text-brown">{title}</h1>
+          <Flash message={flash} />
+          <ErrorBanner id="admin-error" message={error} />
+          {children}
+        </div>
+      </div>
+    </Layout>
+  );
+}
