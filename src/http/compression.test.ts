@@ -117,8 +117,8 @@ describe("event streams", () => {
       const [product] = await t.sql<{ id: number }[]>`select id from products limit 1`;
       await t.services.catalog.setStock(product.id, 7);
       const frame = await client.next();
-      expect(frame.data).toContain(`stock-${product.id}`);
-      expect(frame.data).toContain("Only 7 left");
+      expect(frame?.data).toContain(`stock-${product.id}`);
+      expect(frame?.data).toContain("Only 7 left");
       await client.cancel();
     } finally {
       controller.abort();

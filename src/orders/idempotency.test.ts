@@ -10,6 +10,7 @@ import {
   stockOf,
 } from "../../tests/orders-support.ts";
 import { parseOpeningHours } from "../shop/hours.ts";
+import { silentLogger } from "../infra/log.ts";
 import { createOrders } from "./service.ts";
 
 /** Idempotency-Key: a retried or double-sent checkout places one order, never two. */
@@ -174,6 +175,7 @@ describe("a retry after the chosen pickup time has passed", () => {
       sql: t.sql,
       live: t.live,
       relay: { kick: () => {} },
+      log: silentLogger,
       pickup: {
         hours: parseOpeningHours("mon-sun 07:00-19:00"),
         prepMinutes: 20,
