@@ -60,8 +60,6 @@ export function Layout(
   { shop, title, description, section, viewer, live, children }: LayoutProps,
 ) {
   const role = viewer?.user?.role;
-  // The admin dashboard is live; the other admin screens load the extension with it.
-  const withStream = live ?? section === "admin";
   const fullTitle = title === shop.name ? title : `${title} · ${shop.name}`;
   return (
     <>
@@ -79,7 +77,7 @@ export function Layout(
             <link rel="stylesheet" href={asset(shop, "build/staff.css")} />
           )}
           <script src={asset(shop, "vendor/htmx.min.js")} defer></script>
-          {withStream && <script src={asset(shop, "vendor/hx-sse.min.js")} defer></script>}
+          {live && <script src={asset(shop, "vendor/hx-sse.min.js")} defer></script>}
         </head>
         <body class="min-h-screen flex flex-col bg-cream text-ink" hx-boost:inherited="true">
           <a href="#main" class="skip-link">Skip to content</a>

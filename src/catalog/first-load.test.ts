@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "../../tests/harness.ts";
 import { firstLoad, subresources } from "../../tests/first-load.ts";
+import { get, signedIn } from "../../tests/dashboard-support.ts";
 
 /**
  * A shopper's first visit on a phone: the catalog and a product page cost at most 30 KB on
@@ -48,6 +49,16 @@ describe("scripts and styles per page", () => {
     expect(sse(await html("/cart"))).toBe(true);
     expect(sse(await html("/signin"))).toBe(false);
     expect(sse(await html("/signup"))).toBe(false);
+  });
+
+  it("of the admin screens, only the live dashboard loads it", async () => {
+    const admin = await signedIn(t, "admin", "Ada Admin");
+    const page = async (path: string) => (await get(t.app, path, admin)).html;
+    const sse = (html: string) => subresources(html).js.some((src) => src.includes("hx-sse"));
+    expect(sse(await page("/admin"))).toBe(true);
+    expect(sse(await page("/admin/products"))).toBe(false);
+    expect(subresources(await page("/admin/products")).css.map((u) => u.replace(/\?.*/, "")))
+      .toEqual(["/static/build/app.css", "/static/build/staff.css"]);
   });
 
   it("shop pages leave out the staff screens' stylesheet; the pickup screen has it", async () => {

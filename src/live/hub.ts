@@ -29,8 +29,11 @@ export interface LiveHub {
    * costs nothing (see `onNotice`, `watching`, `sendLocal`).
    */
   notify(view: string, note?: string): Promise<void>;
-  /** Called on this instance for every `notify` of the view, from any instance. */
-  onNotice(view: string, handler: (note: string) => void): void;
+  /**
+   * Called on this instance for every `notify` of the view, from any instance (`fromHere`:
+   * this instance sent it).
+   */
+  onNotice(view: string, handler: (note: string, fromHere: boolean) => void): void;
   /** Whether this instance holds a stream of the topic. */
   watching(topic: string): boolean;
   /** Sends to this instance's streams of the topic only (what it rendered for them). */
@@ -129,11 +132,13 @@ export async function createLiveHub(
     }
   };
 
-  const noticeHandlers = new Map<string, ((note: string) => void)[]>();
-  const noticed = (view: string, note: string) => {
+  // Notices say which instance sent them, so one that already rendered can skip its own.
+  const instance = crypto.randomUUID();
+  const noticeHandlers = new Map<string, ((note: string, fromHere: boolean) => void)[]>();
+  const noticed = (view: string, note: string, from?: string) => {
     for (const handler of noticeHandlers.get(view) ?? []) {
       try {
-        handler(note);
+        handler(note, from === instance);
       } catch (error) {
         log.warn("live notice not handled", { view, ...errorFields(error) });
       }
@@ -144,7 +149,7 @@ export async function createLiveHub(
     try {
       const { topic, event } = JSON.parse(message) as { topic: string; event: LiveEvent };
       if (topic === END_SESSIONS) endLocal(new Set(JSON.parse(event.data) as string[]));
-      else if (topic === NOTICE) noticed(event.event ?? "", event.data);
+      else if (topic === NOTICE) noticed(event.event ?? "", event.data, event.id);
       else deliver(topic, event);
     } catch (error) {
       log.warn("unreadable live event", errorFields(error));
@@ -253,7 +258,10 @@ export async function createLiveHub(
       });
     },
     notify: (view, note = "") =>
-      store.publish(CHANNEL, JSON.stringify({ topic: NOTICE, event: { event: view, data: note } })),
+      store.publish(
+        CHANNEL,
+        JSON.stringify({ topic: NOTICE, event: { event: view, data: note, id: instance } }),
+      ),
     onNotice(view, handler) {
       noticeHandlers.set(view, [...noticeHandlers.get(view) ?? [], handler]);
     },
