@@ -96,7 +96,11 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
         ]);
         const withSlots = () =>
           String(render(
-            { ...view, csrf: TOKEN_SLOT, card: (p, token) => card(p, token, BADGE_SLOT) },
+            {
+              ...view,
+              csrf: TOKEN_SLOT,
+              card: (p, token, options) => card(p, token, { ...options, badge: BADGE_SLOT }),
+            },
             { ...viewer, csrfToken: () => TOKEN_SLOT },
           ));
         return c.html(pages.fill(key, withSlots, items, view.csrf));

@@ -6,7 +6,8 @@
  * are served compressed at no cost per request. `--css-only` rebuilds just the CSS.
  */
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readdir } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
 import { precompressTree } from "./precompress.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -60,6 +61,8 @@ const hashed = [
   "static/api-docs.js",
   ...vendored.map(([, to]) => `static/vendor/${to}`),
 ];
+// The shop's drawings too: their URLs carry the version and are cached for a year.
+for await (const path of filesUnder(join(root, "static/img"))) hashed.push(relative(root, path));
 const hash = await crypto.subtle.digest(
   "SHA-256",
   new TextEncoder().encode(
@@ -73,3 +76,15 @@ const version = Array.from(new Uint8Array(hash).slice(0, 6), (b) => b.toString(1
 await writeFile(join(root, "static/build/manifest.json"), JSON.stringify({ version }) + "\n");
 const compressed = await precompressTree(join(root, "static"));
 console.log(`assets built (version ${version}; ${compressed} files compressed)`);
+
+async function* filesUnder(dir: string): AsyncGenerator<string> {
+  for (
+    const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : 1
+    )
+  ) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(path);
+    else if (entry.isFile() && !/\.(?:br|gz)$/.test(entry.name)) yield path;
+  }
+}

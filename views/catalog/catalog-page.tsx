@@ -19,6 +19,9 @@ export interface CatalogView {
   card: CardRenderer;
 }
 
+/** Cards whose photos load at once: the first row on a wide screen, more than a phone shows. */
+const EAGER_CARDS = 4;
+
 /** The URL of this catalog state with some parameters changed; empty ones are left out. */
 export function catalogHref(query: CatalogView["query"], changes: Record<string, string | number>) {
   const merged: Record<string, string> = {};
@@ -121,7 +124,7 @@ export function CatalogResults(
           }`}
       </p>
       <ul class="grid gap-5 grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
-        {raw(products.map((p) => card(p, csrf)).join(""))}
+        {raw(products.map((p, i) => card(p, csrf, { lazy: i >= EAGER_CARDS })).join(""))}
       </ul>
       {pageCount > 1 && (
         <nav aria-label="Pages" class="flex items-center justify-center gap-3 mt-8">

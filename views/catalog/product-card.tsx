@@ -6,12 +6,13 @@ import { formatMoney } from "../format.ts";
 import type { ShopView } from "../context.ts";
 import { StockBadge, stockBadgeHtml } from "./stock-badge.tsx";
 import { AddToCart } from "../cart/add-to-cart.tsx";
+import { ProductImage } from "./product-image.tsx";
 
 export type ProductWithStock = ProductInfo & { stock: number };
 
-export function productImage(shop: ShopView, product: ProductInfo) {
-  return product.imagePath ?? `/static/img/placeholder.svg?v=${shop.assetVersion}`;
-}
+/** How wide a card's photo is shown: one, two, three, then four cards to a row. */
+const CARD_IMAGE_SIZES = "(min-width: 1280px) 270px, (min-width: 1024px) 31vw, " +
+  "(min-width: 640px) 47vw, 92vw";
 
 export function AllergenList({ product }: { product: ProductInfo }) {
   if (product.allergens.length === 0) {
@@ -26,23 +27,27 @@ export function AllergenList({ product }: { product: ProductInfo }) {
 }
 
 export function ProductCard(
-  { shop, product, csrf, badge }: {
+  { shop, product, csrf, badge, lazy = true }: {
     shop: ShopView;
     product: ProductWithStock;
     csrf: string;
     /** In place of the stock badge (a cached card leaves a slot for it). */
     badge?: Child;
+    /** Below the fold: the photo loads when it is scrolled near. */
+    lazy?: boolean;
   },
 ) {
   return (
     <li class="product-card">
       <a href={`/products/${product.slug}`} class="block rounded-t-xl overflow-hidden">
-        <img
-          src={productImage(shop, product)}
+        <ProductImage
+          shop={shop}
+          imagePath={product.imagePath}
           alt={product.name}
-          width="400"
-          height="300"
-          loading="lazy"
+          sizes={CARD_IMAGE_SIZES}
+          width={400}
+          height={300}
+          lazy={lazy}
           class="w-full aspect-[4/3] object-cover bg-wheat"
         />
       </a>
@@ -74,7 +79,11 @@ export function ProductCard(
  * Renders a card as the shop shows it, for the visitor's form token and the stock now
  * (`badge` puts something else in the badge's place: a slot of a kept page).
  */
-export type CardRenderer = (product: ProductWithStock, csrf: string, badge?: string) => string;
+export type CardRenderer = (
+  product: ProductWithStock,
+  csrf: string,
+  options?: { badge?: string; lazy?: boolean },
+) => string;
 
 /**
  * Slots left in kept cards and pages for what changes per request: the stock badge of each
@@ -105,14 +114,16 @@ export const cardKey = (product: ProductInfo) =>
  * without a new version (a hand-made fix in the database) is rendered afresh too.
  */
 export function createCardRenderer(shop: ShopView): CardRenderer {
-  const cards = new Map<string, { inStock?: string[]; soldOut?: string[] }>();
-  const template = (product: ProductWithStock, inStock: boolean) => {
+  // Per product: the card in stock and sold out, with its photo loaded at once or lazily.
+  const cards = new Map<string, Map<string, string[]>>();
+  const template = (product: ProductWithStock, inStock: boolean, lazy: boolean) => {
     const html = String(
       <ProductCard
         shop={shop}
         product={{ ...product, stock: inStock ? 1 : 0 }}
         csrf={TOKEN_SLOT}
         badge={raw(BADGE_SLOT)}
+        lazy={lazy}
       />,
     );
     const parts = html.split(new RegExp(`${BADGE_SLOT}|${TOKEN_SLOT}`));
@@ -121,19 +132,20 @@ export function createCardRenderer(shop: ShopView): CardRenderer {
     }
     return parts;
   };
-  return (product, csrf, badge = stockBadgeHtml(product.id, product.stock)) => {
+  return (product, csrf, { badge, lazy = true } = {}) => {
     const key = cardKey(product);
     let card = cards.get(key);
     if (!card) {
       if (cards.size >= MAX_CARDS) cards.clear();
-      cards.set(key, card = {});
+      cards.set(key, card = new Map());
     }
     const inStock = product.stock > 0;
-    const parts = inStock
-      ? (card.inStock ??= template(product, true))
-      : (card.soldOut ??= template(product, false));
+    const variant = `${inStock}:${lazy}`;
+    let parts = card.get(variant);
+    if (!parts) card.set(variant, parts = template(product, inStock, lazy));
     // Slots in document order: the badge, then the token of the add-to-cart form.
-    return parts[0] + badge + parts[1] + (csrf === TOKEN_SLOT ? csrf : escapeToken(csrf)) +
+    return parts[0] + (badge ?? stockBadgeHtml(product.id, product.stock)) + parts[1] +
+      (csrf === TOKEN_SLOT ? csrf : escapeToken(csrf)) +
       parts[2];
   };
 }
