@@ -174,7 +174,7 @@ describe("a retry after the chosen pickup time has passed", () => {
     const orders = createOrders({
       sql: t.sql,
       live: t.live,
-      relay: { kick: () => {} },
+      relay: { afterCommit: () => {} },
       log: silentLogger,
       pickup: {
         hours: parseOpeningHours("mon-sun 07:00-19:00"),

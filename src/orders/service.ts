@@ -23,7 +23,7 @@ export interface OrdersDeps {
   sql: Sql;
   live: LiveHub;
   /** Wakes the outbox relay after a commit that wrote events. */
-  relay: { kick(): unknown };
+  relay: { afterCommit(): unknown };
   /**
    * Told after every committed change (the order board, the pickup screen, the dashboard);
    * `arrival` when the order was just placed.
@@ -61,7 +61,7 @@ export function createOrders(deps: OrdersDeps) {
     stock: { id: number; stock: number }[],
     arrival: boolean,
   ) => {
-    deps.relay.kick();
+    deps.relay.afterCommit();
     const fanOut = [
       ["stock", () => publishStock(live, stock)],
       ["order page", () => publishOrder(live, order)],
