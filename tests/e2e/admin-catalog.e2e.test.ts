@@ -63,7 +63,10 @@ describe("admin catalog in Chromium", () => {
     const image = page.locator('img[alt="Current image"]');
     // Its WebP variants, cropped to 4:3: the browser picks the 320-wide one for a thumbnail.
     expect(await image.getAttribute("src")).toMatch(/^\/uploads\/[a-f0-9-]{36}-640\.webp$/);
-    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(320);
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete)).toBe(true);
+    expect(await image.evaluate((img: HTMLImageElement) => img.currentSrc)).toMatch(
+      /\/uploads\/[a-f0-9-]{36}-320\.webp$/,
+    );
     await e2e.screenshot(page, "admin-product-created");
   });
 

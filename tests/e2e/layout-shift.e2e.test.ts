@@ -55,17 +55,21 @@ describe("catalog layout in Chromium", () => {
     });
     await page.goto("/");
     await page.waitForLoadState("load");
-    // Scroll to the end, so the lazy photos load too.
-    await page.evaluate(() => globalThis.scrollTo(0, document.body.scrollHeight));
-    await expect.poll(
-      () =>
-        page.evaluate(() =>
-          [...document.querySelectorAll("#catalog-results img")].every((img) =>
-            (img as HTMLImageElement).complete
-          )
-        ),
-      { timeout: 15_000 },
-    ).toBe(true);
+    // Scroll down a screen at a time, each time until the photos in sight have loaded, as a
+    // shopper would: the lazy ones load on the way.
+    const inSightLoaded = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll("#catalog-results img")].every((img) => {
+          const box = img.getBoundingClientRect();
+          const inSight = box.bottom > 0 && box.top < globalThis.innerHeight;
+          return !inSight || (img as HTMLImageElement).complete;
+        })
+      );
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    for (let y = 0; y <= height; y += viewport.height) {
+      await page.evaluate((top) => globalThis.scrollTo(0, top), y);
+      await expect.poll(inSightLoaded, { timeout: 15_000 }).toBe(true);
+    }
     const shift = await page.evaluate(() =>
       (globalThis as unknown as { layoutShift: number }).layoutShift
     );
