@@ -78,6 +78,7 @@ export function Layout(
           )}
           <script src={asset(shop, "vendor/htmx.min.js")} defer></script>
           {live && <script src={asset(shop, "vendor/hx-sse.min.js")} defer></script>}
+          <script src={asset(shop, "live.js")} defer></script>
         </head>
         <body class="min-h-screen flex flex-col bg-cream text-ink" hx-boost:inherited="true">
           <a href="#main" class="skip-link">Skip to content</a>
@@ -91,13 +92,24 @@ export function Layout(
                 <a href="/" class="nav-link" aria-current={current(section, "shop")}>
                   Shop
                 </a>
+                {/* Staff screens load their own styles and scripts: a whole page, not boosted. */}
                 {(role === "staff" || role === "admin") && (
-                  <a href="/board" class="nav-link" aria-current={current(section, "board")}>
+                  <a
+                    href="/board"
+                    class="nav-link"
+                    aria-current={current(section, "board")}
+                    hx-boost="false"
+                  >
                     Order board
                   </a>
                 )}
                 {role === "admin" && (
-                  <a href="/admin" class="nav-link" aria-current={current(section, "admin")}>
+                  <a
+                    href="/admin"
+                    class="nav-link"
+                    aria-current={current(section, "admin")}
+                    hx-boost="false"
+                  >
                     Admin
                   </a>
                 )}

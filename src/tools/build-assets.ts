@@ -58,6 +58,7 @@ const hashed = [
   "static/build/app.css",
   "static/build/staff.css",
   "static/board.js",
+  "static/live.js",
   "static/api-docs.js",
   ...vendored.map(([, to]) => `static/vendor/${to}`),
 ];
