@@ -1,6 +1,7 @@
 # Crumb: the bakery app (and, with another command, its worker) on the official Deno image.
 # Without DATABASE_URL / REDIS_URL / AMQP_URL one container is a whole bakery on embedded parts
-# (PGlite data in /app/data); docker-compose.yml runs it against PostgreSQL, Redis and RabbitMQ.
+# (PGlite data and the generated secrets in /app/data); docker-compose.yml runs it against
+# PostgreSQL, Redis and RabbitMQ.
 # denoland/deno:<version> is the Debian variant of the image.
 FROM denoland/deno:2.9.6
 
@@ -20,7 +21,11 @@ COPY --chown=deno:deno . .
 RUN deno task build \
  && deno cache src/main.ts worker/main.ts
 
-ENV DATA_DIR=/app/data \
+# A container is a real shop unless told otherwise: production refuses to start without
+# PUBLIC_URL, seeds no demo data unless SEED_DEMO_DATA=true, and keeps the secrets it makes at
+# its first start in the data volume. `-e CRUMB_ENV=development` tries it out locally.
+ENV CRUMB_ENV=production \
+    DATA_DIR=/app/data \
     HOST=0.0.0.0 \
     PORT=8000
 VOLUME /app/data

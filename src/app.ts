@@ -21,6 +21,9 @@ import { compression } from "./http/compression.ts";
 import type { AppEnv } from "./http/env.ts";
 import { requestMeta } from "./http/request-meta.ts";
 import { csrfProtection } from "./http/csrf.ts";
+import { privateWhenSignedIn } from "./http/private-cache.ts";
+import { API_BODY_BYTES, bodyLimits, FORM_BODY_BYTES } from "./http/body-limit.ts";
+import { takesImageUpload, UPLOAD_BYTES } from "./admin/products/images.ts";
 import { apiRateLimit } from "./http/api-rate-limit.ts";
 import { createRateLimiter, type RateLimiter } from "./http/rate-limit.ts";
 import { type Accounts, createAccounts } from "./accounts/index.ts";
@@ -186,6 +189,10 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   }));
   app.onError(errorHandler(log, shop));
   app.notFound(notFoundHandler(shop));
+  app.use(bodyLimits([
+    { what: "the API", maxBytes: API_BODY_BYTES, matches: (_, path) => path.startsWith("/api/") },
+    { what: "an upload", maxBytes: UPLOAD_BYTES, lazy: true, matches: takesImageUpload },
+  ], { what: "this form", maxBytes: FORM_BODY_BYTES }));
 
   app.use("/static/*", staticFiles(deps.staticRoot));
   app.use(compression());
@@ -200,6 +207,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.use(requestMeta(config.trustedProxies));
   app.use(csrfProtection({ publicUrl: config.publicUrl, cookieSecure }));
   app.use(authentication(services.accounts, { cookieSecure }));
+  app.use(privateWhenSignedIn());
   app.use("/api/*", apiRateLimit(services.limiter, config.apiRateLimitPerMinute));
   const owners = cartOwners(services.carts, config.sessionSecret, cookieSecure);
   app.use(cartCount(owners, services.carts));

@@ -1,8 +1,14 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_SESSION_SECRET, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig as parse } from "./config.ts";
+import { entropyBits } from "./config-checks.ts";
 
-const goodSecret = "k3v9-very-private-random-value-of-40-chars";
+/** What `openssl rand -hex 32` gives. */
+const goodSecret = "3f1c9a7be04d25e8c6b1f0a9d83e7c4b5a6f2e1d0c9b8a7f6e5d4c3b2a1f0e9d";
+/** As if made at the first start and kept in DATA_DIR. */
+const generated = { sessionSecret: "generated-session-secret", jwtKeys: "gen:generated-jwt-key" };
+const loadConfig = (env: Record<string, string | undefined>): Readonly<Config> =>
+  parse(env, generated);
 
 /** The ConfigError thrown for this environment (fails the test when none is thrown). */
 function problemsOf(env: Record<string, string | undefined>): ConfigError {
@@ -29,8 +35,9 @@ describe("loadConfig", () => {
       redisUrl: undefined,
       amqpUrl: undefined,
       workerInProcess: true,
-      sessionSecret: DEFAULT_SESSION_SECRET,
-      jwtKeys: [{ kid: "dev", secret: DEFAULT_SESSION_SECRET }],
+      sessionSecret: "generated-session-secret",
+      jwtKeys: [{ kid: "gen", secret: "generated-jwt-key" }],
+      secretsGenerated: true,
       demoPassword: undefined,
       trustedProxies: [],
       apiRateLimitPerMinute: 100,
@@ -147,10 +154,10 @@ describe("loadConfig", () => {
     expect(error.message).not.toMatch(/[\r\n]/);
   });
 
-  it("lists a missing production secret together with other bad variables", () => {
+  it("lists a production problem together with other bad variables", () => {
     const error = problemsOf({ CRUMB_ENV: "production", PORT: "abc" });
     const named = error.problems.map((p) => p.split(" ")[0]).sort();
-    expect(named).toEqual(["JWT_KEYS", "PORT", "SESSION_SECRET"]);
+    expect(named).toEqual(["PORT", "PUBLIC_URL"]);
   });
 
   it("never repeats a password or secret from a bad URL in the message", () => {
@@ -171,64 +178,91 @@ describe("loadConfig", () => {
   describe("in production", () => {
     const production = (extra: Record<string, string> = {}) => ({
       CRUMB_ENV: "production",
-      JWT_KEYS: `k1:${"k".repeat(40)}`,
+      PUBLIC_URL: "https://shop.example.com",
       ...extra,
     });
 
-    it("refuses to start without SESSION_SECRET", () => {
-      const error = problemsOf(production());
-      expect(error.problems).toHaveLength(1);
-      expect(error.problems[0]).toMatch(/^SESSION_SECRET /);
+    it("starts with the secrets made at the first start when none are given", () => {
+      const config = loadConfig(production());
+      expect(config.sessionSecret).toBe("generated-session-secret");
+      expect(config.jwtKeys).toEqual([{ kid: "gen", secret: "generated-jwt-key" }]);
+      expect(config.secretsGenerated).toBe(true);
     });
 
-    it("refuses to start without JWT_KEYS, or with a short or repeated key", () => {
-      expect(problemsOf(production({ SESSION_SECRET: goodSecret, JWT_KEYS: "" })).problems)
-        .toEqual([expect.stringMatching(/^JWT_KEYS must be set in production/)]);
-      const short = problemsOf(production({ SESSION_SECRET: goodSecret, JWT_KEYS: "a:short" }));
-      expect(short.problems).toEqual([expect.stringMatching(/^JWT_KEYS key "a" must have/)]);
-      expect(short.message).not.toContain("short");
-      const twice = problemsOf(
-        production({ SESSION_SECRET: goodSecret, JWT_KEYS: `a:${goodSecret},a:${goodSecret}` }),
-      );
-      expect(twice.problems).toEqual(['JWT_KEYS names the key "a" twice']);
+    it("refuses to start without PUBLIC_URL, saying so in one line", () => {
+      const error = problemsOf(production({ PUBLIC_URL: "" }));
+      expect(error.problems).toEqual([expect.stringMatching(/^PUBLIC_URL must be set/)]);
+      expect(error.message).not.toMatch(/[\r\n]/);
     });
 
-    it("reads rotating JWT keys: the first signs, all verify", () => {
-      const config = loadConfig(
-        production({
-          SESSION_SECRET: goodSecret,
-          JWT_KEYS: `new:${goodSecret}, old:${"o".repeat(40)}`,
-        }),
-      );
-      expect(config.jwtKeys).toEqual([
-        { kid: "new", secret: goodSecret },
-        { kid: "old", secret: "o".repeat(40) },
+    it("refuses plain http unless ALLOW_INSECURE_HTTP says so", () => {
+      const http = production({ PUBLIC_URL: "http://shop.example.com" });
+      expect(problemsOf(http).problems).toEqual([
+        expect.stringMatching(/^PUBLIC_URL must be an https address.*ALLOW_INSECURE_HTTP=true/),
+      ]);
+      const allowed = loadConfig({ ...http, ALLOW_INSECURE_HTTP: "true" });
+      expect(allowed.cookieSecure).toBe(false);
+      expect(problemsOf(production({ COOKIE_SECURE: "false" })).problems).toEqual([
+        "COOKIE_SECURE=false needs ALLOW_INSECURE_HTTP=true in production",
       ]);
     });
 
-    it("refuses the development default secret", () => {
-      const error = problemsOf(production({ SESSION_SECRET: DEFAULT_SESSION_SECRET }));
-      expect(error.problems[0]).toMatch(/^SESSION_SECRET /);
+    it("refuses secrets with too little randomness, without repeating them", () => {
+      const weak = problemsOf(production({ SESSION_SECRET: "a".repeat(32) }));
+      expect(weak.problems).toEqual([
+        expect.stringMatching(/^SESSION_SECRET is too easy to guess/),
+      ]);
+      expect(weak.message).not.toContain("a".repeat(32));
+      const published = "crumb-development-secret-do-not-use-in-production";
+      for (const secret of ["x".repeat(31), "password".repeat(6), published]) {
+        expect(problemsOf(production({ SESSION_SECRET: secret })).problems, secret).toHaveLength(1);
+      }
+      const key = problemsOf(production({ JWT_KEYS: `a:${"k".repeat(40)}` }));
+      expect(key.problems).toEqual([expect.stringMatching(/^JWT_KEYS key "a" is too easy/)]);
+      const twice = problemsOf(production({ JWT_KEYS: `a:${goodSecret},a:${goodSecret}` }));
+      expect(twice.problems).toEqual(['JWT_KEYS names the key "a" twice']);
     });
 
-    it("refuses a secret shorter than 32 characters", () => {
-      const error = problemsOf(production({ SESSION_SECRET: "x".repeat(31) }));
-      expect(error.problems[0]).toMatch(/^SESSION_SECRET must be at least 32 characters/);
-      expect(error.message).not.toContain("x".repeat(31));
-    });
-
-    it("accepts a long private secret", () => {
-      const config = loadConfig(production({ SESSION_SECRET: goodSecret }));
-      expect(config.env).toBe("production");
+    it("accepts what openssl rand makes", () => {
+      const base64 = "q3J0cm5kb21ieXRlc2Zyb21vcGVuc3NsLWJhc2U2NDQ=";
+      expect(entropyBits(goodSecret)).toBeGreaterThan(200);
+      const config = loadConfig(
+        production({ SESSION_SECRET: goodSecret, JWT_KEYS: `k1:${base64}` }),
+      );
       expect(config.sessionSecret).toBe(goodSecret);
+      expect(config.secretsGenerated).toBe(false);
     });
 
-    it("never seeds demo data, even when asked to", () => {
-      expect(loadConfig(production({ SESSION_SECRET: goodSecret })).seedDemoData).toBe(false);
-      expect(
-        loadConfig(production({ SESSION_SECRET: goodSecret, SEED_DEMO_DATA: "true" }))
-          .seedDemoData,
-      ).toBe(false);
+    it("reads rotating JWT keys: the first signs, all verify", () => {
+      const old = "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d";
+      const config = loadConfig(production({ JWT_KEYS: `new:${goodSecret}, old:${old}` }));
+      expect(config.jwtKeys).toEqual([
+        { kid: "new", secret: goodSecret },
+        { kid: "old", secret: old },
+      ]);
+    });
+
+    it("refuses the sample credentials of the compose file and the servers' defaults", () => {
+      const error = problemsOf(production({
+        DATABASE_URL: "postgres://crumb:crumb@postgres:5432/crumb",
+        AMQP_URL: "amqp://guest:guest@rabbitmq:5672",
+        REDIS_URL: "redis://:redis@redis:6379",
+      }));
+      expect(error.problems.map((p) => p.split(" ")[0]).sort()).toEqual([
+        "AMQP_URL",
+        "DATABASE_URL",
+        "REDIS_URL",
+      ]);
+      const own = loadConfig(production({
+        DATABASE_URL: `postgres://crumb:${goodSecret}@postgres:5432/crumb`,
+        AMQP_URL: `amqp://crumb:${goodSecret}@rabbitmq:5672`,
+      }));
+      expect(own.databaseUrl).toContain(goodSecret);
+    });
+
+    it("seeds demo data only when asked to", () => {
+      expect(loadConfig(production()).seedDemoData).toBe(false);
+      expect(loadConfig(production({ SEED_DEMO_DATA: "true" })).seedDemoData).toBe(true);
     });
   });
 
@@ -298,8 +332,13 @@ describe("loadConfig", () => {
     expect(loadConfig({ SEED_DEMO_DATA: "0" }).seedDemoData).toBe(false);
   });
 
-  it("uses the development secret outside production", () => {
-    expect(loadConfig({ CRUMB_ENV: "test" }).sessionSecret).toBe(DEFAULT_SESSION_SECRET);
+  it("has no secret of its own: without given or generated ones it does not start", () => {
+    expect(() => parse({ CRUMB_ENV: "test" })).toThrow(
+      "SESSION_SECRET and JWT_KEYS must be set, or generated in DATA_DIR",
+    );
+    const given = parse({ SESSION_SECRET: "s".repeat(20), JWT_KEYS: "k:" + "j".repeat(20) });
+    expect(given.jwtKeys).toEqual([{ kid: "k", secret: "j".repeat(20) }]);
+    expect(given.secretsGenerated).toBe(false);
   });
 
   describe("WORKER_IN_PROCESS", () => {

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { type OpeningHours, parseOpeningHours } from "./shop/hours.ts";
+import { parseJwtKeys, productionProblems } from "./config-checks.ts";
+import { type GeneratedSecrets, loadOrCreateSecrets } from "./infra/secrets.ts";
 
 /**
  * Every setting Crumb reads, parsed once from the environment at boot.
  * This module is the only place that knows environment variable names.
  */
-
-export const DEFAULT_SESSION_SECRET = "crumb-development-secret-do-not-use-in-production";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -70,7 +70,7 @@ const envSchema = z.object({
   AMQP_URL: urlWithProtocols(["amqp:", "amqps:"], "amqp://user:password@host:5672"),
   WORKER_IN_PROCESS: flag(undefined),
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
-  SEED_DEMO_DATA: flag(true),
+  SEED_DEMO_DATA: flag(undefined),
   JWT_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
   DEMO_PASSWORD: z.preprocess(
     emptyToUndefined,
@@ -79,6 +79,7 @@ const envSchema = z.object({
   TRUSTED_PROXIES: z.preprocess(emptyToUndefined, z.string().optional()),
   API_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, 100),
   COOKIE_SECURE: flag(undefined),
+  ALLOW_INSECURE_HTTP: flag(false),
   TIMEZONE: z.preprocess(
     emptyToUndefined,
     z.string().refine((tz) => {
@@ -142,6 +143,8 @@ export interface Config {
   apiRateLimitPerMinute: number;
   /** Cookies only over https. */
   cookieSecure: boolean;
+  /** Secrets were not configured: the ones made at first start and kept in DATA_DIR. */
+  secretsGenerated: boolean;
   /** The shop's time zone: opening hours, pickup slots and order codes follow it. */
   timeZone: string;
   openingHours: OpeningHours;
@@ -185,54 +188,42 @@ function shownValue(name: string, raw: string | undefined): string {
   return ` (got ${JSON.stringify(value)})`;
 }
 
-/** `kid:secret,kid2:secret2`: the first key signs, every key verifies. */
-function parseJwtKeys(raw: string | undefined, problems: string[]) {
-  if (!raw) return [];
-  const keys: { kid: string; secret: string }[] = [];
-  for (const part of raw.split(",")) {
-    const at = part.indexOf(":");
-    const kid = part.slice(0, at).trim();
-    const secret = part.slice(at + 1).trim();
-    if (at < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(kid) || !secret) {
-      problems.push('JWT_KEYS must be a comma-separated list of kid:secret (e.g. "2026a:…")');
-      return [];
-    }
-    if (keys.some((k) => k.kid === kid)) {
-      problems.push(`JWT_KEYS names the key "${kid}" twice`);
-      return [];
-    }
-    keys.push({ kid, secret });
-  }
-  return keys;
-}
+const given = (env: Record<string, string | undefined>, name: string) =>
+  emptyToUndefined(env[name]) as string | undefined;
 
-/** Parses the environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+/**
+ * Parses the environment; throws ConfigError naming every bad variable. SESSION_SECRET and
+ * JWT_KEYS not given come from `generated` (made at first start and kept in DATA_DIR).
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  generated?: GeneratedSecrets,
+): Readonly<Config> {
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? "environment");
     return `${name} ${issue.message}${shownValue(name, env[name])}`;
   });
   // Checked even when other variables are bad, so one start-up lists everything wrong.
-  const production = env.CRUMB_ENV === "production";
-  const secret = emptyToUndefined(env.SESSION_SECRET) as string | undefined;
-  if (production) {
-    if (!secret || secret === DEFAULT_SESSION_SECRET) {
-      problems.push("SESSION_SECRET must be set to a private random value in production");
-    } else if (secret.length < 32) {
-      problems.push("SESSION_SECRET must be at least 32 characters in production");
-    }
+  const secret = given(env, "SESSION_SECRET");
+  const jwtKeys = parseJwtKeys(given(env, "JWT_KEYS"), problems);
+  const sessionSecret = secret ?? generated?.sessionSecret;
+  const signingKeys = given(env, "JWT_KEYS") ? jwtKeys : parseJwtKeys(generated?.jwtKeys, []);
+  // A JWT_KEYS that was given but is malformed has its own problem above.
+  if (!sessionSecret || (!signingKeys.length && !given(env, "JWT_KEYS"))) {
+    problems.push("SESSION_SECRET and JWT_KEYS must be set, or generated in DATA_DIR");
   }
-  const jwtKeys = parseJwtKeys(emptyToUndefined(env.JWT_KEYS) as string | undefined, problems);
-  if (production && !emptyToUndefined(env.JWT_KEYS)) {
-    problems.push("JWT_KEYS must be set in production (kid:secret, at least 32 characters each)");
-  }
-  if (production) {
-    for (const key of jwtKeys) {
-      if (key.secret.length < 32 || key.secret === DEFAULT_SESSION_SECRET) {
-        problems.push(`JWT_KEYS key "${key.kid}" must have a private secret of 32+ characters`);
-      }
-    }
+  if (env.CRUMB_ENV === "production") {
+    const says = (name: string, words: string[]) =>
+      words.includes(given(env, name)?.trim().toLowerCase() ?? "");
+    problems.push(...productionProblems({
+      publicUrl: given(env, "PUBLIC_URL"),
+      allowInsecureHttp: says("ALLOW_INSECURE_HTTP", ["1", "true", "yes", "on"]),
+      cookieSecure: says("COOKIE_SECURE", ["0", "false", "no", "off"]) ? false : undefined,
+      sessionSecret: secret,
+      jwtKeys,
+      urls: { DATABASE_URL: env.DATABASE_URL, AMQP_URL: env.AMQP_URL, REDIS_URL: env.REDIS_URL },
+    }));
   }
   let openingHours: OpeningHours | undefined;
   try {
@@ -245,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   }
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
+  const production = e.CRUMB_ENV === "production";
 
   return Object.freeze({
     env: e.CRUMB_ENV,
@@ -259,8 +251,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     // Without RabbitMQ the queue lives in this process, and an embedded database cannot be
     // shared with a worker process: in both cases only this process can run the jobs.
     workerInProcess: !e.AMQP_URL || !e.DATABASE_URL || (e.WORKER_IN_PROCESS ?? false),
-    sessionSecret: e.SESSION_SECRET ?? DEFAULT_SESSION_SECRET,
-    jwtKeys: jwtKeys.length ? jwtKeys : [{ kid: "dev", secret: DEFAULT_SESSION_SECRET }],
+    sessionSecret: sessionSecret!,
+    jwtKeys: signingKeys,
+    secretsGenerated: !secret || !given(env, "JWT_KEYS"),
     demoPassword: e.DEMO_PASSWORD,
     trustedProxies: (e.TRUSTED_PROXIES ?? "").split(",").map((p) => p.trim()).filter(Boolean),
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
@@ -273,7 +266,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     kioskSessionHours: e.KIOSK_SESSION_HOURS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    seedDemoData: !production && e.SEED_DEMO_DATA !== false,
+    // Production never shows demo accounts unless asked to (a demo server).
+    seedDemoData: production ? e.SEED_DEMO_DATA === true : e.SEED_DEMO_DATA !== false,
     catalogCacheTtlSeconds: e.CATALOG_CACHE_TTL_SECONDS,
     sseHeartbeatSeconds: e.SSE_HEARTBEAT_SECONDS,
     shopName: e.SHOP_NAME,
@@ -283,10 +277,19 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   });
 }
 
-/** The config of this process's environment; on a bad value prints one line and exits. */
+/**
+ * The config of this process's environment; on a bad value prints one line and exits. Secrets
+ * not given are read from DATA_DIR, made there at the first start.
+ */
 export function configFromEnvironment(): Readonly<Config> {
+  const env = Deno.env.toObject();
   try {
-    return loadConfig(Deno.env.toObject());
+    const missing = !given(env, "SESSION_SECRET") || !given(env, "JWT_KEYS");
+    if (!missing) return loadConfig(env);
+    // Everything else is checked first: a bad PORT writes no secrets anywhere.
+    loadConfig(env, { sessionSecret: "not yet made", jwtKeys: "k:not yet made" });
+    const dataDir = given(env, "DATA_DIR") ?? "./data";
+    return loadConfig(env, loadOrCreateSecrets(dataDir).secrets);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

@@ -13,6 +13,14 @@ const config = configFromEnvironment();
 const log = createLogger(config.logLevel);
 
 async function start() {
+  if (config.secretsGenerated) {
+    log.info("using the secrets kept in DATA_DIR", { file: `${config.dataDir}/secrets.json` });
+    if (config.databaseUrl) {
+      log.warn(
+        "SESSION_SECRET and JWT_KEYS are not set: this instance signs with its own secrets from DATA_DIR; give every instance of the shop the same ones",
+      );
+    }
+  }
   const assetVersion = await readAssetVersion();
   const infra = await openInfrastructure(config, log);
   const { db, store, queue } = infra;

@@ -12,6 +12,8 @@ import { createLiveHub, type LiveHub } from "../src/live/hub.ts";
 import { type AppDeps, createApp, createServices, type Services } from "../src/app.ts";
 import { staticRoot } from "../src/assets.ts";
 import { seedDemoCatalog } from "../src/catalog/seed.ts";
+import { randomToken } from "../src/infra/digest.ts";
+import type { GeneratedSecrets } from "../src/infra/secrets.ts";
 
 /**
  * Test infrastructure: the real servers named by DATABASE_URL / REDIS_URL / AMQP_URL when
@@ -27,6 +29,12 @@ export const backends = {
 
 export const uniqueId = () => crypto.randomUUID().replaceAll("-", "").slice(0, 12);
 
+/** Secrets of this test run, as the app would make them at its first start. */
+export const testSecrets: GeneratedSecrets = {
+  sessionSecret: randomToken(32),
+  jwtKeys: `test:${randomToken(32)}`,
+};
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return {
     ...loadConfig({
@@ -36,7 +44,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
       AMQP_URL: env.AMQP_URL,
       DATA_DIR: "/nonexistent",
       ...overrides,
-    }),
+    }, testSecrets),
   };
 }
 

@@ -35,8 +35,15 @@ export function createAuthentication(
       disabled: row.disabled,
       validAfter: row.sessionsValidAfter.getTime(),
     };
-    // A session this user never had counts as ended.
-    return { state, sessionRevoked: !row.sessionFound || row.sessionRevokedAt !== null };
+    // A session this user never had counts as ended, and so does one past its absolute
+    // expiry, whatever tokens it still has.
+    const expiresAt = row.sessionExpiresAt?.getTime() ?? 0;
+    return {
+      state,
+      expiresAt,
+      sessionRevoked: !row.sessionFound || row.sessionRevokedAt !== null ||
+        expiresAt <= now().getTime(),
+    };
   };
 
   const refuse = () =>
@@ -77,10 +84,13 @@ export function createAuthentication(
         ]);
         revoked = denied !== null || sessionRevoked !== null;
         if (!revoked) {
-          // The cache answers only for a session the database showed open for this user: a
-          // token naming any other session (a forged one) is checked against the database.
-          if (cached && sessionOwner === String(claims.userId)) state = JSON.parse(cached);
-          else {
+          // The cache answers only for a session the database showed open for this user, and
+          // only until that session's absolute expiry: a token naming any other session (a
+          // forged one) is checked against the database.
+          const [owner, until] = (sessionOwner ?? "").split(":").map(Number);
+          if (cached && owner === claims.userId && until > now().getTime()) {
+            state = JSON.parse(cached);
+          } else {
             const loaded = await loadState(claims.userId, claims.sessionId);
             if (loaded) {
               state = loaded.state;
@@ -89,10 +99,12 @@ export function createAuthentication(
                 store.set(authKeys.user(claims.userId), JSON.stringify(state), STATE_TTL_MS),
               ];
               if (!revoked) {
+                // Never believed past the session's end.
+                const left = loaded.expiresAt - now().getTime();
                 cache.push(store.set(
                   authKeys.openSession(claims.sessionId),
-                  String(claims.userId),
-                  STATE_TTL_MS,
+                  `${claims.userId}:${loaded.expiresAt}`,
+                  Math.min(STATE_TTL_MS, left),
                 ));
               }
               Promise.all(cache).catch(() => {});

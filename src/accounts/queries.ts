@@ -168,10 +168,12 @@ export async function loadAuthState(sql: Queryable, userId: number, sessionId: s
       /** False when the token names a session this user never had. */
       sessionFound: boolean;
       sessionRevokedAt: Date | null;
+      sessionExpiresAt: Date | null;
     }[]
   >`
     select u.email, u.name, u.role, u.disabled, u.sessions_valid_after,
-           s.id is not null as session_found, s.revoked_at as session_revoked_at
+           s.id is not null as session_found, s.revoked_at as session_revoked_at,
+           s.expires_at as session_expires_at
     from users u left join sessions s on s.id = ${sessionId} and s.user_id = u.id
     where u.id = ${userId}`;
   return row ?? null;

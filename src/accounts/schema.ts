@@ -1,20 +1,21 @@
 import { z } from "@hono/zod-openapi";
 import { roles } from "./roles.ts";
+import { text } from "../http/fields.ts";
 
 /** Account forms and API bodies; the OpenAPI document is generated from these. */
 
-export const emailField = z.string({ message: "Enter your email address." }).trim()
+export const emailField = text("Enter your email address.").trim()
   .min(1, "Enter your email address.")
   .max(254, "That email address is too long.")
   .pipe(z.email("Enter an email address like name@example.com."))
   .openapi({ example: "ada@example.com" });
 
-export const nameField = z.string({ message: "Tell us your name." }).trim()
+export const nameField = text("Tell us your name.").trim()
   .min(1, "Tell us your name.")
   .max(100, "Use at most 100 characters for your name.")
   .openapi({ example: "Ada Lovelace" });
 
-const passwordField = z.string({ message: "Enter a password." }).max(
+const passwordField = text("Enter a password.").max(
   256,
   "Use at most 256 characters.",
 );
@@ -29,7 +30,7 @@ export const registerSchema = z.object({
 }).openapi("RegisterRequest");
 
 export const loginSchema = z.object({
-  email: z.string({ message: "Enter your email address." }).trim().min(
+  email: text("Enter your email address.").trim().min(
     1,
     "Enter your email address.",
   ).max(254, "That email address is too long.").openapi({ example: "customer@demo.crumb" }),
@@ -37,7 +38,7 @@ export const loginSchema = z.object({
 }).openapi("LoginRequest");
 
 export const refreshSchema = z.object({
-  refreshToken: z.string({ message: "Send the refresh token." }).min(
+  refreshToken: text("Send the refresh token.").min(
     1,
     "Send the refresh token.",
   ).max(200, "That is not a refresh token."),

@@ -75,6 +75,11 @@ export function createTokens(keys: TokenKeys[], now: () => Date = () => new Date
       }
       const userId = Number(payload.sub);
       const role = payload.role;
+      // No token outlives the lifetime this server gives (one minted with a stolen key for
+      // years, say).
+      if (payload.exp! - payload.iat! > ACCESS_TOKEN_SECONDS) {
+        throw new TokenError("token_invalid", "The token's lifetime is longer than allowed.");
+      }
       // Shapes the database accepts, so a malformed claim is a 401 and never a failed query.
       if (
         !/^[1-9]\d{0,9}$/.test(payload.sub ?? "") || userId > 2 ** 31 - 1 ||

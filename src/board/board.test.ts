@@ -85,7 +85,7 @@ describe("who may open the board", () => {
     for (const browser of [staff, admin]) {
       const { res, html } = await browser.get("/board");
       expect(res.status).toBe(200);
-      expect(res.headers.get("Cache-Control")).toBe("no-store");
+      expect(res.headers.get("Cache-Control")).toBe("private, no-store");
       expect(html).toContain('id="board-state"');
       expect(html).toMatch(/hx-sse:connect="\/board\/events\?after=\d+"/);
     }
@@ -216,7 +216,7 @@ describe("what the board shows", () => {
     const order = await place({ "country-sourdough": 1 });
     const { res, html } = await staff.get("/board/state", { "HX-Request": "true" });
     expect(res.status).toBe(200);
-    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    expect(res.headers.get("Cache-Control")).toBe("private, no-store");
     expect(html.startsWith('<div id="board-state"')).toBe(true);
     expect(html).not.toContain("<html");
     expect(html).not.toContain("hx-swap-oob");

@@ -14,11 +14,12 @@ import { nextStatus, type OrderStatus, statuses, stepBack } from "../orders/stat
 import type { AgingRules } from "./aging.ts";
 import { type Board, BOARD_TOPIC, PICKUP_TOPIC } from "./service.ts";
 import type { ShopFormat } from "../shop/format.ts";
+import { recordId, text } from "../http/fields.ts";
 
-const orderId = z.coerce.number().int().positive().max(2_147_483_647);
+const orderId = recordId("That ticket could not be found.");
 const fromField = z.object({
   from: z.enum(statuses),
-  reason: z.string().trim().max(200).optional(),
+  reason: text().trim().max(200).optional(),
 });
 /** An event id: digits only (an empty Last-Event-ID is no id, not event 0). */
 const afterParam = z.string().regex(/^\d{1,15}$/).transform(Number);

@@ -10,15 +10,16 @@ import { viewerOf } from "../http/viewer.ts";
 import type { CartOwners } from "./owner.ts";
 import { type Cart, notInCart } from "./service.ts";
 import { MAX_LINE_QUANTITY } from "./store.ts";
+import { recordId } from "../http/fields.ts";
 
 const quantity = z.coerce.number({ message: "Enter a quantity." }).int("Enter a whole number.")
   .min(1, "Enter at least 1.").max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY} per product.`);
 const addForm = z.object({
-  productId: z.coerce.number({ message: "Choose a product." }).int().positive(),
+  productId: recordId("Choose a product."),
   quantity: quantity.default(1),
 });
 const updateForm = z.object({ quantity });
-const productParam = z.coerce.number().int().positive();
+const productParam = recordId("That product is not in your cart.");
 
 const flashes: Record<string, string> = {
   added: "Added to your cart.",

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { allergens } from "./allergens.ts";
+import { text } from "../http/fields.ts";
 
 /** Zod schemas for catalog query strings and API bodies; the OpenAPI document comes from them. */
 
@@ -10,7 +11,7 @@ const blankIsAbsent = (v: unknown) => (typeof v === "string" && v.trim() === "" 
 
 const search = z.preprocess(
   blankIsAbsent,
-  z.string().trim().max(100, "Search text can be at most 100 characters").optional(),
+  text().trim().max(100, "Search text can be at most 100 characters").optional(),
 ).openapi({ description: "Words to look for in product names and descriptions", example: "rye" });
 
 const categorySlug = z.preprocess(

@@ -100,7 +100,7 @@ describe("GET /checkout", () => {
     await addToCart(browser, rye, 2);
     const { res, html } = await browser.get("/checkout");
     expect(res.status).toBe(200);
-    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    expect(res.headers.get("Cache-Control")).toBe("private, no-store");
     const { slots } = checkoutForm(html);
     expect(html).toMatch(/<form method="post" action="\/checkout"/);
     expect(html).toMatch(/<input type="radio" name="pickup" value="asap" checked=""\/>/);

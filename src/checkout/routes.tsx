@@ -10,22 +10,40 @@ import { AppError, fieldErrors } from "../http/errors.ts";
 import { viewerOf } from "../http/viewer.ts";
 import type { Orders } from "../orders/service.ts";
 import type { ShopFormat } from "../shop/format.ts";
+import { multilineText, text } from "../http/fields.ts";
 
 const EXPIRED = "This form has expired. Please check the order and send it again.";
 const PICKUP = "Choose a pickup time from the list.";
-const checkoutForm = z.object({
+const COUPON = "That is not a coupon code.";
+const checkoutChoices = z.object({
+  pickup: text(PICKUP).max(40, PICKUP).optional(),
+  "slot-today": text(PICKUP).max(40, PICKUP).optional(),
+  "slot-tomorrow": text(PICKUP).max(40, PICKUP).optional(),
+  note: multilineText().trim().max(500, "The note can be at most 500 characters.").optional(),
+  coupon: text(COUPON).trim().max(32, COUPON).optional(),
+});
+const checkoutForm = checkoutChoices.extend({
   token: z.string({ message: EXPIRED }).uuid(EXPIRED),
-  pickup: z.string({ message: PICKUP }).max(40, PICKUP).optional(),
-  "slot-today": z.string({ message: PICKUP }).max(40, PICKUP).optional(),
-  "slot-tomorrow": z.string({ message: PICKUP }).max(40, PICKUP).optional(),
-  note: z.string().trim().max(500, "The note can be at most 500 characters.").optional(),
-  coupon: z.string().trim().max(32, "That is not a coupon code.").optional(),
 });
 
 const RESENT_CHANGED =
   "This form was already used to place an order with other choices. Check your orders before ordering again.";
 
 type CheckoutValues = z.infer<typeof checkoutForm>;
+
+/** The choices as typed, text only (a file sent in a field counts as nothing). */
+const typedChoices = (body: Record<string, unknown>): Partial<CheckoutValues> =>
+  Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string"));
+
+/** Field messages of the form, with the three pickup fields shown as one. */
+function choiceProblems(error: z.ZodError) {
+  const fields = fieldErrors(error);
+  return {
+    pickup: fields.pickup ?? fields["slot-today"] ?? fields["slot-tomorrow"],
+    note: fields.note,
+    coupon: fields.coupon,
+  };
+}
 
 /** A chosen slot wins over "as soon as possible". */
 const pickupOf = (v: Partial<CheckoutValues>) =>
@@ -72,28 +90,27 @@ export function checkoutRoutes(
     );
   };
 
+  /** The page with the choices as typed, and what is wrong with them. */
+  const review = (c: Context<AppEnv>, body: Record<string, unknown>, invalid: 400 | 422) => {
+    const values = typedChoices(body);
+    const choices = checkoutChoices.safeParse(values);
+    if (choices.success) return render(c, choices.data);
+    return render(c, values, { fields: choiceProblems(choices.error), status: invalid });
+  };
+
   return new Hono<AppEnv>()
-    .get("/checkout", requireUser(), (c) => render(c, c.req.query()))
+    .get("/checkout", requireUser(), (c) => review(c, c.req.query(), 400))
     // "Apply" a coupon: the same page with the discount worked out, choices kept. A POST,
     // so the form's token never lands in the address bar or the history.
-    .post(
-      "/checkout/preview",
-      requireUser(),
-      async (c) => render(c, (await c.req.parseBody()) as Partial<CheckoutValues>),
-    )
+    .post("/checkout/preview", requireUser(), async (c) => review(c, await c.req.parseBody(), 422))
     .post("/checkout", requireUser(), async (c) => {
       const user = c.get("user")!;
-      const body = await c.req.parseBody();
+      const body = typedChoices(await c.req.parseBody());
       const form = checkoutForm.safeParse(body);
       if (!form.success) {
-        const fields = fieldErrors(form.error);
-        return render(c, body as Partial<CheckoutValues>, {
-          error: fields.token,
-          fields: {
-            pickup: fields.pickup ?? fields["slot-today"] ?? fields["slot-tomorrow"],
-            note: fields.note,
-            coupon: fields.coupon,
-          },
+        return render(c, body, {
+          error: fieldErrors(form.error).token,
+          fields: choiceProblems(form.error),
           status: 422,
         });
       }

@@ -3,6 +3,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "./env.ts";
 import { AppError } from "./errors.ts";
 import { randomToken } from "../infra/digest.ts";
+import { FORM_BODY_BYTES, readUpTo } from "./body-limit.ts";
 
 export const CSRF_COOKIE = "crumb_csrf";
 export const CSRF_FIELD = "_csrf";
@@ -61,15 +62,24 @@ export function csrfProtection(
   };
 }
 
+/**
+ * The `_csrf` field of a form body. Only a body of form size is read for it: an upload (whose
+ * route reads its larger body only after checking the user) must be sent with the headers every
+ * browser sends, or with the X-CSRF-Token header.
+ */
 async function formToken(request: Request): Promise<string | undefined> {
   const type = request.headers.get("Content-Type") ?? "";
   if (
-    !type.includes("application/x-www-form-urlencoded") && !type.includes("multipart/form-data")
+    !request.body ||
+    (!type.includes("application/x-www-form-urlencoded") && !type.includes("multipart/form-data"))
   ) {
     return undefined;
   }
   try {
-    const value = (await request.formData()).get(CSRF_FIELD);
+    const bytes = await readUpTo(request.body, FORM_BODY_BYTES);
+    if (!bytes) return undefined;
+    const form = await new Response(bytes, { headers: { "Content-Type": type } }).formData();
+    const value = form.get(CSRF_FIELD);
     return typeof value === "string" ? value : undefined;
   } catch {
     return undefined;

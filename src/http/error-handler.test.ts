@@ -107,6 +107,63 @@ describe("unexpected errors", () => {
   });
 });
 
+describe("the same failure again and again", () => {
+  it("is one line per request, with its stack once a minute and not every time", async () => {
+    let clock = 0;
+    const failing = new Hono().use(requestId()).get("/fail/:n", (c) => {
+      throw new Error(`no loaf ${c.req.param("n")}`);
+    });
+    failing.onError(errorHandler(log, shop, () => clock));
+    for (let n = 1; n <= 5; n++) {
+      const res = await failing.request(`/fail/${n}`, { headers: { "X-Request-Id": `r${n}` } });
+      expect(res.status).toBe(500);
+    }
+    const first = errorLogs();
+    expect(first.map((e) => e.requestId)).toEqual(["r1", "r2", "r3", "r4", "r5"]);
+    expect(first.map((e) => e.error)).toEqual([1, 2, 3, 4, 5].map((n) => `no loaf ${n}`));
+    expect(first.filter((e) => e.stack)).toHaveLength(1);
+    expect(new Set(first.map((e) => e.trace)).size).toBe(1);
+    expect(first.slice(1).every((e) => e.repeated === true)).toBe(true);
+
+    lines.length = 0;
+    clock += 61_000;
+    await failing.request("/fail/6", { headers: { "X-Request-Id": "r6" } });
+    expect(errorLogs()).toEqual([
+      expect.objectContaining({
+        requestId: "r6",
+        stack: expect.any(String),
+        repeatsSinceLastStack: 4,
+      }),
+    ]);
+  });
+});
+
+describe("input the database refuses as data", () => {
+  it("is a 400 that names no internals, logged as unchecked input", async () => {
+    const refused = new Hono().use(requestId()).get("/api/v1/nul", () => {
+      throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
+        name: "PostgresError",
+        code: "22021",
+      });
+    });
+    refused.onError(errorHandler(log, shop));
+    const res = await refused.request("/api/v1/nul", { headers: { "X-Request-Id": "n1" } });
+    expect(res.status).toBe(400);
+    const body = await res.json() as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("bad_request");
+    expect(body.error.message).not.toContain("UTF8");
+    expect(errorLogs()).toEqual([]);
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({
+        level: "warn",
+        message: "input reached the database unchecked",
+        requestId: "n1",
+        code: "22021",
+      }),
+    ]);
+  });
+});
+
 describe("known errors", () => {
   it("answer with their status and message, and are not logged as errors", async () => {
     const gone = await app.request("/gone");

@@ -1,13 +1,14 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { errorFields, type Logger } from "../infra/log.ts";
+import type { Logger } from "../infra/log.ts";
 import type { ShopView } from "../../views/context.ts";
 import { ErrorPage } from "../../views/error-page.tsx";
 import { AppError, type ErrorBody } from "./errors.ts";
 import { isHtmx } from "./htmx.ts";
 import type { AppEnv } from "./env.ts";
 import { viewerOf } from "./viewer.ts";
+import { unexpectedErrorLog } from "./error-log.ts";
 
 const titles: Record<number, string> = {
   400: "That request doesn't look right",
@@ -71,9 +72,20 @@ function respond(
   );
 }
 
+/**
+ * A value the database refused as data (class 22: a NUL in text, an integer past its range, a
+ * date it cannot hold). The schemas at the edge refuse these first; should one slip past them,
+ * the person gets a 400 and the log says which input went unchecked.
+ */
+function isDataException(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && error.name === "PostgresError" &&
+    /^22/.test(String((error as { code?: unknown }).code));
+}
+
 /** The one error path: known errors answer with their message, unknown ones are logged. */
-export function errorHandler(log: Logger, shop: ShopView): ErrorHandler {
-  return (error, c) => {
+export function errorHandler(log: Logger, shop: ShopView, now?: () => number): ErrorHandler {
+  const logUnexpected = unexpectedErrorLog(log, now);
+  return async (error, c) => {
     if (error instanceof AppError) {
       for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
       return respond(
@@ -92,12 +104,22 @@ export function errorHandler(log: Logger, shop: ShopView): ErrorHandler {
       const message = error.message || titles[status] || "The request could not be handled.";
       return respond(c, shop, status, codes[status] ?? "error", message);
     }
-    log.error("unhandled error", {
-      requestId: c.get("requestId"),
-      method: c.req.method,
-      path: c.req.path,
-      ...errorFields(error),
-    });
+    const request = { requestId: c.get("requestId"), method: c.req.method, path: c.req.path };
+    if (isDataException(error)) {
+      log.warn("input reached the database unchecked", {
+        ...request,
+        code: error.code,
+        error: error.message,
+      });
+      return respond(
+        c,
+        shop,
+        400,
+        "bad_request",
+        "Something in that request is not in a form the shop can take, such as an unusual character or a number that is too large.",
+      );
+    }
+    await logUnexpected(error, request);
     return respond(
       c,
       shop,

@@ -1,3 +1,6 @@
+import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import postgres from "postgres";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
@@ -18,6 +21,8 @@ export interface Database {
   close(): Promise<void>;
   /** Embedded only: a dump to start another embedded database from (a test template). */
   dump?(): Promise<Blob>;
+  /** Embedded only: the Unix socket it is served on (no TCP port). */
+  readonly socketPath?: string;
 }
 
 export interface DatabaseOptions {
@@ -28,6 +33,11 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** A dump (from PGlite.dumpDataDir) to start the embedded database from. */
   loadDataDir?: Blob | File;
+  /**
+   * Embedded only: the folder of the socket the database is served on (made private to this
+   * user); a new temporary one when absent.
+   */
+  socketDir?: string;
   log: Logger;
 }
 
@@ -56,9 +66,34 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return await openEmbedded(options);
 }
 
+/** The port in the socket's name, as PostgreSQL names its own (`.s.PGSQL.5432`). */
+const SOCKET_PORT = 5432;
+/** Unix socket paths are limited to about 107 bytes; longer ones get a temporary folder. */
+const MAX_SOCKET_PATH = 100;
+
 /**
- * PGlite is a single Postgres session; pglite-socket serves it over the wire protocol
- * so the same postgres.js client (and the same SQL) runs against it.
+ * A folder only this user may enter, for the database's socket. PGlite asks for no password,
+ * so the socket's permissions are what keeps other local users and processes out: the folder
+ * (0700) from the moment the socket exists, the socket itself (0600) as well.
+ */
+async function privateSocketDir(wanted: string | undefined) {
+  const path = wanted && join(wanted, `.s.PGSQL.${SOCKET_PORT}`);
+  if (wanted && path!.length <= MAX_SOCKET_PATH) {
+    await mkdir(wanted, { recursive: true, mode: 0o700 });
+    await chmod(wanted, 0o700);
+    // Left behind by a process that was killed; the data directory's lock says it is gone.
+    await rm(path!, { force: true });
+    return { dir: wanted, path: path!, remove: () => rm(path!, { force: true }) };
+  }
+  const dir = await mkdtemp(join(tmpdir(), "crumb-db-"));
+  const temporary = join(dir, `.s.PGSQL.${SOCKET_PORT}`);
+  return { dir, path: temporary, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * PGlite is a single Postgres session; pglite-socket serves it over the wire protocol so the
+ * same postgres.js client (and the same SQL) runs against it. It listens on a Unix socket in a
+ * private folder, never on a TCP port another local process could reach.
  */
 async function openEmbedded(options: DatabaseOptions): Promise<Database> {
   const pglite = await PGlite.create({
@@ -70,17 +105,20 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
   // pipelines everything over the one connection instead; PGlite runs one query at a time
   // anyway. (Hence the rule: inside `sql.begin(tx => …)` use only `tx`.)
   const max = 1;
-  const server = new PGLiteSocketServer({
-    db: pglite,
-    host: "127.0.0.1",
-    port: 0,
-    maxConnections: 2,
-  });
-  await server.start();
-  const [host, port] = server.getServerConn().split(":");
+  const socket = await privateSocketDir(options.socketDir);
+  const server = new PGLiteSocketServer({ db: pglite, path: socket.path, maxConnections: 2 });
+  try {
+    await server.start();
+    await chmod(socket.path, 0o600);
+  } catch (error) {
+    await server.stop().catch(() => {});
+    await pglite.close().catch(() => {});
+    await socket.remove();
+    throw error;
+  }
   const sql = postgres({
-    host,
-    port: Number(port),
+    host: socket.dir,
+    port: SOCKET_PORT,
     database: "postgres",
     username: "postgres",
     ...clientOptions(max, options.log),
@@ -88,12 +126,14 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
   return {
     kind: "pglite",
     sql,
+    socketPath: socket.path,
     ping: async () => void await sql`select 1`,
     dump: () => pglite.dumpDataDir("none"),
     close: async () => {
       await sql.end({ timeout: 5 });
       await server.stop();
       await pglite.close();
+      await socket.remove();
     },
   };
 }

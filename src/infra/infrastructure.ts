@@ -33,9 +33,11 @@ export async function openInfrastructure(
   options: InfrastructureOptions = {},
 ): Promise<Infrastructure> {
   let dataDir: string | undefined;
+  let socketDir: string | undefined;
   const opened: { close(): Promise<void> }[] = [];
   if (!config.databaseUrl && !options.loadDataDir) {
     dataDir = join(config.dataDir, "pglite");
+    socketDir = join(config.dataDir, "run");
     await mkdir(dataDir, { recursive: true });
     opened.push({ close: await lockDataDir(config.dataDir) });
   }
@@ -44,6 +46,7 @@ export async function openInfrastructure(
       url: config.databaseUrl,
       poolMax: config.databasePoolMax,
       dataDir,
+      socketDir,
       loadDataDir: options.loadDataDir,
       log,
     });

@@ -12,8 +12,9 @@ import type { LiveHub } from "../live/hub.ts";
 import { sseHeaders } from "../catalog/routes.tsx";
 import type { ShopFormat } from "../shop/format.ts";
 import { type Orders, orderTopic } from "./service.ts";
+import { recordId } from "../http/fields.ts";
 
-const orderId = z.coerce.number().int().positive().max(2_147_483_647);
+const orderId = recordId("That order could not be found.");
 const PAGE_SIZE = 20;
 
 /** The customer's order pages: confirmation with live status, cancel, history. */

@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { statuses } from "./status.ts";
+import { jsonRecordId, multilineText, recordId, text } from "../http/fields.ts";
 
 export const orderLineSchema = z.object({
-  productId: z.number({ message: "productId must be a product id" }).int().positive(),
+  productId: jsonRecordId("productId must be a product id"),
   quantity: z.number({ message: "quantity must be a whole number" }).int(
     "quantity must be a whole number",
   ).min(1, "quantity must be at least 1").max(99, "quantity can be at most 99"),
@@ -11,28 +12,28 @@ export const orderLineSchema = z.object({
 export const placeOrderSchema = z.object({
   items: z.array(orderLineSchema).min(1, "items must name at least one product").max(100)
     .optional().openapi({ description: "The lines to order; without them, the caller's cart" }),
-  pickupAt: z.string().max(40).optional().openapi({
+  pickupAt: text().max(40).optional().openapi({
     description: "`asap` (default) or the ISO time of a 15-minute slot today or tomorrow",
     example: "asap",
   }),
-  couponCode: z.string().trim().max(32).optional().transform((v) => v || undefined),
-  note: z.string().trim().max(500, "The note can be at most 500 characters").optional(),
+  couponCode: text().trim().max(32).optional().transform((v) => v || undefined),
+  note: multilineText().trim().max(500, "The note can be at most 500 characters").optional(),
 }).openapi("PlaceOrderRequest");
 
 export const orderIdParam = z.object({
-  id: z.coerce.number({ message: "Give an order id" }).int().positive().openapi({
+  id: recordId("Give an order id").openapi({
     param: { name: "id", in: "path" },
     example: 1,
   }),
 });
 
 export const cancelSchema = z.object({
-  reason: z.string().trim().max(300).optional(),
+  reason: multilineText().trim().max(300).optional(),
 }).openapi("CancelRequest");
 
 export const statusChangeSchema = z.object({
   status: z.enum(statuses, { message: `status must be one of ${statuses.join(", ")}` }),
-  reason: z.string().trim().max(300).optional(),
+  reason: multilineText().trim().max(300).optional(),
   expectedFrom: z.enum(statuses).optional().openapi({
     description: "The status the caller saw; if the order moved on meanwhile the answer is 409",
   }),

@@ -13,6 +13,7 @@ import { describeEntry, detailPairs } from "./words.ts";
 import type { AdminDeps } from "../deps.ts";
 import { pageCount, pageOf, withQuery } from "../shared/lists.ts";
 import { isCalendarDate, shopDay } from "../shared/dates.ts";
+import { CONTROL_MESSAGE, hasControlCharacters } from "../../http/fields.ts";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -30,6 +31,11 @@ export function readAuditQuery(raw: Record<string, string | undefined>, timeZone
     until: param(raw.until, 10),
   };
   const problems: Partial<Record<keyof AuditQuery, string>> = {};
+  // Unprintable text matches nothing anyone wrote: said so at the filter, and not searched.
+  for (const name of ["actor", "action", "type", "id"] as const) {
+    if (query[name] && hasControlCharacters(query[name])) problems[name] = CONTROL_MESSAGE;
+  }
+  const unless = (name: keyof AuditQuery) => problems[name] ? undefined : query[name];
   const day = (name: "from" | "until") => {
     const text = query[name];
     if (text && !isCalendarDate(text)) problems[name] = "Give a date such as 2026-11-21.";
@@ -42,10 +48,10 @@ export function readAuditQuery(raw: Record<string, string | undefined>, timeZone
     until = undefined;
   }
   const filters: AuditFilters = {
-    actor: query.actor,
-    action: query.action,
-    entityType: query.type,
-    entityId: query.id,
+    actor: unless("actor"),
+    action: unless("action"),
+    entityType: unless("type"),
+    entityId: unless("id"),
     from: from?.start,
     until: until?.end,
   };

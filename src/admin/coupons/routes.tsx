@@ -29,6 +29,7 @@ import {
 import type { AdminDeps } from "../deps.ts";
 import { finish, FIX_FIELDS, idOf, isUniqueViolation, noStore, text } from "../shared/form-kit.ts";
 import { PAGE_SIZE, pageCount, pageOf } from "../shared/lists.ts";
+import { searchQuery } from "../shared/schema.ts";
 
 type Ctx = Context<AppEnv>;
 type Problems = { fields: Record<string, string>; error?: string };
@@ -164,7 +165,7 @@ export function couponAdminRoutes({ shop, sql, timeZone, format }: AdminDeps) {
 
   return new Hono<AppEnv>()
     .get("/admin/coupons", onlyAdmins, async (c) => {
-      const q = (c.req.query("q") ?? "").trim().slice(0, 32) || undefined;
+      const q = searchQuery.parse(c.req.query("q"))?.slice(0, 32) || undefined;
       const page = pageOf(c.req.query("page"));
       const { coupons, total } = await listCoupons(sql, { q }, {
         limit: PAGE_SIZE,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "../../http/fields.ts";
 import { instantAt, localParts } from "../../shop/hours.ts";
 import { decimalMoney } from "../shared/form-kit.ts";
 import { isCalendarDate } from "../shared/dates.ts";
@@ -128,7 +129,7 @@ function fieldSchemas(timeZone: string) {
       /^[A-Z0-9_-]{3,32}$/,
       "Use 3 to 32 letters, digits, hyphens or underscores.",
     ),
-    description: z.string().trim().max(200, "Keep the description under 200 characters."),
+    description: text().trim().max(200, "Keep the description under 200 characters."),
     kind: z.enum(["percent", "fixed"], { message: "Choose a percentage or a fixed amount." }),
     minSubtotal: z.string().transform((value, ctx) => {
       if (value.trim() === "") return 0;

@@ -106,7 +106,7 @@ describe("admin dashboard", () => {
   it("counts today's orders and takings in the shop's time zone, cancelled left out", async () => {
     const { res, html } = await get(app, "/admin", admin);
     expect(res.status).toBe(200);
-    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    expect(res.headers.get("Cache-Control")).toBe("private, no-store");
     // A001, A002, A004 (cancelled), A005; not yesterday's A003 nor tomorrow's A006.
     expect(figure(html, "orders-today")).toBe("4");
     expect(html).toContain("1 cancelled");

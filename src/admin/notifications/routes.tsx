@@ -15,11 +15,18 @@ import {
   notificationStatuses,
 } from "./queries.ts";
 import { pageCount, pageOf, withQuery } from "../shared/lists.ts";
+import { hasControlCharacters } from "../../http/fields.ts";
 
 export const NOTIFICATIONS_PAGE_SIZE = 25;
 
 const isStatus = (value: string | undefined): value is NotificationStatus =>
   notificationStatuses.includes(value as NotificationStatus);
+
+/** A kind to filter by; one no notification could have (unprintable) is no filter. */
+const kindOf = (value: string | undefined) => {
+  const kind = value?.trim().slice(0, 60);
+  return kind && !hasControlCharacters(kind) ? kind : undefined;
+};
 
 /** The notifications the worker recorded or sent, filtered by status and kind. */
 export function notificationAdminRoutes({ shop, sql, format }: AdminDeps) {
@@ -28,7 +35,7 @@ export function notificationAdminRoutes({ shop, sql, format }: AdminDeps) {
     const status = c.req.query("status");
     const query = {
       status: isStatus(status) ? status : undefined,
-      kind: c.req.query("kind")?.trim().slice(0, 60) || undefined,
+      kind: kindOf(c.req.query("kind")),
     };
     const page = pageOf(c.req.query("page"));
     const [kinds, { rows, total }] = await Promise.all([

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { statuses } from "../../orders/status.ts";
 import { blankIsAbsent } from "../shared/schema.ts";
 import { isCalendarDate } from "../shared/dates.ts";
+import { multilineText, text } from "../../http/fields.ts";
 
 /** What the order screens accept: list filters, status changes, the export range. */
 
@@ -11,7 +12,7 @@ const date = z.string().trim().refine(isCalendarDate, DATE);
 export const orderFiltersSchema = z.object({
   status: z.preprocess(blankIsAbsent, z.enum(statuses).optional()).catch(undefined),
   date: z.preprocess(blankIsAbsent, date.optional()),
-  q: z.preprocess(blankIsAbsent, z.string().trim().max(100).optional()).catch(undefined),
+  q: z.preprocess(blankIsAbsent, text().trim().max(100).optional()).catch(undefined),
 });
 
 export type OrderFilterInput = z.infer<typeof orderFiltersSchema>;
@@ -21,12 +22,12 @@ const status = z.enum(statuses, { message: "Choose one of the statuses offered."
 export const statusChangeSchema = z.object({
   status,
   expectedFrom: status,
-  reason: z.string().trim().max(300, "Keep the note under 300 characters.").optional(),
+  reason: multilineText().trim().max(300, "Keep the note under 300 characters.").optional(),
 });
 
 export const cancelSchema = z.object({
   expectedFrom: status,
-  reason: z.string().trim().min(1, "Say why the order is cancelled.").max(
+  reason: multilineText().trim().min(1, "Say why the order is cancelled.").max(
     300,
     "Keep the reason under 300 characters.",
   ),

@@ -1,5 +1,4 @@
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import {
   CONFLICT_MESSAGE,
@@ -18,13 +17,8 @@ import { AppError, notFound } from "../../http/errors.ts";
 import { wantsFragment } from "../../http/htmx.ts";
 import { viewerOf } from "../../http/viewer.ts";
 import type { AdminDeps } from "../deps.ts";
-import {
-  checkImage,
-  FORM_OVERHEAD_BYTES,
-  imageMessages,
-  MAX_IMAGE_BYTES,
-  MAX_IMAGE_MB,
-} from "./images.ts";
+import { checkImage, imageMessages, MAX_IMAGE_MB, UPLOAD_BYTES } from "./images.ts";
+import { routeBodyLimit } from "../../http/body-limit.ts";
 import type { NewImage, ProductWrites, SaveResult } from "./writes.ts";
 import { type AdminProduct, categoryOptions, findAdminProduct } from "./queries.ts";
 import { productFormSchema, type ProductInput } from "./schema.ts";
@@ -109,17 +103,17 @@ export function productEditRoutes({ shop, sql }: AdminDeps, writes: ProductWrite
     product: { id: p.id, version: p.version, imagePath: p.imagePath },
   });
 
-  /** More than an image and the form: refused unread, the form shown again as it was. */
+  /**
+   * More than an image and the form: refused, read no further, the form shown again as it
+   * was. Read only now, after the role check, and counted as it arrives.
+   */
   const limit = (stored: (c: Ctx) => Promise<AdminProduct | undefined>) =>
-    bodyLimit({
-      maxSize: MAX_IMAGE_BYTES + FORM_OVERHEAD_BYTES,
-      onError: async (c) => {
-        const product = await stored(c as Ctx);
-        const base = product ? editView(product) : { values: newProductValues };
-        const problems = { error: TOO_BIG_BANNER, fields: { image: imageMessages.tooBig } };
-        return await render(c as Ctx, { ...base, ...problems }, 413, product);
-      },
-    });
+    routeBodyLimit(UPLOAD_BYTES, async (c) => {
+      const product = await stored(c as Ctx);
+      const base = product ? editView(product) : { values: newProductValues };
+      const problems = { error: TOO_BIG_BANNER, fields: { image: imageMessages.tooBig } };
+      return await render(c as Ctx, { ...base, ...problems }, 413, product);
+    }, ["image"]);
 
   /** Validates the form and image; on success hands them to `write`. */
   const submit = async (

@@ -9,6 +9,11 @@ export const MAX_IMAGE_MB = 15;
 export const MAX_IMAGE_BYTES = MAX_IMAGE_MB * 1024 * 1024;
 /** What the other fields of the product form may add to an upload at most. */
 export const FORM_OVERHEAD_BYTES = 64 * 1024;
+/** The most a product form with its image may hold. */
+export const UPLOAD_BYTES = MAX_IMAGE_BYTES + FORM_OVERHEAD_BYTES;
+/** The routes whose forms carry an image: new product and edit product. */
+export const takesImageUpload = (method: string, path: string) =>
+  method === "POST" && /^\/admin\/products(\/\d+)?$/.test(path);
 export const IMAGE_ACCEPT = "image/jpeg,image/png,image/webp";
 
 export type ImageType = "jpg" | "png" | "webp";

@@ -9,6 +9,7 @@ import {
   wholeNumber,
   withSlug,
 } from "../shared/schema.ts";
+import { multilineText, text } from "../../http/fields.ts";
 
 /** Zod schemas of the product screens: the product form and the list's query string. */
 
@@ -36,11 +37,14 @@ export const priceField = z.string().trim().transform((text, ctx) => {
 });
 
 export const productFormSchema = z.object({
-  name: z.string().trim().min(1, "Enter a name.").max(120, "A name can be at most 120 characters."),
+  name: text().trim().min(1, "Enter a name.").max(120, "A name can be at most 120 characters."),
   slug: slugField,
   price: priceField,
   categoryId: z.string().regex(/^\d{1,9}$/, "Choose a category.").transform(Number),
-  description: z.string().trim().max(2000, "A description can be at most 2000 characters."),
+  description: multilineText().trim().max(
+    2000,
+    "A description can be at most 2000 characters.",
+  ),
   allergens: z.array(z.enum(allergens, { message: "Choose allergens from the list." })),
   lowStockThreshold: wholeNumber("Enter a whole number from 0 to 10000.", 0, 10_000),
   active: z.boolean(),

@@ -2,16 +2,8 @@ import { instantAt, localParts } from "../../shop/hours.ts";
 
 /** Dates as the admin screens read and write them: on the shop's calendar and clock. */
 
-const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A real calendar date written YYYY-MM-DD. */
-export function isCalendarDate(text: string): boolean {
-  const match = isoDate.exec(text);
-  if (!match) return false;
-  const [y, m, d] = match.slice(1).map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
+/** A real calendar date written YYYY-MM-DD, in the years a bakery's records can mean. */
+export { isCalendarDate } from "../../http/fields.ts";
 
 /** The instants a shop day starts and the next one starts (DST-aware). */
 export function shopDay(date: string, timeZone: string): { start: Date; end: Date } {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "../../http/fields.ts";
 
 /** Schema pieces the admin screens share: slugs, whole numbers, list query strings. */
 
@@ -16,7 +17,7 @@ export const wholeNumber = (message: string, min: number, max: number) =>
     z.number().min(min, message).max(max, message),
   );
 
-export const slugField = z.string().trim().toLowerCase().max(
+export const slugField = text().trim().toLowerCase().max(
   80,
   "A slug can be at most 80 characters.",
 )
@@ -43,5 +44,5 @@ export const lenient = <T extends z.ZodType>(schema: T, fallback: z.output<T>) =
 
 /** `?page=`: a whole number from 1; anything else is page 1. */
 export const pageQuery = lenient(z.coerce.number().int().min(1).max(10_000), 1);
-/** A search box: trimmed, at most 100 characters; blank or too long is no search. */
-export const searchQuery = optional(z.string().trim().max(100)).catch(undefined);
+/** A search box: trimmed, at most 100 characters; blank, too long or unprintable is no search. */
+export const searchQuery = optional(text().trim().max(100)).catch(undefined);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pageQuery, searchQuery, wholeNumber } from "../shared/schema.ts";
+import { text } from "../../http/fields.ts";
 
 /** Zod schemas of the stock screen: a stock change and the list's query string. */
 
@@ -22,7 +23,7 @@ export const stockFormSchema = z.object({
     message: "Choose what to do.",
   }),
   quantity: wholeNumber("Enter a whole number from 0 to 100000.", 0, 100_000),
-  note: z.string().trim().max(200, "A note can be at most 200 characters."),
+  note: text().trim().max(200, "A note can be at most 200 characters."),
 }).superRefine((value, ctx) => {
   if (value.change !== "set" && value.quantity === 0) {
     ctx.addIssue({ code: "custom", path: ["quantity"], message: "Enter at least 1." });

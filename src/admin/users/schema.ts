@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { roles } from "../../accounts/roles.ts";
 import { blankIsAbsent } from "../shared/schema.ts";
+import { text } from "../../http/fields.ts";
 
 /** What the user screens accept: list filters, a new role, disabling. */
 
 export const userFiltersSchema = z.object({
-  q: z.preprocess(blankIsAbsent, z.string().trim().max(100).optional()).catch(undefined),
+  q: z.preprocess(blankIsAbsent, text().trim().max(100).optional()).catch(undefined),
   role: z.preprocess(blankIsAbsent, z.enum(roles).optional()).catch(undefined),
 });
 

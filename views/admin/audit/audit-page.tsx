@@ -58,6 +58,7 @@ function AuditFilters({ query, actions, problems }: AuditView) {
         hint="Part of a name or email"
         value={query.actor}
         maxlength={100}
+        error={problems.actor}
       />
       <Select
         id="audit-action"
@@ -65,6 +66,7 @@ function AuditFilters({ query, actions, problems }: AuditView) {
         label="Action"
         value={query.action}
         options={[["", "Any action"], ...actions.map((a): [string, string] => [a, a])]}
+        error={problems.action}
       />
       <Input
         id="audit-type"
@@ -73,8 +75,16 @@ function AuditFilters({ query, actions, problems }: AuditView) {
         hint="user, session, order, product…"
         value={query.type}
         maxlength={40}
+        error={problems.type}
       />
-      <Input id="audit-id" name="id" label="Entity id" value={query.id} maxlength={64} />
+      <Input
+        id="audit-id"
+        name="id"
+        label="Entity id"
+        value={query.id}
+        maxlength={64}
+        error={problems.id}
+      />
       <Input
         id="audit-from"
         name="from"
