@@ -8,7 +8,8 @@ FROM denoland/deno:2.9.6
 WORKDIR /app
 # the image's non-root user owns the app dir, so deno can write node_modules and static/ at
 # build time and the PGlite data dir at run time
-RUN mkdir -p /app/data && chown -R deno:deno /app
+# (uploads/ exists so a volume mounted there, shared by app instances, starts owned by deno)
+RUN mkdir -p /app/data/uploads /app/data/backups && chown -R deno:deno /app
 USER deno
 
 # dependencies first: this layer is rebuilt only when deno.json or deno.lock change
@@ -19,7 +20,7 @@ RUN deno install
 COPY --chown=deno:deno . .
 # vendored browser scripts -> static/vendor, Tailwind CSS -> static/build
 RUN deno task build \
- && deno cache src/main.ts worker/main.ts
+ && deno cache src/main.ts worker/main.ts src/tools/backup.ts src/tools/restore.ts
 
 # A container is a real shop unless told otherwise: production refuses to start without
 # PUBLIC_URL, seeds no demo data unless SEED_DEMO_DATA=true, and keeps the secrets it makes at

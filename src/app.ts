@@ -8,7 +8,7 @@ import type { Queue } from "./infra/queue.ts";
 import type { Store } from "./infra/store.ts";
 import type { LiveHub } from "./live/hub.ts";
 import type { ShopView } from "../views/context.ts";
-import { createCatalogCache } from "./catalog/cache.ts";
+import { CATALOG_PREFIX, createCatalogCache } from "./catalog/cache.ts";
 import { type Catalog, createCatalog } from "./catalog/service.ts";
 import { catalogRoutes } from "./catalog/routes.tsx";
 import { catalogApi } from "./catalog/api.ts";
@@ -20,6 +20,8 @@ import { staticFiles } from "./http/static.ts";
 import { compression } from "./http/compression.ts";
 import type { AppEnv } from "./http/env.ts";
 import { requestMeta } from "./http/request-meta.ts";
+import { databaseGate } from "./http/database-gate.ts";
+import { createDatabaseWatch, type DatabaseWatch } from "./infra/db-watch.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { privateWhenSignedIn } from "./http/private-cache.ts";
 import { API_BODY_BYTES, bodyLimits, FORM_BODY_BYTES } from "./http/body-limit.ts";
@@ -28,6 +30,7 @@ import { apiRateLimit } from "./http/api-rate-limit.ts";
 import { createRateLimiter, type RateLimiter } from "./http/rate-limit.ts";
 import { type Accounts, createAccounts } from "./accounts/index.ts";
 import { createTokens } from "./accounts/tokens.ts";
+import { createPasswordChecks } from "./accounts/password-checks.ts";
 import { authentication } from "./accounts/middleware.ts";
 import { accountsApi } from "./accounts/api.ts";
 import { accountPages } from "./accounts/pages.tsx";
@@ -48,6 +51,22 @@ import { orderPages } from "./orders/pages.tsx";
 import { accountActivity } from "./orders/account-sections.tsx";
 import { createShopFormat, type ShopFormat } from "./shop/format.ts";
 import type { AgingRules } from "./board/aging.ts";
+import { createMetrics, type Metrics } from "./metrics/metrics.ts";
+import { httpMetrics, metricsPlacement, metricsRoute } from "./metrics/http.ts";
+import {
+  countedCache,
+  countedLimiter,
+  countedOrders,
+  countedSignIn,
+  outboxState,
+} from "./metrics/instrument.ts";
+import { type Bakery, createBakery } from "./bakery/service.ts";
+import { createWords, type Words } from "./bakery/words.ts";
+import { createPlanning, type Planning } from "./bakery/plan.ts";
+import { type CalendarAdmin, createCalendarAdmin } from "./bakery/calendar-admin.ts";
+import { pickupApi } from "./bakery/api.ts";
+import { bakeryAdminApi } from "./bakery/admin-api.ts";
+import { cartApi } from "./cart/api.ts";
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -61,6 +80,8 @@ export interface AppDeps {
   assetVersion: string;
   staticRoot: string;
   now?: () => Date;
+  /** The process's metrics; an app of its own gets a registry of its own. */
+  metrics?: Metrics;
 }
 
 export interface Services {
@@ -70,6 +91,14 @@ export interface Services {
   carts: CartStore;
   cart: Cart;
   orders: Orders;
+  /** Opening calendar, pickup days and slots, plans and availability per date. */
+  bakery: Bakery;
+  /** How the bakery speaks of dates and times (24-hour, the shop's zone). */
+  words: Words;
+  /** Plans per date and product schedules. */
+  planning: Planning;
+  /** Pickup settings, the usual week, closures and special hours. */
+  calendar: CalendarAdmin;
   /** Publishes the outbox to the queue; started and stopped by the process. */
   relay: OutboxRelay;
   format: ShopFormat;
@@ -77,20 +106,37 @@ export interface Services {
   agingRules: AgingRules;
   /** Tells open admin dashboards the figures changed (orders, stock). */
   dashboardChanged: () => Promise<void>;
+  /** Notices a database outage, so requests get 503 at once instead of waiting on it. */
+  databaseWatch: DatabaseWatch;
+  metrics: Metrics;
 }
 
 export function createServices(deps: AppDeps): Services {
   const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? createMetrics();
+  metrics.watch({
+    streams: () => deps.live.sizesByFamily(),
+    outbox: () => outboxState(deps.db.sql),
+  });
   const cache = createCatalogCache(
-    deps.store,
+    countedCache(deps.store, metrics, "catalog", CATALOG_PREFIX),
     deps.log,
     deps.config.catalogCacheTtlSeconds * 1000,
   );
-  const limiter = createRateLimiter(deps.store, () => now().getTime());
+  const limiter = countedLimiter(createRateLimiter(deps.store, () => now().getTime()), metrics);
   const sql = deps.db.sql;
   const format = createShopFormat(deps.config);
   const relay = createOutboxRelay({ sql, queue: deps.queue, log: deps.log });
-  const carts = createCartStore(deps.store);
+  const carts = createCartStore({ store: deps.store, sql: deps.db.sql, log: deps.log });
+  const words = createWords({ locale: deps.config.locale, timeZone: deps.config.timeZone });
+  const bakery = createBakery({
+    sql,
+    live: deps.live,
+    timeZone: deps.config.timeZone,
+    prepMinutes: deps.config.prepMinutes,
+    words,
+    now,
+  });
   const agingRules: AgingRules = {
     amberBeforePickup: deps.config.boardAmberMinutes,
     amberWaiting: deps.config.boardAmberMinutes,
@@ -114,41 +160,56 @@ export function createServices(deps: AppDeps): Services {
       now,
       log: deps.log,
     });
+  const accounts = createAccounts({
+    sql: deps.db.sql,
+    store: deps.store,
+    tokens: createTokens(deps.config.jwtKeys, now),
+    limiter,
+    passwordChecks: createPasswordChecks(),
+    refusalPauseMs: deps.config.signinRefusalPauseMs,
+    log: deps.log,
+    now,
+    closeStreams: (ids) => deps.live.endSessions(ids),
+  });
+  const catalog = createCatalog({ sql, cache, live: deps.live, today: bakery.today });
   return {
+    metrics,
     dashboardChanged,
+    databaseWatch: createDatabaseWatch(deps.db.probe, deps.log),
     board,
     agingRules,
-    catalog: createCatalog({ sql, cache, live: deps.live }),
+    catalog,
     limiter,
     carts,
-    cart: createCart({ sql, carts }),
+    cart: createCart({ sql, carts, bakery, dayWords: words.day }),
+    bakery,
+    words,
+    planning: createPlanning({ sql, bakery, catalogChanged: catalog.changed }),
+    calendar: createCalendarAdmin({ sql, bakery, timeZone: deps.config.timeZone }),
     relay,
     format,
-    orders: createOrders({
-      sql,
-      live: deps.live,
-      relay,
-      pickup: {
-        hours: deps.config.openingHours,
-        prepMinutes: deps.config.prepMinutes,
-        timeZone: deps.config.timeZone,
-      },
-      currency: deps.config.currency,
-      money: format.money,
-      date: format.date,
-      now,
-      log: deps.log,
-      onChange: (order, change) => Promise.all([board.publish(order, change), dashboardChanged()]),
-    }),
-    accounts: createAccounts({
-      sql: deps.db.sql,
-      store: deps.store,
-      tokens: createTokens(deps.config.jwtKeys, now),
-      limiter,
-      log: deps.log,
-      now,
-      onSessionsEnded: (ids) => deps.live.endSessions(ids),
-    }),
+    orders: countedOrders(
+      createOrders({
+        sql,
+        live: deps.live,
+        relay,
+        bakery,
+        pickup: {
+          prepMinutes: deps.config.prepMinutes,
+          timeZone: deps.config.timeZone,
+          words,
+        },
+        currency: deps.config.currency,
+        money: format.money,
+        date: format.date,
+        now,
+        log: deps.log,
+        onChange: (order, change) =>
+          Promise.all([board.publish(order, change), dashboardChanged()]),
+      }),
+      metrics,
+    ),
+    accounts: { ...accounts, sessions: countedSignIn(accounts.sessions, metrics) },
   };
 }
 
@@ -179,6 +240,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   const cookieSecure = config.cookieSecure;
 
   const app = new Hono<AppEnv>();
+  app.use(httpMetrics(services.metrics));
   app.use(requestId());
   app.use(requestLog(log));
   app.use(secureHeaders({
@@ -204,6 +266,12 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       queue: deps.queue.ping,
     }, log),
   );
+  if (metricsPlacement(config) === "shop-port") {
+    app.route("/", metricsRoute(services.metrics, config.metricsToken));
+  }
+  // The embedded database lives in this process: it cannot go silent on its own, and a slow
+  // answer from it only means it is busy.
+  app.use(databaseGate(services.databaseWatch, { slowMeansSuspect: deps.db.kind === "postgres" }));
   app.use(requestMeta(config.trustedProxies));
   app.use(csrfProtection({ publicUrl: config.publicUrl, cookieSecure }));
   app.use(authentication(services.accounts, { cookieSecure }));
@@ -216,9 +284,20 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.route(
     "/api",
     apiRoutes(shop, [
-      catalogApi({ catalog: services.catalog, currency: config.currency }),
+      catalogApi({
+        catalog: services.catalog,
+        currency: config.currency,
+        bakery: services.bakery,
+      }),
       accountsApi({ accounts: services.accounts }),
       ordersApi({ orders: services.orders, carts: services.carts }),
+      pickupApi({ bakery: services.bakery }),
+      cartApi({ cart: services.cart, bakery: services.bakery }),
+      bakeryAdminApi({
+        planning: services.planning,
+        calendar: services.calendar,
+        time: services.words.time,
+      }),
     ]),
   );
   app.route(
@@ -231,6 +310,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       queue: deps.queue,
       log,
       today: () => now().toISOString().slice(0, 10),
+      bakery: services.bakery,
     }),
   );
   app.route(
@@ -239,6 +319,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       shop,
       accounts: services.accounts,
       cookieSecure,
+      deviceSecret: config.sessionSecret,
       kioskHours: config.kioskSessionHours,
       accountSections: accountActivity({
         shop,
@@ -256,7 +337,8 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       cart: services.cart,
       carts: services.carts,
       orders: services.orders,
-      format: services.format,
+      bakery: services.bakery,
+      words: services.words,
     }),
   );
   app.route(
@@ -292,6 +374,8 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       accounts: services.accounts,
       orders: services.orders,
       dashboardChanged: services.dashboardChanged,
+      queue: deps.queue,
+      bakery: services.bakery,
     }),
   );
   return app;

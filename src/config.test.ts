@@ -61,12 +61,57 @@ describe("loadConfig", () => {
       seedDemoData: true,
       catalogCacheTtlSeconds: 300,
       sseHeartbeatSeconds: 5,
+      anonymousStreamsPerAddress: 50,
+      signinRefusalPauseMs: 1000,
       shopName: "Crumb Bakery",
       currency: "EUR",
       locale: "en-GB",
       logLevel: "info",
+      keyPrefix: "crumb",
+      metricsToken: undefined,
+      metricsPort: undefined,
+      backupTime: "03:30",
+      backupKeep: 7,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads the metrics, backup and key prefix settings, and refuses bad ones", () => {
+    const config = loadConfig({
+      METRICS_TOKEN: "sixteen-chars-ok",
+      METRICS_PORT: "9090",
+      BACKUP_TIME: "off",
+      BACKUP_KEEP: "30",
+      KEY_PREFIX: "bakery-2",
+    });
+    expect(config).toMatchObject({
+      metricsToken: "sixteen-chars-ok",
+      metricsPort: 9090,
+      backupTime: undefined,
+      backupKeep: 30,
+      keyPrefix: "bakery-2",
+    });
+    expect(loadConfig({ BACKUP_TIME: "23:05" }).backupTime).toBe("23:05");
+    const bad = (() => {
+      try {
+        loadConfig({
+          METRICS_TOKEN: "short",
+          METRICS_PORT: "70000",
+          BACKUP_TIME: "25:00",
+          BACKUP_KEEP: "0",
+          KEY_PREFIX: "Has Spaces",
+        });
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    for (
+      const name of ["METRICS_TOKEN", "METRICS_PORT", "BACKUP_TIME", "BACKUP_KEEP", "KEY_PREFIX"]
+    ) {
+      expect(bad).toContain(name);
+    }
+    // The token is never repeated in an error.
+    expect(bad).not.toContain('"short"');
   });
 
   it("treats empty and blank values as unset", () => {
@@ -280,6 +325,23 @@ describe("loadConfig", () => {
     expect(config.cookieSecure).toBe(true);
     expect(loadConfig({ PUBLIC_URL: "http://localhost:8000" }).cookieSecure).toBe(false);
     expect(loadConfig({ COOKIE_SECURE: "true" }).cookieSecure).toBe(true);
+  });
+
+  it("reads the stream cap and the sign-in refusal pause, and refuses nonsense", () => {
+    const config = loadConfig({
+      SSE_ANONYMOUS_PER_ADDRESS: "8",
+      SIGNIN_REFUSAL_PAUSE_MS: "0",
+    });
+    expect(config.anonymousStreamsPerAddress).toBe(8);
+    expect(config.signinRefusalPauseMs).toBe(0);
+    const error = problemsOf({
+      SSE_ANONYMOUS_PER_ADDRESS: "0",
+      SIGNIN_REFUSAL_PAUSE_MS: "60000",
+    });
+    expect(error.problems).toEqual([
+      'SSE_ANONYMOUS_PER_ADDRESS must be a whole number from 1 to 100000 (got "0")',
+      'SIGNIN_REFUSAL_PAUSE_MS must be a whole number from 0 to 10000 (got "60000")',
+    ]);
   });
 
   it("refuses a short demo password and a bad rate limit, without echoing the password", () => {

@@ -106,6 +106,8 @@ const envSchema = z.object({
   ),
   CATALOG_CACHE_TTL_SECONDS: wholeNumber(1, 86_400, 300),
   SSE_HEARTBEAT_SECONDS: wholeNumber(1, 300, 5),
+  SSE_ANONYMOUS_PER_ADDRESS: wholeNumber(1, 100_000, 50),
+  SIGNIN_REFUSAL_PAUSE_MS: wholeNumber(0, 10_000, 1000),
   SHOP_NAME: z.preprocess(emptyToUndefined, z.string().max(80).default("Crumb Bakery")),
   CURRENCY: z.preprocess(
     emptyToUndefined,
@@ -114,12 +116,43 @@ const envSchema = z.object({
     ),
   ),
   LOCALE: z.preprocess(emptyToUndefined, z.string().default("en-GB")),
+  KEY_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[a-z0-9_-]{1,40}$/, {
+      message: "must be 1 to 40 lowercase letters, digits, - or _",
+    }).default("crumb"),
+  ),
+  METRICS_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+  ),
+  METRICS_PORT: z.preprocess(
+    emptyToUndefined,
+    z.string().optional().transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 65535) {
+        ctx.addIssue({ code: "custom", message: "must be a port number from 1 to 65535" });
+        return z.NEVER;
+      }
+      return Number(v);
+    }),
+  ),
+  BACKUP_TIME: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, {
+      message: 'must be a time like 03:30 (the shop\'s time zone) or "off"',
+    }).default("03:30"),
+  ),
+  BACKUP_KEEP: wholeNumber(1, 365, 7),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" })
       .default("info"),
   ),
 });
+
+/** Every environment variable Crumb reads (deployment manifests are checked against it). */
+export const settingNames: readonly string[] = Object.keys(envSchema.shape);
 
 export interface Config {
   env: "development" | "test" | "production";
@@ -161,10 +194,27 @@ export interface Config {
   seedDemoData: boolean;
   catalogCacheTtlSeconds: number;
   sseHeartbeatSeconds: number;
+  /** Concurrent event streams one signed-out client address may hold (per instance). */
+  anonymousStreamsPerAddress: number;
+  /** How long a refused sign-in (too many attempts, checks queue full) waits for its answer. */
+  signinRefusalPauseMs: number;
   shopName: string;
   currency: string;
   locale: string;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Store keys start with `<keyPrefix>:` and queue names with `<keyPrefix>.`. */
+  keyPrefix: string;
+  /** Bearer token `/metrics` asks for; required in production unless metricsPort is set. */
+  metricsToken?: string;
+  /**
+   * The app serves `/metrics` only on this port (not the shop's); the worker serves its
+   * `/metrics`, `/healthz` and `/readyz` on it (9091 when unset).
+   */
+  metricsPort?: number;
+  /** When the one-container (embedded) mode backs up each day, shop time; undefined: never. */
+  backupTime?: string;
+  /** How many daily backups are kept in DATA_DIR/backups. */
+  backupKeep: number;
 }
 
 export class ConfigError extends Error {
@@ -179,7 +229,10 @@ const urlVariables = new Set(["DATABASE_URL", "REDIS_URL", "AMQP_URL", "PUBLIC_U
 
 /** The value quoted back in a problem, never with a password in it. */
 function shownValue(name: string, raw: string | undefined): string {
-  if (raw === undefined || ["SESSION_SECRET", "JWT_KEYS", "DEMO_PASSWORD"].includes(name)) {
+  if (
+    raw === undefined ||
+    ["SESSION_SECRET", "JWT_KEYS", "DEMO_PASSWORD", "METRICS_TOKEN"].includes(name)
+  ) {
     return "";
   }
   const value = urlVariables.has(name)
@@ -270,10 +323,17 @@ export function loadConfig(
     seedDemoData: production ? e.SEED_DEMO_DATA === true : e.SEED_DEMO_DATA !== false,
     catalogCacheTtlSeconds: e.CATALOG_CACHE_TTL_SECONDS,
     sseHeartbeatSeconds: e.SSE_HEARTBEAT_SECONDS,
+    anonymousStreamsPerAddress: e.SSE_ANONYMOUS_PER_ADDRESS,
+    signinRefusalPauseMs: e.SIGNIN_REFUSAL_PAUSE_MS,
     shopName: e.SHOP_NAME,
     currency: e.CURRENCY,
     locale: e.LOCALE,
     logLevel: e.LOG_LEVEL,
+    keyPrefix: e.KEY_PREFIX,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    backupTime: e.BACKUP_TIME === "off" ? undefined : e.BACKUP_TIME,
+    backupKeep: e.BACKUP_KEEP,
   });
 }
 

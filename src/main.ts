@@ -8,6 +8,16 @@ import { catalogIsEmpty, seedDemoCatalog } from "./catalog/seed.ts";
 import { seedDemoCoupons } from "./coupons/demo.ts";
 import { demoAccounts, generateDemoPassword, seedDemoAccounts } from "./accounts/demo.ts";
 import { startConsumers, stopConsumers, workerDeps } from "../worker/handlers/index.ts";
+import { hostname } from "node:os";
+import { createMetrics } from "./metrics/metrics.ts";
+import { metricsPlacement, metricsRoute } from "./metrics/http.ts";
+import { countedQueue, poolState } from "./metrics/instrument.ts";
+import { topicFamily } from "./live/hub.ts";
+import { join } from "node:path";
+import { rm } from "node:fs/promises";
+import { CONTROL_SOCKET, controlRoutes } from "./backup/control.ts";
+import { dailyBackups } from "./backup/daily.ts";
+import { prepareBakeryDays } from "./bakery/bootstrap.ts";
 
 const config = configFromEnvironment();
 const log = createLogger(config.logLevel);
@@ -22,8 +32,16 @@ async function start() {
     }
   }
   const assetVersion = await readAssetVersion();
-  const infra = await openInfrastructure(config, log);
-  const { db, store, queue } = infra;
+  const applicationName = `crumb-app ${hostname()} ${Deno.pid}`;
+  const infra = await openInfrastructure(config, log, { applicationName });
+  const { db, store } = infra;
+  const metrics = createMetrics({ defaults: true });
+  const queue = countedQueue(infra.queue, metrics);
+  if (db.kind === "postgres") {
+    metrics.watch({ pool: poolState(db.sql, applicationName, config.databasePoolMax) });
+  }
+  const { imported } = await prepareBakeryDays(db.sql, config);
+  if (imported) log.info("opening hours imported into the calendar", { from: "OPENING_HOURS" });
 
   if (config.seedDemoData && await catalogIsEmpty(db.sql)) {
     const { productsCreated } = await seedDemoCatalog(db.sql);
@@ -35,8 +53,14 @@ async function start() {
     : undefined;
   if (demoPassword) await seedDemoAccounts(db.sql, demoPassword);
 
-  const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000);
-  const deps = { config, db, store, queue, live, log, assetVersion, staticRoot };
+  const live = await createLiveHub(
+    store,
+    log,
+    config.sseHeartbeatSeconds * 1000,
+    { anonymousPerNetwork: config.anonymousStreamsPerAddress },
+    (topic, seconds) => metrics.fanoutDelivery.observe({ topic: topicFamily(topic) }, seconds),
+  );
+  const deps = { config, db, store, queue, live, log, assetVersion, staticRoot, metrics };
   const services = createServices(deps);
   const app = createApp(deps, services);
   services.relay.start();
@@ -63,6 +87,49 @@ async function start() {
     },
   }, app.fetch);
 
+  const placement = metricsPlacement(config);
+  const metricsServer = placement === "own-port"
+    ? Deno.serve(
+      { hostname: config.host, port: config.metricsPort!, onListen: () => {} },
+      metricsRoute(metrics, config.metricsToken).fetch,
+    )
+    : undefined;
+  if (placement === "off") {
+    log.warn("metrics are not served: set METRICS_TOKEN or METRICS_PORT to read /metrics");
+  }
+
+  // One container on the embedded database: backups come from this process, which alone
+  // may open it — each day into DATA_DIR/backups, and on request through the control socket.
+  const embedded = db.kind === "pglite";
+  const backupSource = { sql: db.sql, kind: db.kind, dataDir: config.dataDir };
+  const daily = embedded && config.backupTime
+    ? dailyBackups({
+      source: backupSource,
+      dir: join(config.dataDir, "backups"),
+      at: config.backupTime,
+      timeZone: config.timeZone,
+      keep: config.backupKeep,
+      log,
+    })
+    : undefined;
+  daily?.start();
+  const socketPath = join(config.dataDir, CONTROL_SOCKET);
+  let control: Deno.HttpServer | undefined;
+  if (embedded) {
+    await rm(socketPath, { force: true }); // left by a process that died: the lock is ours
+    try {
+      control = Deno.serve(
+        { path: socketPath, onListen: () => {} },
+        controlRoutes(backupSource, log).fetch,
+      );
+    } catch (error) {
+      log.warn("control socket not opened: `deno task backup` needs the shop stopped", {
+        path: socketPath,
+        ...errorFields(error),
+      });
+    }
+  }
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -71,6 +138,10 @@ async function start() {
     const serverDone = server.shutdown();
     await live.close(); // ends the open event streams so the server can drain
     await serverDone;
+    await metricsServer?.shutdown();
+    await control?.shutdown();
+    await rm(socketPath, { force: true }).catch(() => {});
+    await daily?.stop();
     await services.relay.stop();
     await stopConsumers(consumers);
     await infra.close();

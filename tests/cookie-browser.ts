@@ -1,7 +1,18 @@
 /** Something that answers requests like `app.request()`. */
 interface RequestApp {
-  request(input: Request | string, init?: RequestInit): Response | Promise<Response>;
+  request(
+    input: Request | string,
+    init?: RequestInit,
+    env?: { remoteAddr: { hostname: string; port: number; transport: "tcp" } },
+  ): Response | Promise<Response>;
 }
+
+let browsers = 0;
+/** Each browser its own address (in 198.18.0.0/15, kept for tests), as real visitors have. */
+const nextAddress = () => {
+  const n = browsers++;
+  return `198.18.${Math.floor(n / 250) % 256}.${(n % 250) + 1}`;
+};
 
 export interface Sent {
   form?: Record<string, string>;
@@ -17,7 +28,7 @@ export interface Sent {
 export class CookieBrowser {
   cookies = new Map<string, string>();
 
-  constructor(private readonly app: () => RequestApp) {}
+  constructor(private readonly app: () => RequestApp, readonly ip = nextAddress()) {}
 
   /** The raw response (for streams); `signal` ends the request. */
   async open(
@@ -39,6 +50,8 @@ export class CookieBrowser {
         headers: sent,
         signal,
       }),
+      undefined,
+      { remoteAddr: { hostname: this.ip, port: 1, transport: "tcp" } },
     );
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(";").map((part) => part.trim());

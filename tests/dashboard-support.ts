@@ -98,9 +98,11 @@ export async function insertOrder(
       ${new Date(o.placedAt.getTime() + 3_600_000)}, ${o.totalCents}, ${o.totalCents}, 'EUR',
       ${o.placedAt}, ${o.placedAt})
     returning id`;
+  // Placed long ago as far as the worker knows: its placement was announced then.
   await t.sql`
-    insert into order_status_history (order_id, from_status, to_status, actor_id, at)
-    values (${row.id}, null, 'placed', ${o.userId}, ${o.placedAt})`;
+    insert into order_status_history (order_id, from_status, to_status, actor_id, at,
+      announced_at)
+    values (${row.id}, null, 'placed', ${o.userId}, ${o.placedAt}, ${o.placedAt})`;
   return row.id;
 }
 

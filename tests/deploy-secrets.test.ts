@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { ConfigError, loadConfig } from "../src/config.ts";
 
 /**
@@ -23,12 +24,9 @@ function interpolate(text: string, vars: Record<string, string>) {
 
 /** The environment the app and the worker get: the `x-app-env` block. */
 function appEnvironment(vars: Record<string, string>) {
-  const block = compose.split("x-app-env: &app-env\n")[1].split("\n\n")[0];
+  const block = parse(compose)["x-app-env"] as Record<string, string>;
   return Object.fromEntries(
-    block.split("\n").map((line) => {
-      const [, name, value] = /^\s+(\w+): (.*)$/.exec(line)!;
-      return [name, interpolate(value, vars)];
-    }),
+    Object.entries(block).map(([name, value]) => [name, interpolate(String(value), vars)]),
   );
 }
 

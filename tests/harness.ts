@@ -12,6 +12,7 @@ import { createLiveHub, type LiveHub } from "../src/live/hub.ts";
 import { type AppDeps, createApp, createServices, type Services } from "../src/app.ts";
 import { staticRoot } from "../src/assets.ts";
 import { seedDemoCatalog } from "../src/catalog/seed.ts";
+import { prepareBakeryDays } from "../src/bakery/bootstrap.ts";
 import { randomToken } from "../src/infra/digest.ts";
 import type { GeneratedSecrets } from "../src/infra/secrets.ts";
 
@@ -43,6 +44,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
       REDIS_URL: env.REDIS_URL,
       AMQP_URL: env.AMQP_URL,
       DATA_DIR: "/nonexistent",
+      // Refused sign-ins answer at once here; brute-force.test.ts checks the pause itself.
+      SIGNIN_REFUSAL_PAUSE_MS: "0",
       ...overrides,
     }, testSecrets),
   };
@@ -62,8 +65,14 @@ function pgliteTemplate(): Promise<Blob> {
   return template;
 }
 
-/** A fresh, migrated database of its own. */
-export async function createTestDatabase(log: Logger = silentLogger): Promise<Database> {
+/**
+ * A fresh, migrated database of its own. On a real server, `via` may lead the connections
+ * somewhere else first (a TCP proxy a test can break).
+ */
+export async function createTestDatabase(
+  log: Logger = silentLogger,
+  via?: (url: string) => Promise<string>,
+): Promise<Database> {
   if (!env.DATABASE_URL) {
     return await openDatabase({ poolMax: 4, loadDataDir: await pgliteTemplate(), log });
   }
@@ -72,7 +81,11 @@ export async function createTestDatabase(log: Logger = silentLogger): Promise<Da
   await admin.unsafe(`create database ${name}`);
   const url = new URL(env.DATABASE_URL);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), poolMax: 8, log });
+  const db = await openDatabase({
+    url: via ? await via(url.toString()) : url.toString(),
+    poolMax: 8,
+    log,
+  });
   await migrate(db.sql, await loadMigrations());
   return {
     ...db,
@@ -88,8 +101,13 @@ export function createTestStore(prefix = `test:${uniqueId()}:`, now?: () => numb
   return openStore({ url: env.REDIS_URL, prefix, log: silentLogger, now });
 }
 
-export function createTestQueue(prefix = `test.${uniqueId()}.`) {
-  return openQueue({ url: env.AMQP_URL, prefix, log: silentLogger, retryDelayMs: () => 20 });
+export function createTestQueue(prefix = `test.${uniqueId()}.`, retryDelayMs = 20) {
+  return openQueue({
+    url: env.AMQP_URL,
+    prefix,
+    log: silentLogger,
+    retryDelayMs: () => retryDelayMs,
+  });
 }
 
 export interface TestContext {
@@ -106,7 +124,11 @@ export interface TestContext {
 
 export interface TestContextOptions {
   config?: Record<string, string>;
-  seed?: boolean;
+  /**
+   * The demo catalog: `true` as a shop that has just upgraded (every product on the shelf
+   * with its stock), `"bakery"` as the demo bakery starts (breads daily, cakes made to order).
+   */
+  seed?: boolean | "bakery";
   /** Share these with another context, as two app instances share servers. */
   db?: Database;
   store?: Store;
@@ -121,8 +143,11 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
   const db = options.db ?? await createTestDatabase();
   const store = options.store ?? await createTestStore();
   const queue = options.queue ?? await createTestQueue();
-  const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000);
-  if (options.seed) await seedDemoCatalog(db.sql);
+  const live = await createLiveHub(store, log, config.sseHeartbeatSeconds * 1000, {
+    anonymousPerNetwork: config.anonymousStreamsPerAddress,
+  });
+  if (options.seed) await seedDemoCatalog(db.sql, { schedules: options.seed === "bakery" });
+  await prepareBakeryDays(db.sql, config);
   const deps: AppDeps = {
     config,
     db,

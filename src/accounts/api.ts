@@ -17,14 +17,18 @@ const body = <T>(schema: T) => ({
 const errors = {
   400: json(errorSchema, "The body is not valid; `fields` says which field and why"),
   429: json(errorSchema, "Too many requests; see Retry-After"),
+  503: json(errorSchema, "Too many passwords are being checked at once; see Retry-After"),
 };
 const bearer = [{ bearerAuth: [] }];
 
 const register = createRoute({
   method: "post",
   path: "/auth/register",
+  operationId: "register",
+  security: [],
   tags: ["Accounts"],
   summary: "Create a customer account and sign in",
+  description: "At most 20 new accounts per client address an hour.",
   request: body(registerSchema),
   responses: { 201: json(tokensSchema, "The account, signed in"), ...errors },
 });
@@ -32,10 +36,12 @@ const register = createRoute({
 const login = createRoute({
   method: "post",
   path: "/auth/login",
+  operationId: "login",
+  security: [],
   tags: ["Accounts"],
   summary: "Sign in with email and password",
   description:
-    "Unknown emails and wrong passwords get the same answer. Five failures per address and client lock sign-in for 15 minutes.",
+    "Unknown emails and wrong passwords get the same answer. Failures are limited per address and account (5 in 15 minutes), per address over all accounts (20 in 15 minutes) and per account from anywhere (after 5 in a day, attempts are spaced out by delays that double up to 15 minutes; addresses the account signed in from before are not held up). Refusals are 429 with Retry-After.",
   request: body(loginSchema),
   responses: {
     200: json(tokensSchema, "Signed in"),
@@ -48,6 +54,8 @@ const login = createRoute({
 const refresh = createRoute({
   method: "post",
   path: "/auth/refresh",
+  operationId: "refreshTokens",
+  security: [],
   tags: ["Accounts"],
   summary: "Exchange a refresh token for new tokens",
   description:
@@ -63,6 +71,7 @@ const refresh = createRoute({
 const logout = createRoute({
   method: "post",
   path: "/auth/logout",
+  operationId: "logout",
   tags: ["Accounts"],
   summary: "Sign out: end this session",
   security: bearer,
@@ -70,12 +79,14 @@ const logout = createRoute({
   responses: {
     204: { description: "Signed out; the access and refresh tokens no longer work" },
     401: json(errorSchema, "No valid access token"),
+    429: errors[429],
   },
 });
 
 const me = createRoute({
   method: "get",
   path: "/me",
+  operationId: "getMe",
   tags: ["Accounts"],
   summary: "The signed-in user",
   security: bearer,
@@ -83,6 +94,7 @@ const me = createRoute({
   responses: {
     200: json(userSchema, "The user the access token belongs to"),
     401: json(errorSchema, "No valid access token"),
+    429: errors[429],
   },
 });
 
@@ -97,6 +109,7 @@ export function accountsApi({ accounts }: { accounts: Accounts }) {
   return app
     .openapi(register, async (c) => {
       const input = c.req.valid("json");
+      await accounts.manage.admitSignUp(c.get("meta"));
       const user = await accounts.manage.register(input, c.get("meta"));
       const tokens = await accounts.sessions.startSession(user, c.get("meta"), "api");
       return c.json(tokens, 201);

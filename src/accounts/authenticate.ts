@@ -23,7 +23,7 @@ const ACCESS_MS = ACCESS_TOKEN_SECONDS * 1000;
  * database decides.
  */
 export function createAuthentication(
-  { sql, store, tokens, log, now, onSessionsEnded }: AccountsDeps,
+  { sql, store, tokens, log, now, closeStreams }: AccountsDeps,
 ) {
   const loadState = async (userId: number, sessionId: string) => {
     const row = await loadAuthState(sql, userId, sessionId);
@@ -64,7 +64,7 @@ export function createAuthentication(
         )
       ),
     );
-    await onSessionsEnded?.(sessionIds).catch((error) =>
+    await closeStreams?.(sessionIds).catch((error) =>
       log.warn("live streams of ended sessions not closed", { error: error.message })
     );
   };

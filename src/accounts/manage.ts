@@ -1,11 +1,15 @@
 import { recordAudit } from "../audit/record.ts";
 import { enqueue, USERS_QUEUE } from "../outbox/outbox.ts";
 import { AppError } from "../http/errors.ts";
+import { clientNetwork } from "../http/client-network.ts";
+import { errorFields } from "../infra/log.ts";
+import { limited, PASSWORD_CHECK_FAILURES, SIGNUPS } from "./brute-force.ts";
 import type { Authentication } from "./authenticate.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
 import {
   findUserById,
   insertUser,
+  openSessionIds,
   updatePasswordHash,
   updateUserDisabled,
   updateUserName,
@@ -20,10 +24,29 @@ const invalid = (field: string, message: string) =>
 
 /** Creating accounts and changing them: names, passwords, roles, disabling. */
 export function createAccountManagement(
-  { sql, now }: AccountsDeps,
+  { sql, now, log, closeStreams, limiter, passwordChecks }: AccountsDeps,
   auth: Authentication,
 ) {
+  /** argon2 work for a request, through the bounded queue under the client's network. */
+  const argon2 = <T>(meta: RequestMeta, work: () => Promise<T>) =>
+    passwordChecks.run(clientNetwork(meta.ip), work);
+
   return {
+    /**
+     * Counts a sign-up from this client's network (page and API): past the limit, 429.
+     * Each sign-up costs a hash and can ask whether an email has an account.
+     */
+    async admitSignUp(meta: RequestMeta) {
+      const state = await limiter.hit(SIGNUPS, clientNetwork(meta.ip));
+      if (!state.allowed) {
+        throw limited(
+          state,
+          SIGNUPS,
+          (wait) => `Too many new accounts from your network. Try again in ${wait}.`,
+        );
+      }
+    },
+
     async register(
       input: { email: string; password: string; name: string },
       meta: RequestMeta,
@@ -31,7 +54,7 @@ export function createAccountManagement(
     ): Promise<UserRow> {
       const problem = passwordProblem(input.password, input);
       if (problem) throw invalid("password", problem);
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await argon2(meta, () => hashPassword(input.password));
       return await sql.begin(async (tx) => {
         const user = await insertUser(tx, { ...input, passwordHash, role });
         if (!user) {
@@ -75,17 +98,57 @@ export function createAccountManagement(
       input: { currentPassword: string; newPassword: string },
       meta: RequestMeta,
     ) {
+      // A stolen session must not become a way to guess the password it would change.
+      const key = `user:${user.id}`;
+      const check = await limiter.hitUndoable(PASSWORD_CHECK_FAILURES, key);
+      if (!check.state.allowed) {
+        throw limited(
+          check.state,
+          PASSWORD_CHECK_FAILURES,
+          (wait) => `Too many wrong current passwords. Try again in ${wait}.`,
+        );
+      }
       const row = await findUserById(sql, user.id);
-      if (!row || !await verifyPassword(row.passwordHash, input.currentPassword)) {
+      let right = false;
+      try {
+        right = !!row &&
+          await argon2(meta, () => verifyPassword(row.passwordHash, input.currentPassword));
+      } catch (error) {
+        await check.undo();
+        throw error;
+      }
+      if (!right || !row) {
+        await sql.begin(async (tx) => {
+          await recordAudit(tx, {
+            actorId: user.id,
+            action: "account.password_check_failed",
+            entityType: "user",
+            entityId: user.id,
+            ...meta,
+          });
+          if (check.state.count === PASSWORD_CHECK_FAILURES.limit) {
+            await enqueue(tx, {
+              queue: USERS_QUEUE,
+              type: "user.signin_failures",
+              payload: { userId: user.id },
+            });
+          }
+        });
         throw invalid("currentPassword", "That is not your current password.");
       }
+      await limiter.reset(PASSWORD_CHECK_FAILURES, key);
       const problem = passwordProblem(input.newPassword, row);
       if (problem) throw invalid("newPassword", problem);
       if (input.newPassword === input.currentPassword) {
         throw invalid("newPassword", "Choose a password different from the current one.");
       }
       await sql.begin(async (tx) => {
-        await updatePasswordHash(tx, user.id, await hashPassword(input.newPassword), now());
+        await updatePasswordHash(
+          tx,
+          user.id,
+          await argon2(meta, () => hashPassword(input.newPassword)),
+          now(),
+        );
         await recordAudit(tx, {
           actorId: user.id,
           action: "account.password_changed",
@@ -115,6 +178,15 @@ export function createAccountManagement(
         return previous;
       });
       await auth.forgetUser(userId);
+      // Open streams were authorised for the old role: they close, and a page reopens its
+      // stream only if the new role may see it (a demoted cook's board stops at once).
+      if (previous !== role) {
+        await openSessionIds(sql, userId)
+          .then((ids) => closeStreams?.(ids))
+          .catch((error) =>
+            log.warn("live streams not closed after a role change", errorFields(error))
+          );
+      }
       return previous;
     },
 

@@ -12,6 +12,13 @@ export const REFRESH_COOKIE = "crumb_refresh";
 
 const isApi = (c: Context) => c.req.path.startsWith("/api/");
 
+/**
+ * Admin API routes also take the admin's browser session (admin screens call them), when
+ * no Authorization header is sent; CSRF protection then applies as to a page.
+ */
+export const usesBrowserSession = (c: Context) =>
+  c.req.path.startsWith("/api/v1/admin/") && c.req.header("Authorization") === undefined;
+
 export function setSessionCookies(
   c: Context,
   tokens: { accessToken: string; refreshToken?: string },
@@ -42,7 +49,7 @@ export function authentication(
 ): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     c.set("user", null);
-    if (isApi(c)) {
+    if (isApi(c) && !usesBrowserSession(c)) {
       const header = c.req.header("Authorization");
       if (header !== undefined) {
         const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);

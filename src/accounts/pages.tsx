@@ -36,6 +36,7 @@ import {
   setSessionCookies,
 } from "./middleware.ts";
 import { passwordProblem } from "./passwords.ts";
+import { readDevice, rememberDevice } from "./device-cookie.ts";
 import { changePasswordSchema, loginSchema, nameField, registerSchema } from "./schema.ts";
 
 type Ctx = Context<AppEnv>;
@@ -90,10 +91,12 @@ async function endPreviousSession(c: Ctx, accounts: Accounts) {
 
 /** Sign up, sign in, sign out and the account page, as server-rendered forms. */
 export function accountPages(
-  { shop, accounts, cookieSecure, accountSections, kioskHours = 12 }: {
+  { shop, accounts, cookieSecure, deviceSecret, accountSections, kioskHours = 12 }: {
     shop: ShopView;
     accounts: Accounts;
     cookieSecure: boolean;
+    /** Signs the device cookie (see device-cookie.ts). */
+    deviceSecret: string;
     /** How long a kiosk (a staff device signed in for the board) stays signed in. */
     kioskHours?: number;
     /** More of the account page from other features (orders, notifications). */
@@ -109,6 +112,15 @@ export function accountPages(
     wantsFragment(c, SIGNUP_FORM_ID)
       ? c.html(<SignUpForm {...view} />, status)
       : c.html(<SignUpPage shop={shop} viewer={viewerOf(c)} {...view} />, status);
+
+  /** This browser is one of the account's own devices from now on. */
+  const remember = async (c: Ctx, userId: number) =>
+    await rememberDevice(
+      c,
+      { secret: deviceSecret, secure: cookieSecure },
+      userId,
+      await readDevice(c, deviceSecret),
+    );
 
   const accountView = (c: Ctx): AccountView => {
     const user = c.get("user")!;
@@ -150,6 +162,7 @@ export function accountPages(
           c.get("meta"),
           kiosk ? "kiosk" : "web",
           kioskHours,
+          await readDevice(c, deviceSecret),
         );
       } catch (error) {
         const { status, ...problems } = problemsOf(c, error);
@@ -157,6 +170,7 @@ export function accountPages(
       }
       await endPreviousSession(c, accounts);
       setSessionCookies(c, tokens, cookieSecure);
+      await remember(c, tokens.user.id);
       return finish(c, SIGNIN_FORM_ID, next ?? AFTER_SIGNIN);
     })
     .get("/signup", (c) => {
@@ -188,6 +202,7 @@ export function accountPages(
       }
       let user;
       try {
+        await accounts.manage.admitSignUp(c.get("meta"));
         user = await accounts.manage.register(parsed.data, c.get("meta"));
       } catch (error) {
         const { status, ...problems } = problemsOf(c, error);
@@ -196,6 +211,7 @@ export function accountPages(
       const tokens = await accounts.sessions.startSession(user, c.get("meta"), "web");
       await endPreviousSession(c, accounts);
       setSessionCookies(c, tokens, cookieSecure);
+      await remember(c, user.id);
       return finish(c, SIGNUP_FORM_ID, next ?? "/account?done=signup");
     })
     .post("/signout", async (c) => {
@@ -262,6 +278,8 @@ export function accountPages(
           { email: user.email, password: input.newPassword },
           meta,
           "web",
+          12,
+          await readDevice(c, deviceSecret),
         );
       } catch (error) {
         if (!(error instanceof AppError)) throw error;

@@ -118,6 +118,8 @@ export async function insertRefreshToken(
 export interface RefreshTokenRow {
   tokenHash: string;
   usedAt: Date | null;
+  /** The client (see clientBinding) that exchanged the token. */
+  usedBy: string | null;
   expiresAt: Date;
   sessionId: string;
   sessionExpiresAt: Date;
@@ -128,7 +130,7 @@ export interface RefreshTokenRow {
 /** The token and its session, locked until the transaction ends (one rotation at a time). */
 export async function lockRefreshToken(sql: Queryable, hash: string) {
   const [row] = await sql<RefreshTokenRow[]>`
-    select t.token_hash, t.used_at, t.expires_at, s.id as session_id,
+    select t.token_hash, t.used_at, t.used_by, t.expires_at, s.id as session_id,
            s.expires_at as session_expires_at, s.revoked_at as session_revoked_at, s.user_id
     from refresh_tokens t join sessions s on s.id = t.session_id
     where t.token_hash = ${hash}
@@ -137,14 +139,36 @@ export async function lockRefreshToken(sql: Queryable, hash: string) {
 }
 
 /** `at` is the app's clock: reuse is judged against it, never against the database's. */
-export async function markRefreshTokenUsed(sql: Queryable, hash: string, at: Date) {
-  await sql`update refresh_tokens set used_at = ${at} where token_hash = ${hash}`;
+export async function markRefreshTokenUsed(
+  sql: Queryable,
+  hash: string,
+  at: Date,
+  client: string,
+) {
+  await sql`update refresh_tokens set used_at = ${at}, used_by = ${client} where token_hash = ${hash}`;
 }
 
 export async function revokeSession(sql: Queryable, id: string, reason: string) {
   await sql`
     update sessions set revoked_at = now(), revoked_reason = ${reason}
     where id = ${id} and revoked_at is null`;
+}
+
+/** Whether this user signed in from this exact address in the last 90 days. */
+export async function signedInFrom(sql: Queryable, userId: number, ip: string) {
+  const [row] = await sql<{ known: boolean }[]>`
+    select exists (
+      select 1 from sessions
+      where user_id = ${userId} and ip = ${ip} and created_at > now() - interval '90 days'
+    ) as known`;
+  return row.known;
+}
+
+/** The ids of a user's open sessions. */
+export async function openSessionIds(sql: Queryable, userId: number) {
+  const rows = await sql<{ id: string }[]>`
+    select id from sessions where user_id = ${userId} and revoked_at is null`;
+  return rows.map((r) => r.id);
 }
 
 /** Ends every open session of a user; returns their ids. */

@@ -16,6 +16,8 @@ import {
   type RequestMeta,
 } from "./service.ts";
 import { ACCESS_TOKEN_SECONDS, hashToken, newRefreshToken } from "./tokens.ts";
+import { clientNetwork } from "../http/client-network.ts";
+import { sha256Hex } from "../infra/digest.ts";
 
 /** Pages may send one refresh token twice in a burst (parallel requests): not theft. */
 export const BROWSER_REUSE_GRACE_MS = 10_000;
@@ -33,6 +35,13 @@ type Outcome =
   | { kind: "raced"; user: UserRow; sessionId: string }
   | { kind: "rotated"; user: UserRow; sessionId: string; next: string };
 
+/**
+ * Who presents a token, as far as a server can tell: the browser (user agent) and its
+ * network. A page's parallel requests share both; a copied cookie replayed elsewhere does not.
+ */
+export const clientBinding = (meta: RequestMeta) =>
+  sha256Hex(`${meta.userAgent}\n${clientNetwork(meta.ip)}`);
+
 const ended = (message = "This session has ended. Please sign in again.") =>
   new AppError(401, "session_ended", message);
 
@@ -41,13 +50,14 @@ const ended = (message = "This session has ended. Please sign in again.") =>
  * was already exchanged means it was copied, so the whole session (every token of its
  * family) is revoked.
  */
-export function createRefresh({ sql, store, tokens, log, now, onSessionsEnded }: AccountsDeps) {
+export function createRefresh({ sql, store, tokens, log, now, closeStreams }: AccountsDeps) {
   return async function refresh(
     refreshToken: string,
     meta: RequestMeta,
     options: { reuseGraceMs?: number } = {},
   ): Promise<RefreshResult> {
     const hash = await hashToken(refreshToken);
+    const client = await clientBinding(meta);
     const outcome = await sql.begin(async (tx): Promise<Outcome> => {
       const row = await lockRefreshToken(tx, hash);
       if (!row) {
@@ -59,9 +69,11 @@ export function createRefresh({ sql, store, tokens, log, now, onSessionsEnded }:
       const at = now().getTime();
       if (row.sessionRevokedAt) return { kind: "error", error: ended() };
       if (row.usedAt) {
-        // Only pages get a grace period; for API clients any second use is theft.
+        // Only pages get a grace period, and only the client that exchanged the token: for
+        // API clients, or anyone else, a second use is theft.
         const grace = options.reuseGraceMs ?? 0;
-        if (grace > 0 && at - row.usedAt.getTime() <= grace) {
+        const withinGrace = grace > 0 && at - row.usedAt.getTime() <= grace;
+        if (withinGrace && row.usedBy === client) {
           const user = await findUserById(tx, row.userId);
           if (!user || user.disabled) return { kind: "error", error: ended() };
           return { kind: "raced", user, sessionId: row.sessionId };
@@ -72,7 +84,8 @@ export function createRefresh({ sql, store, tokens, log, now, onSessionsEnded }:
           action: "auth.refresh_reuse",
           entityType: "session",
           entityId: row.sessionId,
-          details: { revoked: true },
+          // Within the grace it was another client: a copied cookie, not a page's burst.
+          details: { revoked: true, ...(withinGrace ? { otherClient: true } : {}) },
           ...meta,
         });
         return {
@@ -89,7 +102,7 @@ export function createRefresh({ sql, store, tokens, log, now, onSessionsEnded }:
       const user = await findUserById(tx, row.userId);
       if (!user || user.disabled) return { kind: "error", error: ended() };
       const next = newRefreshToken();
-      await markRefreshTokenUsed(tx, hash, new Date(at));
+      await markRefreshTokenUsed(tx, hash, new Date(at), client);
       await insertRefreshToken(tx, {
         hash: await hashToken(next),
         sessionId: row.sessionId,
@@ -106,7 +119,7 @@ export function createRefresh({ sql, store, tokens, log, now, onSessionsEnded }:
           "1",
           ACCESS_TOKEN_SECONDS * 1000,
         ).catch((error) => log.warn("session revocation not cached", { error: error.message }));
-        await onSessionsEnded?.([outcome.revokedSession]).catch(() => {});
+        await closeStreams?.([outcome.revokedSession]).catch(() => {});
       }
       throw outcome.error;
     }

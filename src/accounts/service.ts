@@ -3,14 +3,14 @@ import type { Logger } from "../infra/log.ts";
 import type { Store } from "../infra/store.ts";
 import { recordAudit } from "../audit/record.ts";
 import { AppError } from "../http/errors.ts";
-import {
-  type Limit,
-  type LimitState,
-  type RateLimiter,
-  rateLimitHeaders,
-} from "../http/rate-limit.ts";
+import { clientNetwork } from "../http/client-network.ts";
+import type { RateLimiter } from "../http/rate-limit.ts";
+import { enqueue, USERS_QUEUE } from "../outbox/outbox.ts";
 import { findUserByEmail, insertRefreshToken, insertSession, type UserRow } from "./queries.ts";
 import { verifyAgainstDecoy, verifyPassword } from "./passwords.ts";
+import type { PasswordChecks } from "./password-checks.ts";
+import { createSignInGuard } from "./brute-force.ts";
+import type { Device } from "./device-cookie.ts";
 import type { Role } from "./roles.ts";
 import {
   ACCESS_TOKEN_SECONDS,
@@ -25,10 +25,21 @@ export interface AccountsDeps {
   store: Store;
   tokens: Tokens;
   limiter: RateLimiter;
+  /** The bounded queue every argon2 hash and check runs through. */
+  passwordChecks: PasswordChecks;
+  /**
+   * How long a refused sign-in waits before it is answered. A guesser refused at once comes
+   * straight back: 64 connections made 700 refusals a second, and that volume alone slowed
+   * the shop. Held a second, each connection costs a timer.
+   */
+  refusalPauseMs?: number;
   log: Logger;
   now: () => Date;
-  /** Told when sessions end, so their live streams (a kiosk's board) end at once too. */
-  onSessionsEnded?: (sessionIds: string[]) => Promise<void>;
+  /**
+   * Closes the live streams of these sessions on every instance: when a session ends, and
+   * when its user's role changes (a stream reopens only if the new role may see it).
+   */
+  closeStreams?: (sessionIds: string[]) => Promise<void>;
 }
 
 /** Where a request came from, for the audit log and per-client limits. */
@@ -54,25 +65,6 @@ export interface PublicUser {
   role: Role;
 }
 
-/** Five failed sign-ins per address and client in any 15 minutes (counted per minute). */
-export const SIGNIN_FAILURES: Limit = {
-  bucket: "signin-fail",
-  limit: 5,
-  windowMs: 15 * 60_000,
-  slices: 15,
-};
-
-const tooManyAttempts = (state: LimitState) => {
-  const minutes = Math.max(1, Math.ceil(state.resetMs / 60_000));
-  return new AppError(
-    429,
-    "too_many_attempts",
-    `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-    undefined,
-    rateLimitHeaders(state, SIGNIN_FAILURES),
-  );
-};
-
 export const publicUser = (u: Pick<UserRow, "id" | "email" | "name" | "role">): PublicUser => ({
   id: u.id,
   email: u.email,
@@ -91,7 +83,8 @@ export const authKeys = {
 
 /** Sign-in and sessions: passwords checked, sessions opened, tokens issued. */
 export function createSessions(deps: AccountsDeps) {
-  const { sql, tokens, limiter, now } = deps;
+  const { sql, tokens, limiter, passwordChecks, now } = deps;
+  const guard = createSignInGuard({ sql, limiter, counters: limiter.counters, now });
 
   /** Opens a session (a refresh-token family) and issues its first tokens. */
   async function startSession(
@@ -133,28 +126,52 @@ export function createSessions(deps: AccountsDeps) {
 
     /**
      * Checks an email and password. Unknown emails and wrong passwords get the same answer
-     * in the same time; five failures per address and client lock sign-in for 15 minutes.
+     * in the same time; failures are limited per network and account, per network and per
+     * account (see brute-force.ts), and the check waits its turn in the bounded queue.
      */
-    async signIn(
-      input: { email: string; password: string },
-      meta: RequestMeta,
-      kind: SessionKind = "web",
-      /** For kind "kiosk": how long the device stays signed in (a shift). */
-      kioskHours = 12,
-    ): Promise<IssuedTokens> {
-      const who = `${meta.ip}|${input.email.trim().toLowerCase()}`;
-      const before = await limiter.peek(SIGNIN_FAILURES, who);
-      if (!before.allowed) throw tooManyAttempts(before);
-      // The attempt counts before the password is checked and is forgiven if it was right:
-      // counting only afterwards would let parallel guesses all pass the check above.
-      const attempt = await limiter.hit(SIGNIN_FAILURES, who);
-      if (!attempt.allowed) throw tooManyAttempts(attempt);
-      const user = await findUserByEmail(sql, input.email.trim());
-      const valid = user
-        ? await verifyPassword(user.passwordHash, input.password)
-        : await verifyAgainstDecoy(input.password);
-      if (!user || !valid) {
-        await recordAudit(sql, {
+    async signIn(...args: Parameters<typeof attemptSignIn>): Promise<IssuedTokens> {
+      try {
+        return await attemptSignIn(...args);
+      } catch (error) {
+        if (error instanceof AppError && (error.status === 429 || error.status === 503)) {
+          await new Promise((resolve) => setTimeout(resolve, deps.refusalPauseMs ?? 1000));
+        }
+        throw error;
+      }
+    },
+  };
+
+  async function attemptSignIn(
+    input: { email: string; password: string },
+    meta: RequestMeta,
+    kind: SessionKind = "web",
+    /** For kind "kiosk": how long the device stays signed in (a shift). */
+    kioskHours = 12,
+    /** The browser's device cookie, if it has one (its accounts pass their delays). */
+    device?: Device,
+  ): Promise<IssuedTokens> {
+    const attempt = await guard.admit(
+      { email: input.email, ip: meta.ip, device },
+      () => findUserByEmail(sql, input.email.trim()),
+    );
+    const { user } = attempt;
+    let valid: boolean;
+    try {
+      valid = await passwordChecks.run(
+        clientNetwork(meta.ip),
+        () =>
+          user
+            ? verifyPassword(user.passwordHash, input.password)
+            : verifyAgainstDecoy(input.password),
+      );
+    } catch (error) {
+      await attempt.withdrawn();
+      throw error;
+    }
+    if (!user || !valid) {
+      const { tellOwner } = await attempt.failed();
+      await sql.begin(async (tx) => {
+        await recordAudit(tx, {
           actorId: user?.id ?? null,
           action: "auth.signin_failed",
           entityType: "user",
@@ -162,32 +179,40 @@ export function createSessions(deps: AccountsDeps) {
           details: { email: input.email.trim().slice(0, 254) },
           ...meta,
         });
-        throw new AppError(401, "invalid_credentials", "That email and password don't match.");
-      }
-      await limiter.reset(SIGNIN_FAILURES, who);
-      if (user.disabled) {
-        await recordAudit(sql, {
-          actorId: user.id,
-          action: "auth.signin_refused",
-          entityType: "user",
-          entityId: user.id,
-          details: { reason: "disabled" },
-          ...meta,
-        });
-        throw new AppError(
-          403,
-          "account_disabled",
-          "This account is disabled. Please ask the shop if you think that is a mistake.",
-        );
-      }
-      // Only staff devices become kiosks: a shift-long session for the order board.
-      if (kind === "kiosk") {
-        if (user.role === "customer") return await startSession(user, meta, "web");
-        return await startSession(user, meta, "kiosk", kioskHours * 3_600_000);
-      }
-      return await startSession(user, meta, kind);
-    },
-  };
+        // The worker reads the failures from the audit log and tells the owner.
+        if (user && tellOwner) {
+          await enqueue(tx, {
+            queue: USERS_QUEUE,
+            type: "user.signin_failures",
+            payload: { userId: user.id },
+          });
+        }
+      });
+      throw new AppError(401, "invalid_credentials", "That email and password don't match.");
+    }
+    await attempt.succeeded();
+    if (user.disabled) {
+      await recordAudit(sql, {
+        actorId: user.id,
+        action: "auth.signin_refused",
+        entityType: "user",
+        entityId: user.id,
+        details: { reason: "disabled" },
+        ...meta,
+      });
+      throw new AppError(
+        403,
+        "account_disabled",
+        "This account is disabled. Please ask the shop if you think that is a mistake.",
+      );
+    }
+    // Only staff devices become kiosks: a shift-long session for the order board.
+    if (kind === "kiosk") {
+      if (user.role === "customer") return await startSession(user, meta, "web");
+      return await startSession(user, meta, "kiosk", kioskHours * 3_600_000);
+    }
+    return await startSession(user, meta, kind);
+  }
 }
 
 export type Sessions = ReturnType<typeof createSessions>;

@@ -3,9 +3,11 @@ import type { Accounts } from "../accounts/index.ts";
 import type { Catalog } from "../catalog/service.ts";
 import type { Sql } from "../infra/db.ts";
 import type { Logger } from "../infra/log.ts";
+import type { Queue } from "../infra/queue.ts";
 import type { LiveHub } from "../live/hub.ts";
 import type { Orders } from "../orders/service.ts";
 import type { ShopFormat } from "../shop/format.ts";
+import type { Bakery } from "../bakery/service.ts";
 
 /**
  * What the admin screens need, and all they get: the app composes it (src/app.ts) and
@@ -34,4 +36,8 @@ export interface AdminDeps {
   orders: Pick<Orders, "detail" | "changeStatus">;
   /** Tells open dashboards the figures changed (after a stock change). */
   dashboardChanged: () => Promise<void>;
+  /** The job queues: counts, dead letters, and retrying or discarding one. */
+  queue: Pick<Queue, "stats" | "peekDeadLetters" | "retryDeadLetter" | "discardDeadLetter">;
+  /** Bakery days: the shop's today, plans per date, their live remaining. */
+  bakery: Pick<Bakery, "today" | "announce">;
 }

@@ -5,6 +5,7 @@ import { categoryAdminRoutes } from "./categories/routes.tsx";
 import { couponAdminRoutes } from "./coupons/routes.tsx";
 import { dashboardAdminRoutes } from "./dashboard/routes.tsx";
 import type { AdminDeps } from "./deps.ts";
+import { jobAdminRoutes } from "./jobs/routes.tsx";
 import { kioskAdminRoutes } from "./kiosks/routes.tsx";
 import { notificationAdminRoutes } from "./notifications/routes.tsx";
 import { orderAdminRoutes } from "./orders/routes.tsx";
@@ -27,5 +28,6 @@ export function adminRoutes(deps: AdminDeps) {
     .route("/", orderAdminRoutes(deps))
     .route("/", userAdminRoutes(deps))
     .route("/", couponAdminRoutes(deps))
-    .route("/", kioskAdminRoutes(deps));
+    .route("/", kioskAdminRoutes(deps))
+    .route("/", jobAdminRoutes(deps));
 }

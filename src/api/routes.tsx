@@ -4,11 +4,27 @@ import { raw } from "hono/html";
 import { apiHook } from "../http/api.ts";
 import type { AppEnv } from "../http/env.ts";
 import { notFound } from "../http/errors.ts";
+import { CSRF_HEADER } from "../http/csrf.ts";
+import { ACCESS_COOKIE } from "../accounts/middleware.ts";
 import { asset, type ShopView } from "../../views/context.ts";
 
 /** /api/v1 (the feature APIs), its OpenAPI 3.1 document and an interactive docs page. */
 export function apiRoutes(shop: ShopView, features: OpenAPIHono<AppEnv>[]) {
   const v1 = new OpenAPIHono<AppEnv>({ defaultHook: apiHook });
+  // Admin routes also take the admin's browser session (its cookie) with the page's CSRF token.
+  v1.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
+    type: "apiKey",
+    in: "cookie",
+    name: ACCESS_COOKIE,
+    description: "The signed-in admin's browser session (admin routes only)",
+  });
+  v1.openAPIRegistry.registerComponent("securitySchemes", "csrfToken", {
+    type: "apiKey",
+    in: "header",
+    name: CSRF_HEADER,
+    description:
+      "With the browser session, changes need the page's CSRF token (or a same-origin browser request)",
+  });
   for (const feature of features) v1.route("/", feature);
   v1.all("*", () => {
     throw notFound("That API endpoint");
@@ -21,6 +37,8 @@ export function apiRoutes(shop: ShopView, features: OpenAPIHono<AppEnv>[]) {
       version: "1.0.0",
       description:
         "The JSON API of Crumb. Errors always have the shape `{ error: { code, message, fields? } }`.",
+      // The repository has no LICENSE file yet: this names the intended one in one place.
+      license: { name: "MIT", url: "https://opensource.org/license/mit" },
     },
     servers: [{ url: "/api/v1" }],
   });

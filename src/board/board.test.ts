@@ -118,8 +118,7 @@ describe("what the board shows", () => {
   });
 
   it("holds an order for a far later slot in Upcoming, not in New", async () => {
-    const choices = t.services.orders.pickupChoices();
-    const tomorrow = choices.days[1].slots;
+    const tomorrow = await slotsTomorrow(t.services);
     expect(tomorrow.length).toBeGreaterThan(0);
     const later = await place({ "seeded-rye": 2 }, { pickup: tomorrow.at(-1)!.toISOString() });
     expect(later.pickupAsap).toBe(false);
@@ -254,7 +253,7 @@ describe("aging on the board", () => {
   it("moves a booked order from Upcoming to New when its prep is due, waiting from then", async () => {
     const { app, clock, services } = withClock(t, Date.now());
     const { browser } = await signedIn(t, "staff", { app });
-    const slot = services.orders.pickupChoices().days[1].slots[0];
+    const [slot] = await slotsTomorrow(services);
     const booked = await place({ "seeded-rye": 1 }, { services, pickup: slot.toISOString() });
     const prepStart = slot.getTime() - t.deps.config.prepMinutes * MINUTE;
 
@@ -326,3 +325,9 @@ describe("the pickup screen", () => {
     expect(html).not.toContain("@example.com");
   });
 });
+
+/** Tomorrow's pickup slots a customer can choose now. */
+async function slotsTomorrow(services: TestContext["services"]) {
+  const tomorrow = (await services.bakery.days())[1].date;
+  return (await services.bakery.day(tomorrow)).slots.filter((s) => s.available).map((s) => s.at);
+}

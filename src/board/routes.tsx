@@ -8,7 +8,7 @@ import type { AppEnv } from "../http/env.ts";
 import { AppError } from "../http/errors.ts";
 import { isHtmx } from "../http/htmx.ts";
 import type { LiveHub } from "../live/hub.ts";
-import { sseHeaders } from "../catalog/routes.tsx";
+import { liveStream } from "../live/stream-response.ts";
 import type { Orders } from "../orders/service.ts";
 import { nextStatus, type OrderStatus, statuses, stepBack } from "../orders/status.ts";
 import type { AgingRules } from "./aging.ts";
@@ -124,16 +124,11 @@ export function boardRoutes(
       const since = afterParam.safeParse(c.req.header("Last-Event-ID") || c.req.query("after"));
       // Read after the stream has subscribed: a change committed meanwhile is held and sent
       // after these frames instead of falling between the two.
-      const first = since.success ? board.catchUp(since.data) : board.latestEventId().then(
-        async (latest) => [{ id: String(latest), data: await board.render({ outOfBand: true }) }],
-      );
-      const body = live.open(BOARD_TOPIC, {
-        first,
-        signal: c.req.raw.signal,
-        sessionId: c.get("user")!.sessionId,
-        visibleHeartbeat: true,
-      });
-      return c.body(body, 200, sseHeaders);
+      const first = () =>
+        since.success ? board.catchUp(since.data) : board.latestEventId().then(
+          async (latest) => [{ id: String(latest), data: await board.render({ outOfBand: true }) }],
+        );
+      return liveStream(c, live, BOARD_TOPIC, { first, visibleHeartbeat: true });
     })
     .post(
       "/board/orders/:id/bump",
@@ -158,11 +153,11 @@ export function boardRoutes(
     .get("/pickup/events", (c) => {
       // The codes as they are now go first (read once the stream listens, so nothing falls
       // between), then every change.
-      const first = board.latestEventId().then(async (latest) => [{
-        id: String(latest),
-        data: String(PickupCodes({ ...await board.pickupCodes(), outOfBand: true })),
-      }]);
-      const body = live.open(PICKUP_TOPIC, { first, signal: c.req.raw.signal });
-      return c.body(body, 200, sseHeaders);
+      const first = () =>
+        board.latestEventId().then(async (latest) => [{
+          id: String(latest),
+          data: String(PickupCodes({ ...await board.pickupCodes(), outOfBand: true })),
+        }]);
+      return liveStream(c, live, PICKUP_TOPIC, { first });
     });
 }

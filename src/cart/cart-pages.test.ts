@@ -474,7 +474,10 @@ describe("the cart page", () => {
     expect(line).toContain(`${euros(newPrice)} each`);
     expect(line).toContain(`(was ${euros(pecan.priceCents)} when you added it)`);
     expect(line).toContain(euros(2 * newPrice));
-    expect(html).toMatch(/<div hx-sse:connect="\/events\/stock" hx-swap="none" hidden="">/);
+    // The stream of the cart's pickup date (today's, until the customer chooses another).
+    expect(html).toMatch(
+      /<div hx-sse:connect="\/events\/stock\?date=\d{4}-\d{2}-\d{2}" hx-swap="none" hidden="">/,
+    );
     // The line's stock badge is the one live stock events replace.
     expect(line).toMatch(
       new RegExp(`class="stock-badge stock-ok stock-${pecan.id}" data-product-id="${pecan.id}"`),

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import type { AppEnv } from "../http/env.ts";
-import { CART_TTL_MS, type CartOwner, type CartStore } from "./store.ts";
+import { CART_TTL_MS, type CartOwner, type CartStore, CartUnavailableError } from "./store.ts";
 
 export const CART_COOKIE = "crumb_cart";
 
@@ -23,8 +23,13 @@ export function cartOwners(carts: CartStore, secret: string, secure: boolean) {
       const guest = c.req.header("Cookie")?.includes(CART_COOKIE) ? await guestId(c) : undefined;
       if (user) {
         if (guest) {
-          await carts.merge({ guestId: guest }, { userId: user.id });
-          deleteCookie(c, CART_COOKIE, { path: "/", secure });
+          try {
+            await carts.merge({ guestId: guest }, { userId: user.id });
+            deleteCookie(c, CART_COOKIE, { path: "/", secure });
+          } catch (error) {
+            // The store is away: the guest's lines join on a later request.
+            if (!(error instanceof CartUnavailableError)) throw error;
+          }
         }
         return { userId: user.id };
       }

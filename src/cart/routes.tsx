@@ -9,7 +9,7 @@ import { isHtmx } from "../http/htmx.ts";
 import { viewerOf } from "../http/viewer.ts";
 import type { CartOwners } from "./owner.ts";
 import { type Cart, notInCart } from "./service.ts";
-import { MAX_LINE_QUANTITY } from "./store.ts";
+import { CartUnavailableError, MAX_LINE_QUANTITY } from "./store.ts";
 import { recordId } from "../http/fields.ts";
 
 const quantity = z.coerce.number({ message: "Enter a quantity." }).int("Enter a whole number.")
@@ -35,12 +35,19 @@ export function cartRoutes(
 
   const page = async (
     c: Context<AppEnv>,
-    extra: { flash?: string; error?: string; status?: 200 | 400 | 404 | 422 } = {},
+    extra: { flash?: string; error?: string; status?: 200 | 400 | 404 | 422 | 503 } = {},
   ) => {
     const owner = await owners.current(c);
-    const view = owner
-      ? await cart.view(owner)
-      : { lines: [], count: 0, subtotalCents: 0, orderable: false };
+    let view;
+    try {
+      view = owner ? await cart.view(owner) : await cart.empty();
+    } catch (error) {
+      // A guest's cart while the store is away: the page says so instead of failing.
+      if (!(error instanceof CartUnavailableError)) throw error;
+      view = await cart.empty();
+      for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+      extra = { error: error.message, status: 503 };
+    }
     c.set("cartCount", view.count);
     c.header("Cache-Control", "no-store");
     const props = { shop, viewer: viewerOf(c), cart: view, ...extra };

@@ -1,14 +1,29 @@
+import type { Sql } from "../infra/db.ts";
+import { errorFields, type Logger, silentLogger } from "../infra/log.ts";
 import type { Store } from "../infra/store.ts";
+import { AppError } from "../http/errors.ts";
+import {
+  addCartLines,
+  type CartLineRow,
+  deleteCart,
+  deleteCartLine,
+  saveCartDay,
+  saveCartLine,
+  savedCartDay,
+  savedCartLines,
+  touchCart,
+} from "./queries.ts";
 
 /** A cart lives a week after its last use. */
 export const CART_TTL_MS = 7 * 24 * 60 * 60_000;
 export const MAX_LINE_QUANTITY = 99;
+/** How long a customer's cart stays cached in the store (the database has the truth). */
+const CACHE_TTL_MS = 10 * 60_000;
+/** A read racing a change may put the old lines back: they are dropped again this much later. */
+const SECOND_DROP_MS = 500;
 
 /** Whose cart: a signed-in customer's, or a guest's (an id from a signed cookie). */
 export type CartOwner = { userId: number } | { guestId: string };
-
-const key = (owner: CartOwner) =>
-  "userId" in owner ? `cart:user:${owner.userId}` : `cart:guest:${owner.guestId}`;
 
 /** A cart line as stored: how many, and the price the customer saw when adding it. */
 export interface StoredLine {
@@ -17,47 +32,145 @@ export interface StoredLine {
   seenPriceCents?: number;
 }
 
+/** A guest's cart lives only in the store: while it is away, guests are told so. */
+export class CartUnavailableError extends AppError {
+  constructor() {
+    super(
+      503,
+      "cart_unavailable",
+      "We can't keep a cart for guests right now. Sign in (or create an account) to keep " +
+        "your cart, or try again in a few minutes.",
+      undefined,
+      { "Retry-After": "30" },
+    );
+  }
+}
+
+const guestKey = (guestId: string) => `cart:guest:${guestId}`;
+/** The pickup date a guest's cart is for, kept beside its lines for as long. */
+const guestDayKey = (guestId: string) => `${guestKey(guestId)}:day`;
+/** Where carts of customers lived before they were saved in the database. */
+const formerUserKey = (userId: number) => `cart:user:${userId}`;
+const cacheKey = (userId: number) => `cart:saved:${userId}`;
+
+const fromRows = (rows: CartLineRow[]) =>
+  new Map(rows.map((r): [number, StoredLine] => [r.productId, {
+    quantity: r.quantity,
+    seenPriceCents: r.seenPriceCents ?? undefined,
+  }]));
+
+/** A store hash of product id → `quantity:seenPrice`, as lines. */
+function fromHash(fields: Record<string, string>): CartLineRow[] {
+  const rows: CartLineRow[] = [];
+  for (const [id, value] of Object.entries(fields)) {
+    const [quantity, seen] = value.split(":").map(Number);
+    if (!Number.isInteger(Number(id)) || !Number.isInteger(quantity) || quantity <= 0) continue;
+    rows.push({
+      productId: Number(id),
+      quantity,
+      seenPriceCents: Number.isInteger(seen) ? seen : null,
+    });
+  }
+  return rows;
+}
+
+const encode = (line: StoredLine) =>
+  line.seenPriceCents === undefined
+    ? String(line.quantity)
+    : `${line.quantity}:${line.seenPriceCents}`;
+
 /**
- * Cart lines in the store: one hash per cart, product id → `quantity:seenPrice`. Names and
- * prices always come from the database when the cart is shown or ordered.
+ * Cart lines. A signed-in customer's cart is saved in the database and cached in the store,
+ * so it (and checking it out) works while the store is away; what is ordered is always read
+ * from the database. A guest's cart is a hash in the store under a random id. Carts hold
+ * quantities only: names, prices and stock come from the database when shown or ordered.
  */
-export function createCartStore(store: Store) {
-  const readEntries = async (owner: CartOwner): Promise<Map<number, StoredLine>> => {
-    const fields = await store.hashGetAll(key(owner));
-    const lines = new Map<number, StoredLine>();
-    for (const [id, value] of Object.entries(fields)) {
-      const [quantity, seen] = value.split(":").map(Number);
-      if (!Number.isInteger(Number(id)) || !Number.isInteger(quantity) || quantity <= 0) continue;
-      lines.set(Number(id), {
-        quantity,
-        seenPriceCents: Number.isInteger(seen) ? seen : undefined,
-      });
+export function createCartStore(
+  { store, sql, log = silentLogger }: { store: Store; sql: Sql; log?: Logger },
+) {
+  /** Customers whose cached cart could not be dropped (the store was away): not trusted. */
+  const stale = new Set<number>();
+
+  const forget = async (userId: number) => {
+    try {
+      await store.delete(cacheKey(userId));
+      stale.delete(userId);
+    } catch {
+      stale.add(userId);
     }
+  };
+
+  /** After a change: the cached cart goes now, and once more shortly after. */
+  const changed = async (userId: number) => {
+    await forget(userId);
+    const again = setTimeout(() => void forget(userId), SECOND_DROP_MS);
+    if (typeof Deno !== "undefined") Deno.unrefTimer(again as unknown as number);
+  };
+
+  /** A cart kept in the store before carts were saved in the database moves there once. */
+  const moveFormerCart = async (userId: number) => {
+    const former = fromHash(await store.hashGetAll(formerUserKey(userId)));
+    if (former.length === 0) return;
+    await addCartLines(sql, userId, former);
+    await store.delete(formerUserKey(userId));
+  };
+
+  const saved = async (userId: number): Promise<Map<number, StoredLine>> => {
+    if (stale.has(userId)) await forget(userId);
+    if (!stale.has(userId)) {
+      try {
+        const cached = await store.get(cacheKey(userId));
+        if (cached !== null) return fromRows(JSON.parse(cached));
+        await moveFormerCart(userId);
+      } catch (error) {
+        log.debug("cart cache unavailable", errorFields(error));
+      }
+    }
+    const rows = await savedCartLines(sql, userId);
+    // Only if nobody changed the cart meanwhile (a change drops the entry; this one must
+    // not put older lines back over it).
+    store.setIfAbsent(cacheKey(userId), JSON.stringify(rows), CACHE_TTL_MS).catch(() => {});
+    return fromRows(rows);
+  };
+
+  const guest = async <T>(operation: () => Promise<T>): Promise<T> => {
+    try {
+      return await operation();
+    } catch (error) {
+      log.warn("guest cart unavailable", errorFields(error));
+      throw new CartUnavailableError();
+    }
+  };
+  const guestEntries = (guestId: string) =>
+    guest(async () => fromRows(fromHash(await store.hashGetAll(guestKey(guestId)))));
+
+  const entries = async (owner: CartOwner) => {
+    if ("userId" in owner) return await saved(owner.userId);
+    const lines = await guestEntries(owner.guestId);
+    if (lines.size) await guest(() => store.expire(guestKey(owner.guestId), CART_TTL_MS));
     return lines;
   };
-  const read = async (owner: CartOwner): Promise<Map<number, number>> =>
-    new Map([...await readEntries(owner)].map(([id, line]) => [id, line.quantity]));
-  const encode = (line: StoredLine) =>
-    line.seenPriceCents === undefined
-      ? String(line.quantity)
-      : `${line.quantity}:${line.seenPriceCents}`;
+  const quantities = (lines: Map<number, StoredLine>) =>
+    new Map([...lines].map(([id, line]) => [id, line.quantity]));
 
   return {
-    /** The lines, and the cart's week starts again. */
+    /** The lines as they are now (from the database for customers): what is ordered. */
     async lines(owner: CartOwner): Promise<Map<number, number>> {
-      const lines = await read(owner);
-      if (lines.size) await store.expire(key(owner), CART_TTL_MS);
-      return lines;
+      if (!("userId" in owner)) return quantities(await entries(owner));
+      return quantities(fromRows(await savedCartLines(sql, owner.userId)));
     },
     /** The lines with the prices seen when adding them; the cart's week starts again. */
     async entries(owner: CartOwner): Promise<Map<number, StoredLine>> {
-      const lines = await readEntries(owner);
-      if (lines.size) await store.expire(key(owner), CART_TTL_MS);
+      const lines = await entries(owner);
+      if ("userId" in owner && lines.size) await touchCart(sql, owner.userId);
       return lines;
     },
     async count(owner: CartOwner): Promise<number> {
+      const lines = "userId" in owner
+        ? await saved(owner.userId)
+        : await guestEntries(owner.guestId);
       let total = 0;
-      for (const quantity of (await read(owner)).values()) total += quantity;
+      for (const line of lines.values()) total += line.quantity;
       return total;
     },
     async setQuantity(
@@ -66,32 +179,58 @@ export function createCartStore(store: Store) {
       quantity: number,
       seenPriceCents?: number,
     ) {
-      await store.hashSet(
-        key(owner),
-        { [productId]: encode({ quantity, seenPriceCents }) },
-        CART_TTL_MS,
-      );
+      if ("userId" in owner) {
+        await saveCartLine(sql, owner.userId, { productId, quantity, seenPriceCents });
+        return await changed(owner.userId);
+      }
+      const fields = { [productId]: encode({ quantity, seenPriceCents }) };
+      await guest(() => store.hashSet(guestKey(owner.guestId), fields, CART_TTL_MS));
     },
     async remove(owner: CartOwner, productId: number) {
-      await store.hashDelete(key(owner), String(productId));
+      if ("userId" in owner) {
+        await deleteCartLine(sql, owner.userId, productId);
+        return await changed(owner.userId);
+      }
+      await guest(() => store.hashDelete(guestKey(owner.guestId), String(productId)));
     },
     async clear(owner: CartOwner) {
-      await store.delete(key(owner));
-    },
-    /** Moves a guest's lines into a customer's cart (quantities add up, capped at 99). */
-    async merge(guest: { guestId: string }, customer: { userId: number }) {
-      const incoming = await readEntries(guest);
-      if (incoming.size === 0) return;
-      const current = await readEntries(customer);
-      const merged: Record<string, string> = {};
-      for (const [id, line] of incoming) {
-        merged[id] = encode({
-          quantity: Math.min(MAX_LINE_QUANTITY, (current.get(id)?.quantity ?? 0) + line.quantity),
-          seenPriceCents: current.get(id)?.seenPriceCents ?? line.seenPriceCents,
-        });
+      if ("userId" in owner) {
+        await deleteCart(sql, owner.userId);
+        return await changed(owner.userId);
       }
-      await store.hashSet(key(customer), merged, CART_TTL_MS);
-      await store.delete(key(guest));
+      await guest(() => store.delete(guestKey(owner.guestId)));
+    },
+    /** The pickup date the customer chose (YYYY-MM-DD), or null. */
+    async day(owner: CartOwner): Promise<string | null> {
+      if ("userId" in owner) return await savedCartDay(sql, owner.userId);
+      return await guest(() => store.get(guestDayKey(owner.guestId)));
+    },
+    async setDay(owner: CartOwner, date: string) {
+      if ("userId" in owner) return await saveCartDay(sql, owner.userId, date);
+      await guest(() => store.set(guestDayKey(owner.guestId), date, CART_TTL_MS));
+    },
+    /**
+     * Moves a guest's lines into a customer's cart (quantities add up, capped at 99). Throws
+     * CartUnavailableError while the store is away: the guest's cart waits for a later request.
+     */
+    async merge(from: { guestId: string }, customer: { userId: number }) {
+      const incoming = await guestEntries(from.guestId);
+      if (incoming.size === 0) return;
+      await addCartLines(
+        sql,
+        customer.userId,
+        [...incoming].map(([productId, line]) => ({
+          productId,
+          quantity: line.quantity,
+          seenPriceCents: line.seenPriceCents ?? null,
+        })),
+      );
+      await changed(customer.userId);
+      const guestDay = await guest(() => store.get(guestDayKey(from.guestId)));
+      if (guestDay && !(await savedCartDay(sql, customer.userId))) {
+        await saveCartDay(sql, customer.userId, guestDay);
+      }
+      await guest(() => store.delete(guestKey(from.guestId), guestDayKey(from.guestId)));
     },
   };
 }

@@ -75,6 +75,8 @@ describe("GET /api/v1/products", () => {
       currency: "EUR",
       stock: 0,
       inStock: false,
+      kind: "shelf",
+      leadTimeHours: 0,
       allergens: ["gluten"],
       imageUrl: "/static/img/products/country-sourdough.svg",
       category: { slug: "breads", name: "Breads" },
@@ -215,11 +217,23 @@ describe("API errors and documentation", () => {
       expect.arrayContaining(["/categories", "/products", "/products/{idOrSlug}"]),
     );
     expect(body.paths["/products"].get.parameters!.map((p) => p.name).sort()).toEqual(
-      ["category", "page", "pageSize", "q", "sort"],
+      ["category", "date", "page", "pageSize", "q", "sort"],
     );
     const { Product, Error: ErrorSchema } = body.components.schemas;
     expect(Object.keys(Product.properties!)).toEqual(
-      expect.arrayContaining(["id", "slug", "priceCents", "currency", "stock", "allergens"]),
+      expect.arrayContaining([
+        "id",
+        "slug",
+        "priceCents",
+        "currency",
+        "stock",
+        "allergens",
+        "kind",
+        "leadTimeHours",
+        "available",
+        "orderable",
+        "reason",
+      ]),
     );
     expect(ErrorSchema.properties).toHaveProperty("error");
     // The allergen enum comes straight from the zod schema.

@@ -330,3 +330,39 @@ export const demoProducts: DemoProduct[] = [
     allergens: [],
   },
 ];
+
+/** Whole cakes: made to order, with two days' notice. */
+const wholeCakes = new Set([
+  "lemon-drizzle-cake",
+  "chocolate-fudge-cake",
+  "victoria-sponge",
+  "basque-cheesecake",
+]);
+
+/** The usual week of a bakery, Monday first: busier Friday and Saturday, a short Sunday. */
+const weekShape = [1, 1, 1, 1, 1.25, 1.6, 0.6];
+
+export interface DemoSchedule {
+  kind: "daily" | "made_to_order" | "shelf";
+  leadTimeHours: number;
+  /** Par per weekday, Monday first. */
+  par: number[];
+}
+
+/**
+ * How the demo bakery runs its days: breads, viennoiserie, tarts and slices are baked each
+ * day to a weekly par (around the demo stock, more at the weekend); whole cakes are made to
+ * order with 48 hours' notice; cookies and drinks come from the shelf.
+ */
+export function demoSchedule(product: DemoProduct): DemoSchedule {
+  const none = [0, 0, 0, 0, 0, 0, 0];
+  if (wholeCakes.has(product.slug)) return { kind: "made_to_order", leadTimeHours: 48, par: none };
+  if (["breads", "viennoiserie", "tarts", "cakes"].includes(product.category)) {
+    return {
+      kind: "daily",
+      leadTimeHours: 0,
+      par: weekShape.map((factor) => Math.round(product.stock * factor)),
+    };
+  }
+  return { kind: "shelf", leadTimeHours: 0, par: none };
+}

@@ -8,8 +8,8 @@ const slots = new RegExp(`(${BADGE_SLOT}|${TOKEN_SLOT})`);
  * Catalog pages rendered once and kept, with slots for what changes per request: each
  * card's stock badge and the visitor's form token. A request for a page seen before only
  * fills in the stock it read and its token; nothing is rendered. The key holds everything
- * else the page shows (query, categories, products as their cards show them, in stock or
- * not, who is signed in, cart count), so any change makes a new page.
+ * else the page shows (query, categories, products as their cards show them, in stock,
+ * sold out or made to order, who is signed in, cart count), so any change makes a new page.
  */
 export function createPageTemplates() {
   const pages = new Map<string, string[]>();
@@ -19,7 +19,7 @@ export function createPageTemplates() {
       key: string,
       /** The page with BADGE_SLOT for every card's badge, in card order, and TOKEN_SLOT. */
       render: () => string,
-      products: { id: number; stock: number }[],
+      products: { id: number; stock: number | null }[],
       token: string,
     ): string {
       let parts = pages.get(key);

@@ -14,6 +14,10 @@ export interface ProductInfo {
   categoryId: number;
   categorySlug: string;
   categoryName: string;
+  /** daily, made_to_order or shelf: where an order takes it from. */
+  kind: "daily" | "made_to_order" | "shelf";
+  /** Hours of notice a made-to-order product needs. */
+  leadTimeHours: number;
   version: number;
 }
 
@@ -39,7 +43,8 @@ export interface ProductFilter {
 const productColumns = (sql: Queryable) =>
   sql`
     p.id, p.slug, p.name, p.description, p.price_cents, p.allergens, p.image_path,
-    p.category_id, c.slug as category_slug, c.name as category_name, p.version`;
+    p.category_id, c.slug as category_slug, c.name as category_name, p.kind, p.lead_time_hours,
+    p.version`;
 
 /** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
 export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, "\\$&")}%`;
@@ -99,11 +104,24 @@ export async function findProduct(sql: Queryable, idOrSlug: string): Promise<Pro
   return row ?? null;
 }
 
-/** Current stock of the given products: never cached. */
-export async function stockOf(sql: Queryable, ids: number[]): Promise<Map<number, number>> {
+/**
+ * Current stock of the given products, today: never cached. Shelf stock, or today's plan
+ * remaining of a daily product (its par when today has no plan row yet); null for made to
+ * order (no cap). One statement, no fragments: the stock reader shares it across requests.
+ */
+export async function stockOf(
+  sql: Queryable,
+  ids: number[],
+  today: string,
+): Promise<Map<number, number | null>> {
   if (ids.length === 0) return new Map();
-  const rows = await sql<{ id: number; stock: number }[]>`
-    select id, stock from products where id = any(${ids}::int[])`;
+  const rows = await sql<{ id: number; stock: number | null }[]>`
+    select p.id, case p.kind
+        when 'shelf' then p.stock
+        when 'daily' then coalesce(d.remaining, p.par[extract(isodow from ${today}::date)::int])
+      end as stock
+    from products p left join product_days d on d.product_id = p.id and d.date = ${today}::date
+    where p.id = any(${ids}::int[])`;
   return new Map(rows.map((r) => [r.id, r.stock]));
 }
 
@@ -124,6 +142,10 @@ export interface NewProduct {
   allergens?: Allergen[];
   imagePath?: string | null;
   active?: boolean;
+  kind?: "daily" | "made_to_order" | "shelf";
+  leadTimeHours?: number;
+  /** Par per weekday, Monday first. */
+  par?: number[];
 }
 
 /** Inserts a category unless its slug exists; returns the id either way. */
@@ -147,10 +169,13 @@ export async function ensureProduct(
 ): Promise<{ id: number; created: boolean }> {
   const [row] = await sql<{ id: number; created: boolean }[]>`
     with inserted as (
-      insert into products
-        (category_id, slug, name, description, price_cents, stock, allergens, image_path, active)
+      insert into products (category_id, slug, name, description, price_cents, stock, allergens,
+        image_path, active, kind, lead_time_hours, par)
       values (${p.categoryId}, ${p.slug}, ${p.name}, ${p.description ?? ""}, ${p.priceCents},
-              ${p.stock}, ${p.allergens ?? []}::text[], ${p.imagePath ?? null}, ${p.active ?? true})
+              ${p.stock}, ${p.allergens ?? []}::text[], ${p.imagePath ?? null}, ${p.active ?? true},
+              ${p.kind ?? "shelf"}, ${p.leadTimeHours ?? 0}, ${
+    p.par ?? [0, 0, 0, 0, 0, 0, 0]
+  }::int[])
       on conflict (slug) do nothing
       returning id
     )
@@ -216,8 +241,13 @@ export async function recordProductView(sql: Queryable, productId: number, day: 
     on conflict (product_id, day) do update set views = product_views_daily.views + 1`;
 }
 
-/** Stock of every product on sale, for live pages catching up after a reconnect. */
-export async function stockOfActive(sql: Queryable) {
-  return await sql<{ id: number; stock: number }[]>`
-    select id, stock from products where active order by id`;
+/** Today's stock of every product on sale, for live pages catching up after a reconnect. */
+export async function stockOfActive(sql: Queryable, today: string) {
+  return await sql<{ id: number; stock: number | null }[]>`
+    select p.id, case p.kind
+        when 'shelf' then p.stock
+        when 'daily' then coalesce(d.remaining, p.par[extract(isodow from ${today}::date)::int])
+      end as stock
+    from products p left join product_days d on d.product_id = p.id and d.date = ${today}::date
+    where p.active order by p.id`;
 }

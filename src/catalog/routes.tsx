@@ -20,6 +20,7 @@ import type { Logger } from "../infra/log.ts";
 import { newMessage, type Queue } from "../infra/queue.ts";
 import type { Sql } from "../infra/db.ts";
 import type { LiveHub } from "../live/hub.ts";
+import { liveStream } from "../live/stream-response.ts";
 import { notFound, validationError } from "../http/errors.ts";
 import { wantsFragment } from "../http/htmx.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -27,6 +28,11 @@ import { viewerOf } from "../http/viewer.ts";
 import { catalogPageQuery, productIdParam } from "./schema.ts";
 import { type Catalog, STOCK_TOPIC } from "./service.ts";
 import { stockOfActive } from "./queries.ts";
+import type { Bakery } from "../bakery/service.ts";
+import { dayTopic, SHELF_TOPIC } from "../bakery/live.ts";
+import { isDate } from "../bakery/calendar.ts";
+import { DATE_MESSAGE } from "../bakery/schema.ts";
+import { AppError } from "../http/errors.ts";
 import { ANALYTICS_QUEUE } from "../jobs/names.ts";
 
 export const CATALOG_PAGE_SIZE = 24;
@@ -39,10 +45,13 @@ export interface CatalogRouteDeps {
   queue: Queue;
   log: Logger;
   today: () => string;
+  bakery: Bakery;
 }
 
 /** The customer catalog: browsing, product pages and the live stock stream. */
-export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: CatalogRouteDeps) {
+export function catalogRoutes(
+  { shop, catalog, sql, live, queue, log, today, bakery }: CatalogRouteDeps,
+) {
   const card = createCardRenderer(shop);
   const pages = createPageTemplates();
   return new Hono<AppEnv>()
@@ -92,7 +101,7 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
           viewer.user,
           viewer.cartCount,
           categories,
-          items.map((p) => cardKey(p) + (p.stock > 0 ? "+" : "-")),
+          items.map((p) => cardKey(p) + (p.stock === null ? "*" : p.stock > 0 ? "+" : "-")),
         ]);
         const withSlots = () =>
           String(render(
@@ -124,19 +133,34 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
         );
       },
     )
-    .get("/events/stock", (c) => {
+    .get("/events/stock", async (c) => {
       // Every stream starts with an id, so a browser reconnecting after a drop sends
       // Last-Event-ID and gets every badge's current stock: changes it missed are not lost.
       const reconnecting = c.req.header("Last-Event-ID") !== undefined;
-      // Read after subscribing (the hub holds events meanwhile): no change slips between.
-      const first = reconnecting
-        ? stockOfActive(sql).then((
-          items,
-        ) => [{ id: "stock", data: String(StockUpdate({ items })) }])
-        : [{ id: "stock", data: "" }];
-      const body = live.open(STOCK_TOPIC, { first, signal: c.req.raw.signal });
-      // Through the context, so headers set by middleware (X-Request-Id) are kept.
-      return c.body(body, 200, sseHeaders);
+      const date = c.req.query("date");
+      const shopToday = bakery.today();
+      if (date === undefined || date === shopToday) {
+        // Read after subscribing (the hub holds events meanwhile): no change slips between.
+        const first = () =>
+          reconnecting
+            ? stockOfActive(sql, shopToday).then((items) => [
+              { id: "stock", data: String(StockUpdate({ items })) },
+            ])
+            : [{ id: "stock", data: "" }];
+        return liveStream(c, live, STOCK_TOPIC, { first });
+      }
+      // Another date: that date's plans and the shelf, as one stream.
+      if (!isDate(date)) {
+        throw new AppError(400, "validation_failed", DATE_MESSAGE, { date: DATE_MESSAGE });
+      }
+      await bakery.checkDate(date);
+      const first = () =>
+        reconnecting
+          ? bakery.remainingOn(date).then((items) => [
+            { id: "stock", data: String(StockUpdate({ items })) },
+          ])
+          : [{ id: "stock", data: "" }];
+      return liveStream(c, live, dayTopic(date), { first, also: [SHELF_TOPIC] });
     });
 }
 
@@ -144,8 +168,4 @@ export function catalogRoutes({ shop, catalog, sql, live, queue, log, today }: C
 const cartFlash = (c: Context) =>
   c.req.query("cart") === "added" ? "Added to your cart." : undefined;
 
-export const sseHeaders = {
-  "Content-Type": "text/event-stream; charset=utf-8",
-  "Cache-Control": "no-cache, no-transform",
-  "X-Accel-Buffering": "no",
-};
+export { sseHeaders } from "../live/stream-response.ts";

@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { allergens } from "./allergens.ts";
+import { dateSchema } from "../bakery/schema.ts";
+import { productKinds } from "../bakery/availability.ts";
 import { text } from "../http/fields.ts";
 
 /** Zod schemas for catalog query strings and API bodies; the OpenAPI document comes from them. */
@@ -34,7 +36,16 @@ const page = z.preprocess(
 /** The customer catalog page's query string. */
 export const catalogPageQuery = z.object({ q: search, category: categorySlug, sort, page });
 
+const pickupDate = z.preprocess(blankIsAbsent, dateSchema.optional()).openapi({
+  description:
+    "A pickup date (YYYY-MM-DD, from today to the horizon): adds `available`, `orderable`, `reason` and `orderBy` for that date",
+  example: "2026-11-21",
+});
+
+export const productQuery = z.object({ date: pickupDate });
+
 export const productListQuery = z.object({
+  date: pickupDate,
   q: search,
   category: categorySlug,
   sort,
@@ -74,8 +85,31 @@ export const productSchema = z.object({
   description: z.string(),
   priceCents: z.number().int().openapi({ description: "Price in the smallest currency unit" }),
   currency: z.string().openapi({ example: "EUR" }),
-  stock: z.number().int().openapi({ description: "Units available now" }),
+  stock: z.number().int().nullable().openapi({
+    description: "What the shop has today (null: made to order, no cap)",
+  }),
   inStock: z.boolean(),
+  kind: z.enum(productKinds).openapi({
+    description:
+      "`daily`: baked for each date (that date's plan); `made_to_order`: no cap, needs `leadTimeHours` of notice; `shelf`: one stock across days",
+  }),
+  leadTimeHours: z.number().int(),
+  date: z.string().optional().openapi({
+    description: "With `?date=`: the date of the fields below",
+  }),
+  available: z.number().int().nullable().optional().openapi({
+    description: "With `?date=`: how many can be ordered for that date (null: unlimited)",
+  }),
+  orderable: z.boolean().optional().openapi({
+    description: "With `?date=`: it can be ordered for that date now",
+  }),
+  reason: z.string().nullable().optional().openapi({
+    description: "With `?date=`: why not, and when it can be had, in words",
+    example: "Chocolate Fudge Cake needs 48 hours' notice. Order by Thu 15:00 for Sat 21 Nov.",
+  }),
+  orderBy: z.string().nullable().optional().openapi({
+    description: "With `?date=`: the last moment to order it for that date, if any",
+  }),
   allergens: z.array(z.enum(allergens)).openapi({
     description: "The EU-14 allergens this product contains",
   }),

@@ -33,10 +33,40 @@ describe("seedDemoCatalog", () => {
     expect(croissant).toMatchObject({
       name: "Butter Croissant",
       priceCents: 240,
-      stock: 48,
+      kind: "daily",
+      leadTimeHours: 0,
       categorySlug: "viennoiserie",
       imagePath: "/static/img/products/butter-croissant.svg",
     });
+  });
+
+  it("runs the demo bakery's days: breads baked daily to a par, whole cakes to order, a shelf", async () => {
+    const rows = await t.sql<
+      { slug: string; kind: string; leadTimeHours: number; par: number[] }[]
+    >`
+      select slug, kind, lead_time_hours, par from products order by id`;
+    const bySlug = new Map(rows.map((r) => [r.slug, r]));
+    // Monday to Sunday: the weekend bakes more, Sunday less.
+    expect(bySlug.get("butter-croissant")).toMatchObject({
+      kind: "daily",
+      par: [48, 48, 48, 48, 60, 77, 29],
+    });
+    expect(bySlug.get("country-sourdough")?.kind).toBe("daily");
+    for (const cake of ["chocolate-fudge-cake", "victoria-sponge", "basque-cheesecake"]) {
+      expect(bySlug.get(cake), cake).toMatchObject({ kind: "made_to_order", leadTimeHours: 48 });
+    }
+    expect(bySlug.get("flat-white")?.kind).toBe("shelf");
+    const kinds = rows.reduce<Record<string, number>>(
+      (n, r) => ({ ...n, [r.kind]: (n[r.kind] ?? 0) + 1 }),
+      {},
+    );
+    expect(kinds).toEqual({ daily: 16, made_to_order: 4, shelf: 10 });
+    // Today's stock of a daily product is today's plan.
+    const today = t.services.bakery.today();
+    const weekday = new Date(`${today}T12:00:00Z`).getUTCDay() || 7;
+    const croissant = await t.services.catalog.product("butter-croissant");
+    expect(croissant?.stock).toBe(bySlug.get("butter-croissant")!.par[weekday - 1]);
+    expect((await t.services.catalog.product("victoria-sponge"))?.stock).toBeNull();
   });
 
   it("adds nothing on a second run", async () => {
@@ -45,9 +75,9 @@ describe("seedDemoCatalog", () => {
   });
 
   it("leaves edited products and categories as they are", async () => {
-    const before = (await t.services.catalog.product("seeded-rye"))!;
+    const before = (await t.services.catalog.product("filter-coffee"))!;
     await t.services.catalog.updateProduct(before.id, {
-      name: "Dark Rye",
+      name: "Dark Roast",
       priceCents: 777,
       allergens: [],
     });
@@ -57,7 +87,7 @@ describe("seedDemoCatalog", () => {
     expect(await seedDemoCatalog(t.sql)).toEqual({ productsCreated: 0 });
     const after = (await t.services.catalog.product(String(before.id)))!;
     expect(after).toMatchObject({
-      name: "Dark Rye",
+      name: "Dark Roast",
       priceCents: 777,
       allergens: [],
       stock: 1,

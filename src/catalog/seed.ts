@@ -1,11 +1,19 @@
 import type { Sql } from "../infra/db.ts";
-import { demoCategories, demoProducts } from "./demo-data.ts";
+import { demoCategories, demoProducts, demoSchedule } from "./demo-data.ts";
 import { ensureCategory, ensureProduct } from "./queries.ts";
 
 const SEED_LOCK = 7264532;
 
-/** Inserts the demo bakery's missing categories and products; existing ones are left as they are. */
-export async function seedDemoCatalog(sql: Sql): Promise<{ productsCreated: number }> {
+/**
+ * Inserts the demo bakery's missing categories and products; existing ones are left as they
+ * are. With `schedules` (the default) new products get the demo bakery's kinds, pars and
+ * lead times; without, every product is a shelf product with its stock, as in a shop that
+ * has just upgraded to bakery days.
+ */
+export async function seedDemoCatalog(
+  sql: Sql,
+  { schedules = true }: { schedules?: boolean } = {},
+): Promise<{ productsCreated: number }> {
   return await sql.begin(async (tx) => {
     // Two instances starting on an empty database seed one after the other: without the
     // lock the second's "insert … on conflict do nothing" waits for the first, then cannot
@@ -21,6 +29,7 @@ export async function seedDemoCatalog(sql: Sql): Promise<{ productsCreated: numb
         ...product,
         categoryId: categoryIds.get(product.category)!,
         imagePath: `/static/img/products/${product.slug}.svg`,
+        ...(schedules ? demoSchedule(product) : {}),
       });
       if (created) productsCreated++;
     }

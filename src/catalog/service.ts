@@ -1,6 +1,6 @@
 import type { Sql } from "../infra/db.ts";
 import type { LiveHub } from "../live/hub.ts";
-import { StockUpdate } from "../../views/catalog/stock-badge.tsx";
+import { publishShelf } from "../bakery/live.ts";
 import type { CatalogCache } from "./cache.ts";
 import { createStockReader } from "./stock-reader.ts";
 import {
@@ -15,22 +15,25 @@ import {
   updateProductRow,
 } from "./queries.ts";
 
-export type ProductWithStock = ProductInfo & { stock: number };
+/** `stock`: what the shop has today; null for made to order (no cap). */
+export type ProductWithStock = ProductInfo & { stock: number | null };
 
 export interface CatalogDeps {
   sql: Sql;
   cache: CatalogCache;
   live: LiveHub;
+  /** The shop's date now: the stock shown is today's. */
+  today: () => string;
 }
 
-export const STOCK_TOPIC = "stock";
+export { TODAY_TOPIC as STOCK_TOPIC } from "../bakery/live.ts";
 
 /** Reads the catalog (info from the cache, stock always from the database) and writes it. */
-export function createCatalog({ sql, cache, live }: CatalogDeps) {
-  const readStock = createStockReader(sql);
+export function createCatalog({ sql, cache, live, today }: CatalogDeps) {
+  const readStock = createStockReader(sql, today);
   const withStock = async (items: ProductInfo[]): Promise<ProductWithStock[]> => {
     const stock = await readStock(items.map((p) => p.id));
-    return items.map((p) => ({ ...p, stock: stock.get(p.id) ?? 0 }));
+    return items.map((p) => ({ ...p, stock: stock.has(p.id) ? stock.get(p.id)! : 0 }));
   };
 
   const productsEntry = (filter: ProductFilter) => ({
@@ -77,6 +80,7 @@ export function createCatalog({ sql, cache, live }: CatalogDeps) {
     /** After any other write to products or categories: the shop shows it on the next request. */
     changed: () => cache.invalidate(),
 
+    /** Sets a shelf product's stock (daily products keep theirs in each date's plan). */
     async setStock(id: number, stock: number) {
       const row = await setStockRow(sql, id, stock);
       if (row) await publishStock(live, [row]);
@@ -87,8 +91,5 @@ export function createCatalog({ sql, cache, live }: CatalogDeps) {
 
 export type Catalog = ReturnType<typeof createCatalog>;
 
-/** Tells every open catalog, product and cart page the new stock of these products. */
-export async function publishStock(live: LiveHub, items: { id: number; stock: number }[]) {
-  if (items.length === 0) return;
-  await live.publish(STOCK_TOPIC, { data: String(StockUpdate({ items })) });
-}
+/** Tells every open catalog, product and cart page the new shelf stock of these products. */
+export const publishStock = publishShelf;

@@ -17,6 +17,8 @@ function counted(t: TestContext) {
   return { sql, state };
 }
 
+const today = () => "2031-05-06";
+
 describe("stock reader", () => {
   let t: TestContext;
   let ids: number[];
@@ -30,7 +32,7 @@ describe("stock reader", () => {
 
   it("answers many concurrent requests with one query, each with its own products", async () => {
     const { sql, state } = counted(t);
-    const read = createStockReader(sql);
+    const read = createStockReader(sql, today);
     await t.sql`update products set stock = id * 10 where id = any(${ids}::int[])`;
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => read([ids[i % ids.length], ids[(i + 1) % ids.length]])),
@@ -45,7 +47,7 @@ describe("stock reader", () => {
 
   it("never hands a request the answer of a query that started before it arrived", async () => {
     const { sql, state } = counted(t);
-    const read = createStockReader(sql);
+    const read = createStockReader(sql, today);
     const [id] = ids;
     await t.sql`update products set stock = 5 where id = ${id}`;
     state.hold();
@@ -66,7 +68,7 @@ describe("stock reader", () => {
         fail
           ? Promise.reject(new Error("database unavailable"))
           : t.sql(strings, ...(values as never[]))) as unknown as Queryable;
-    const read = createStockReader(sql);
+    const read = createStockReader(sql, today);
     await expect(read([ids[0]])).rejects.toThrow("database unavailable");
     fail = false;
     expect((await read([ids[0]])).has(ids[0])).toBe(true);
@@ -74,7 +76,7 @@ describe("stock reader", () => {
 
   it("asks nothing for an empty list", async () => {
     const { sql, state } = counted(t);
-    expect((await createStockReader(sql)([])).size).toBe(0);
+    expect((await createStockReader(sql, today)([])).size).toBe(0);
     expect(state.queries).toBe(0);
   });
 });

@@ -3,8 +3,8 @@ import { stockOf } from "./queries.ts";
 
 interface Batch {
   ids: Set<number>;
-  promise: Promise<Map<number, number>>;
-  resolve(stock: Map<number, number>): void;
+  promise: Promise<Map<number, number | null>>;
+  resolve(stock: Map<number, number | null>): void;
   reject(error: unknown): void;
 }
 
@@ -15,7 +15,7 @@ interface Batch {
  * stock as committed when it was asked for, and a rush of requests costs one query per
  * database round trip instead of one each.
  */
-export function createStockReader(sql: Queryable) {
+export function createStockReader(sql: Queryable, today: () => string) {
   let inFlight = false;
   let waiting: Batch | null = null;
 
@@ -24,18 +24,18 @@ export function createStockReader(sql: Queryable) {
     const batch = waiting;
     waiting = null;
     inFlight = true;
-    stockOf(sql, [...batch.ids]).then(batch.resolve, batch.reject).finally(() => {
+    stockOf(sql, [...batch.ids], today()).then(batch.resolve, batch.reject).finally(() => {
       inFlight = false;
       startNext();
     });
   };
 
-  return function readStock(ids: number[]): Promise<Map<number, number>> {
+  return function readStock(ids: number[]): Promise<Map<number, number | null>> {
     if (ids.length === 0) return Promise.resolve(new Map());
     if (!waiting) {
       let resolve!: Batch["resolve"];
       let reject!: Batch["reject"];
-      const promise = new Promise<Map<number, number>>((yes, no) => {
+      const promise = new Promise<Map<number, number | null>>((yes, no) => {
         resolve = yes;
         reject = no;
       });

@@ -55,10 +55,8 @@ function checkoutForm(html: string) {
   const csrf = html.match(/<input type="hidden" name="_csrf" value="([\w-]+)"/)?.[1];
   expect(token, "the one-time token").toBeTruthy();
   expect(csrf, "the CSRF field").toBeTruthy();
-  const slots: Record<string, string[]> = {};
-  for (const select of html.matchAll(/<select [^>]*name="(slot-\w+)"[^>]*>([\s\S]*?)<\/select>/g)) {
-    slots[select[1]] = [...select[2].matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
-  }
+  const select = html.match(/<select [^>]*name="slot"[^>]*>([\s\S]*?)<\/select>/)?.[1] ?? "";
+  const slots = [...select.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
   return { token: token!, csrf: csrf!, slots };
 }
 
@@ -101,16 +99,22 @@ describe("GET /checkout", () => {
     const { res, html } = await browser.get("/checkout");
     expect(res.status).toBe(200);
     expect(res.headers.get("Cache-Control")).toBe("private, no-store");
-    const { slots } = checkoutForm(html);
     expect(html).toMatch(/<form method="post" action="\/checkout"/);
     expect(html).toMatch(/<input type="radio" name="pickup" value="asap" checked=""\/>/);
     expect(html).toContain("As soon as possible: ready around");
-    // Later today (when there is still time today) and tomorrow, every quarter hour.
-    expect(slots["slot-tomorrow"]?.length).toBeGreaterThan(90);
-    for (const values of Object.values(slots)) {
-      expect(values.every((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:(00|15|30|45):00\.000Z$/.test(v)))
-        .toBe(true);
-    }
+    // The day chooser: a plain GET form listing the two weeks ahead, today chosen.
+    expect(html).toMatch(/<form method="get" action="\/checkout"/);
+    const days = [...html.matchAll(/<option value="(\d{4}-\d{2}-\d{2})"( selected="")?/g)];
+    expect(days).toHaveLength(14);
+    expect(days[0][2]).toBe(' selected=""');
+    // Tomorrow, every quarter hour, and no "as soon as possible".
+    const tomorrow = await openCheckout(browser, `?date=${days[1][1]}`);
+    expect(tomorrow.form.slots.length).toBeGreaterThan(90);
+    expect(tomorrow.html).not.toContain('value="asap"');
+    expect(tomorrow.html).toContain(`<option value="${days[1][1]}" selected="">`);
+    expect(
+      tomorrow.form.slots.every((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:(00|15|30|45):00\.000Z$/.test(v)),
+    ).toBe(true);
     expect(html).toMatch(/<textarea id="note" name="note" maxlength="500"/);
     expect(html).toMatch(/<input id="coupon" name="coupon" value=""/);
     expect(html).toContain(`2 × ${rye.name}`);
@@ -257,14 +261,16 @@ describe("POST /checkout", () => {
     const juice = await product("fresh-orange-juice", 20);
     const { browser, userId } = await customer();
     await addToCart(browser, juice, 1);
-    const { form } = await openCheckout(browser);
-    const slot = form.slots["slot-tomorrow"][3];
+    const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString("sv", {
+      timeZone: t.deps.config.timeZone,
+    });
+    const { form } = await openCheckout(browser, `?date=${tomorrow}`);
+    const slot = form.slots[3];
     const { res } = await browser.post("/checkout", {
       _csrf: form.csrf,
       token: form.token,
       pickup: "asap",
-      "slot-today": "",
-      "slot-tomorrow": slot,
+      slot,
     });
     expect(res.status).toBe(303);
     const [order] = await ordersOf(userId);
@@ -308,13 +314,13 @@ describe("POST /checkout", () => {
     await addToCart(browser, loaf, 1);
     const { form } = await openCheckout(browser);
     const cases: [Record<string, string>, RegExp][] = [
-      [{ "slot-today": "2020-01-01T10:00:00.000Z" }, /^That pickup time is no longer possible/],
+      [{ slot: "2020-01-01T10:00:00.000Z" }, /^That date is in the past\.$/],
       [
-        { "slot-tomorrow": form.slots["slot-tomorrow"][0].replace(":00.000Z", ":07.000Z") },
+        { slot: form.slots.at(-1)!.replace(":00.000Z", ":07.000Z") },
         /^That pickup time is no longer possible/,
       ],
       [{ pickup: "whenever" }, /^Choose a pickup time from the list\.$/],
-      [{ "slot-today": "9".repeat(41) }, /^Choose a pickup time from the list\.$/],
+      [{ slot: "9".repeat(41) }, /^Choose a pickup time from the list\.$/],
     ];
     for (const [choice, message] of cases) {
       const label = JSON.stringify(choice);

@@ -9,16 +9,18 @@ import type { AppEnv } from "../http/env.ts";
 import { AppError, fieldErrors } from "../http/errors.ts";
 import { viewerOf } from "../http/viewer.ts";
 import type { Orders } from "../orders/service.ts";
-import type { ShopFormat } from "../shop/format.ts";
 import { multilineText, text } from "../http/fields.ts";
+import type { Bakery } from "../bakery/service.ts";
+import { isDate } from "../bakery/calendar.ts";
+import type { Words } from "../bakery/words.ts";
 
 const EXPIRED = "This form has expired. Please check the order and send it again.";
 const PICKUP = "Choose a pickup time from the list.";
 const COUPON = "That is not a coupon code.";
 const checkoutChoices = z.object({
+  date: text().max(10).optional(),
   pickup: text(PICKUP).max(40, PICKUP).optional(),
-  "slot-today": text(PICKUP).max(40, PICKUP).optional(),
-  "slot-tomorrow": text(PICKUP).max(40, PICKUP).optional(),
+  slot: text(PICKUP).max(40, PICKUP).optional(),
   note: multilineText().trim().max(500, "The note can be at most 500 characters.").optional(),
   coupon: text(COUPON).trim().max(32, COUPON).optional(),
 });
@@ -35,28 +37,32 @@ type CheckoutValues = z.infer<typeof checkoutForm>;
 const typedChoices = (body: Record<string, unknown>): Partial<CheckoutValues> =>
   Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string"));
 
-/** Field messages of the form, with the three pickup fields shown as one. */
+/** Field messages of the form, with the two pickup fields shown as one. */
 function choiceProblems(error: z.ZodError) {
   const fields = fieldErrors(error);
   return {
-    pickup: fields.pickup ?? fields["slot-today"] ?? fields["slot-tomorrow"],
+    pickup: fields.pickup ?? fields.slot ?? fields.date,
     note: fields.note,
     coupon: fields.coupon,
   };
 }
 
 /** A chosen slot wins over "as soon as possible". */
-const pickupOf = (v: Partial<CheckoutValues>) =>
-  v["slot-today"] || v["slot-tomorrow"] || v.pickup || "asap";
+const pickupOf = (v: Partial<CheckoutValues>) => v.slot || v.pickup || "asap";
 
-/** Checkout for pickup: signed-in customers only (others sign in and come back here). */
+/**
+ * Checkout for pickup: signed-in customers only (others sign in and come back here). The
+ * pickup day is chosen with a plain GET form (`?date=`), which the cart remembers; its
+ * slots follow, full ones shown and disabled.
+ */
 export function checkoutRoutes(
-  { shop, cart, carts, orders, format }: {
+  { shop, cart, carts, orders, bakery, words }: {
     shop: ShopView;
     cart: Cart;
     carts: CartStore;
     orders: Orders;
-    format: ShopFormat;
+    bakery: Bakery;
+    words: Words;
   },
 ) {
   const render = async (
@@ -65,8 +71,16 @@ export function checkoutRoutes(
     problems: { error?: string; fields?: Record<string, string>; status?: 400 | 409 | 422 } = {},
   ) => {
     const user = c.get("user")!;
-    const view = await cart.view({ userId: user.id });
+    const owner = { userId: user.id };
+    const days = await bakery.days();
+    const asked = values.date;
+    // Only a day that takes orders can be chosen; anything else keeps the cart's day.
+    if (asked && isDate(asked) && days.some((d) => d.date === asked && d.orderable)) {
+      await cart.chooseDay(owner, asked);
+    }
+    const view = await cart.view(owner);
     if (view.lines.length === 0) return c.redirect("/cart", 303);
+    const [chosen, soonest] = await Promise.all([bakery.day(view.date), bakery.asap()]);
     const code = values.coupon?.trim();
     const coupon = code && !problems.fields?.coupon
       ? await orders.previewCoupon(code, user.id, view.subtotalCents)
@@ -77,14 +91,18 @@ export function checkoutRoutes(
         shop={shop}
         viewer={viewerOf(c)}
         cart={view}
-        pickup={orders.pickupChoices()}
+        days={days}
+        day={chosen.day}
+        slots={chosen.slots}
+        asap={soonest?.date === view.date ? soonest.at : null}
         token={crypto.randomUUID()}
         values={{ pickup: pickupOf(values), note: values.note, coupon: code }}
         coupon={coupon}
         error={problems.error}
         fields={problems.fields}
-        time={format.time}
-        day={format.date}
+        time={words.time}
+        dayTime={words.dayTime}
+        dayOf={words.day}
       />,
       problems.status ?? 200,
     );
@@ -128,6 +146,7 @@ export function checkoutRoutes(
           note: values.note,
           couponCode: values.coupon || undefined,
           idempotencyKey: `checkout:${values.token}`,
+          meta: c.get("meta"),
         });
         await carts.clear({ userId: user.id });
         return c.redirect(`/orders/${placed.order.id}?placed=1`, 303);

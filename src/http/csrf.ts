@@ -21,8 +21,9 @@ const refuse = () =>
 /**
  * Refuses state-changing requests that come from other sites. Browsers say where a request
  * comes from (Sec-Fetch-Site, else Origin); when neither is sent, the form must carry the
- * token of the double-submit cookie. The JSON API is exempt: it takes only bearer tokens,
- * never cookies, so another site cannot borrow a session.
+ * token of the double-submit cookie (or the X-CSRF-Token header). The JSON API is exempt:
+ * it takes bearer tokens, which another site cannot borrow; admin API routes called with
+ * the admin's session cookie instead are checked like pages.
  */
 export function csrfProtection(
   options: { publicUrl?: string; cookieSecure: boolean },
@@ -31,7 +32,11 @@ export function csrfProtection(
 > {
   const configuredOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
   return async function checkCsrf(c, next) {
-    if (c.req.path.startsWith("/api/")) return await next();
+    // The API takes bearer tokens, which another site cannot borrow; only admin routes
+    // called with the browser's session cookie need the check.
+    const browserSession = c.req.path.startsWith("/api/v1/admin/") &&
+      c.req.header("Authorization") === undefined;
+    if (c.req.path.startsWith("/api/") && !browserSession) return await next();
     // Made only when a page renders a form, so anonymous catalog views set no cookie.
     let token = getCookie(c, CSRF_COOKIE);
     c.set("csrfToken", () => {

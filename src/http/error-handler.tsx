@@ -2,6 +2,9 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "../infra/log.ts";
+import { isDatabaseUnavailable } from "../infra/db-watch.ts";
+import { StoreUnavailableError } from "../infra/store.ts";
+import { databaseUnavailable } from "./database-gate.ts";
 import type { ShopView } from "../../views/context.ts";
 import { ErrorPage } from "../../views/error-page.tsx";
 import { AppError, type ErrorBody } from "./errors.ts";
@@ -105,6 +108,16 @@ export function errorHandler(log: Logger, shop: ShopView, now?: () => number): E
       return respond(c, shop, status, codes[status] ?? "error", message);
     }
     const request = { requestId: c.get("requestId"), method: c.req.method, path: c.req.path };
+    // An outage is not a bug: the visitor is asked to come back, with no stack trace logged.
+    if (isDatabaseUnavailable(error) || error instanceof StoreUnavailableError) {
+      log.warn("answered 503: a part is unavailable", {
+        ...request,
+        error: (error as Error).message,
+      });
+      const unavailable = databaseUnavailable();
+      for (const [name, value] of Object.entries(unavailable.headers ?? {})) c.header(name, value);
+      return respond(c, shop, 503, unavailable.code, unavailable.message);
+    }
     if (isDataException(error)) {
       log.warn("input reached the database unchecked", {
         ...request,

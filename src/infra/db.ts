@@ -18,6 +18,12 @@ export interface Database {
   readonly kind: "postgres" | "pglite";
   readonly sql: Sql;
   ping(): Promise<void>;
+  /**
+   * A ping on a connection of its own, for outage probes: under load the pool's connections
+   * are busy, and a probe queued behind them would take a rush for an outage. (The embedded
+   * database is one session in this process: its probe is the ping.)
+   */
+  probe(): Promise<void>;
   close(): Promise<void>;
   /** Embedded only: a dump to start another embedded database from (a test template). */
   dump?(): Promise<Blob>;
@@ -39,28 +45,52 @@ export interface DatabaseOptions {
    */
   socketDir?: string;
   log: Logger;
+  /** How this process's connections are named to PostgreSQL (pg_stat_activity). */
+  applicationName?: string;
 }
 
-function clientOptions(max: number, log: Logger): postgres.Options<Record<string, never>> {
+function clientOptions(
+  max: number,
+  log: Logger,
+  applicationName = "crumb",
+): postgres.Options<Record<string, never>> {
   return {
     max,
     // Columns arrive as camelCase so rows map straight onto TypeScript shapes.
     transform: { column: { from: postgres.toCamel } },
     onnotice: (notice) => log.debug("postgres notice", { message: notice.message }),
-    connection: { application_name: "crumb" },
+    connection: { application_name: applicationName.slice(0, 63) },
     idle_timeout: 60,
     connect_timeout: 10,
+    // Seconds before reconnecting after a failed connection. postgres.js's default grows to
+    // 20 s over an outage, so the shop stayed down up to 20 s after the database returned;
+    // capped at one, it is back within a second (the watch in db-watch.ts keeps requests
+    // from piling onto a database that is away).
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
   };
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    const sql = postgres(options.url, clientOptions(options.poolMax, options.log)) as Sql;
+    const sql = postgres(
+      options.url,
+      clientOptions(options.poolMax, options.log, options.applicationName),
+    ) as Sql;
+    // Connected now and kept: a probe under load must not wait for a new connection.
+    const probe = postgres(options.url, {
+      ...clientOptions(1, options.log, `${options.applicationName ?? "crumb"} probe`),
+      connect_timeout: 2,
+      idle_timeout: 0,
+    });
+    probe`select 1`.catch(() => {});
     return {
       kind: "postgres",
       sql,
       ping: async () => void await sql`select 1`,
-      close: () => sql.end({ timeout: 5 }),
+      probe: async () => void await probe`select 1`,
+      close: async () => {
+        await Promise.all([sql.end({ timeout: 5 }), probe.end({ timeout: 1 })]);
+      },
     };
   }
   return await openEmbedded(options);
@@ -128,6 +158,7 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
     sql,
     socketPath: socket.path,
     ping: async () => void await sql`select 1`,
+    probe: async () => void await sql`select 1`,
     dump: () => pglite.dumpDataDir("none"),
     close: async () => {
       await sql.end({ timeout: 5 });

@@ -24,6 +24,8 @@ export interface InfrastructureOptions {
   /** Start the embedded database from this dump instead of DATA_DIR (tests). */
   loadDataDir?: Blob;
   retryDelayMs?: (attempt: number) => number;
+  /** How this process's database connections are named (pg_stat_activity, metrics). */
+  applicationName?: string;
 }
 
 /** Opens the database (and migrates it), the store and the queue that the config names. */
@@ -49,19 +51,20 @@ export async function openInfrastructure(
       socketDir,
       loadDataDir: options.loadDataDir,
       log,
+      applicationName: options.applicationName,
     });
     opened.push(db);
     const applied = await migrate(db.sql, await loadMigrations());
     if (applied.length) log.info("migrations applied", { applied });
     const store = await openStore({
       url: config.redisUrl,
-      prefix: options.storePrefix ?? "crumb:",
+      prefix: options.storePrefix ?? `${config.keyPrefix}:`,
       log,
     });
     opened.push(store);
     const queue = await openQueue({
       url: config.amqpUrl,
-      prefix: options.queuePrefix ?? "crumb.",
+      prefix: options.queuePrefix ?? `${config.keyPrefix}.`,
       log,
       retryDelayMs: options.retryDelayMs,
     });

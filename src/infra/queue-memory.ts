@@ -1,6 +1,13 @@
 import type { Logger } from "./log.ts";
 import { errorFields } from "./log.ts";
-import { DEFAULT_MAX_ATTEMPTS, type JobHandler, type JobMessage, type Queue } from "./queue.ts";
+import {
+  type DeadLetter,
+  DEFAULT_MAX_ATTEMPTS,
+  errorLine,
+  type JobHandler,
+  type JobMessage,
+  type Queue,
+} from "./queue.ts";
 
 interface Delivery {
   message: JobMessage;
@@ -18,7 +25,9 @@ interface MemoryConsumer {
 
 interface Line {
   waiting: Delivery[];
-  dead: JobMessage[];
+  dead: DeadLetter[];
+  /** Deliveries waiting out their backoff. */
+  retrying: number;
   consumer?: MemoryConsumer;
 }
 
@@ -35,7 +44,7 @@ export function createMemoryQueue(log: Logger, retryDelayMs: (attempt: number) =
   const line = (name: string) => {
     let found = lines.get(name);
     if (!found) {
-      found = { waiting: [], dead: [] };
+      found = { waiting: [], dead: [], retrying: 0 };
       lines.set(name, found);
     }
     return found;
@@ -74,7 +83,12 @@ export function createMemoryQueue(log: Logger, retryDelayMs: (attempt: number) =
         attempts: delivery.attempt,
         ...errorFields(error),
       });
-      line(name).dead.push(delivery.message);
+      line(name).dead.push({
+        message: delivery.message,
+        attempts: delivery.attempt,
+        lastError: errorLine(error),
+        deadAt: new Date().toISOString(),
+      });
       return;
     }
     log.warn("job failed; will retry", {
@@ -83,8 +97,10 @@ export function createMemoryQueue(log: Logger, retryDelayMs: (attempt: number) =
       attempt: delivery.attempt,
       ...errorFields(error),
     });
+    line(name).retrying++;
     const timer = setTimeout(() => {
       timers.delete(timer);
+      line(name).retrying--;
       line(name).waiting.push({ message: delivery.message, attempt: delivery.attempt + 1 });
       pump(name);
     }, retryDelayMs(delivery.attempt));
@@ -122,7 +138,32 @@ export function createMemoryQueue(log: Logger, retryDelayMs: (attempt: number) =
       });
     },
     takeDeadLetters(name, max) {
-      return Promise.resolve(line(name).dead.splice(0, max));
+      return Promise.resolve(line(name).dead.splice(0, max).map((dead) => dead.message));
+    },
+    stats(name) {
+      if (closed) return Promise.reject(new Error("queue is closed"));
+      const { waiting, retrying, dead } = line(name);
+      return Promise.resolve({ waiting: waiting.length, retrying, dead: dead.length });
+    },
+    peekDeadLetters(name, max) {
+      if (closed) return Promise.reject(new Error("queue is closed"));
+      return Promise.resolve(structuredClone(line(name).dead.slice(0, max)));
+    },
+    retryDeadLetter(name, id) {
+      const current = line(name);
+      const index = current.dead.findIndex((dead) => dead.message.id === id);
+      if (closed) return Promise.reject(new Error("queue is closed"));
+      if (index < 0) return Promise.resolve(undefined);
+      const [dead] = current.dead.splice(index, 1);
+      current.waiting.push({ message: structuredClone(dead.message), attempt: 1 });
+      queueMicrotask(() => pump(name));
+      return Promise.resolve(dead);
+    },
+    discardDeadLetter(name, id) {
+      if (closed) return Promise.reject(new Error("queue is closed"));
+      const current = line(name);
+      const index = current.dead.findIndex((dead) => dead.message.id === id);
+      return Promise.resolve(index >= 0 ? current.dead.splice(index, 1)[0] : undefined);
     },
     ping: () => closed ? Promise.reject(new Error("queue is closed")) : Promise.resolve(),
     async close() {

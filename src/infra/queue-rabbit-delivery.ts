@@ -1,7 +1,7 @@
 import type { Channel, ConsumeMessage } from "amqplib";
 import { errorFields, type Logger } from "./log.ts";
-import type { JobHandler, JobMessage } from "./queue.ts";
-import { ATTEMPT_HEADER } from "./queue-rabbit-send.ts";
+import { errorLine, type JobHandler, type JobMessage } from "./queue.ts";
+import { ATTEMPT_HEADER, DEAD_AT_HEADER, LAST_ERROR_HEADER } from "./queue-rabbit-send.ts";
 
 /** One consumer of a queue, as the connection starts it again after each reconnect. */
 export interface Registration {
@@ -16,12 +16,13 @@ export interface Registration {
   inFlight: Set<Promise<void>>;
 }
 
-/** Sends a message to a queue (with its attempt number and a TTL in ms), confirmed. */
-type Send = (
+/** Sends a message to a queue (with its attempt number, a TTL in ms, headers), confirmed. */
+export type Send = (
   queue: string,
   message: JobMessage,
   attempt: number,
   expiration?: number,
+  headers?: Record<string, string>,
 ) => Promise<void>;
 
 /**
@@ -92,6 +93,7 @@ export function deliveries(
       });
       return;
     }
+    const lastError = errorLine(failure.error);
     try {
       if (attempt >= registration.maxAttempts) {
         log.error("job dead-lettered", {
@@ -100,7 +102,10 @@ export function deliveries(
           attempts: attempt,
           ...errorFields(failure.error),
         });
-        await send(`${queue}.dead`, message, attempt);
+        await send(`${queue}.dead`, message, attempt, undefined, {
+          [LAST_ERROR_HEADER]: lastError,
+          [DEAD_AT_HEADER]: new Date().toISOString(),
+        });
       } else {
         log.warn("job failed; will retry", {
           queue,
@@ -108,7 +113,9 @@ export function deliveries(
           attempt,
           ...errorFields(failure.error),
         });
-        await send(`${queue}.retry`, message, attempt + 1, retryDelayMs(attempt));
+        await send(`${queue}.retry`, message, attempt + 1, retryDelayMs(attempt), {
+          [LAST_ERROR_HEADER]: lastError,
+        });
       }
     } catch {
       // Could not park it: leave it to the broker to deliver again.

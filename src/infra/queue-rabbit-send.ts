@@ -6,6 +6,10 @@ import { type JobMessage, QueueUnavailableError } from "./queue.ts";
 
 /** How many times a message has been tried, carried with it into the retry queue and back. */
 export const ATTEMPT_HEADER = "x-crumb-attempt";
+/** What the last attempt failed with, carried into the retry queue and the dead letters. */
+export const LAST_ERROR_HEADER = "x-crumb-last-error";
+/** When a message was dead-lettered (ISO). */
+export const DEAD_AT_HEADER = "x-crumb-dead-at";
 const CONFIRM_TIMEOUT_MS = 10_000;
 
 /**
@@ -32,6 +36,7 @@ export function sendConfirmed(
   message: JobMessage,
   attempt: number,
   expiration?: number,
+  headers: Record<string, string> = {},
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
@@ -47,7 +52,7 @@ export function sendConfirmed(
           messageId: message.id,
           type: message.type,
           contentType: "application/json",
-          headers: { [ATTEMPT_HEADER]: attempt },
+          headers: { ...headers, [ATTEMPT_HEADER]: attempt },
           expiration: expiration === undefined ? undefined : String(Math.max(0, expiration)),
         },
         (error: unknown) => {

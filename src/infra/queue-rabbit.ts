@@ -9,6 +9,7 @@ import {
 } from "./queue.ts";
 import { deliveries, type Registration } from "./queue-rabbit-delivery.ts";
 import { declareQueues, sendConfirmed } from "./queue-rabbit-send.ts";
+import { deadLetterTools } from "./queue-rabbit-dead.ts";
 
 /** Pause before a consumer the broker cancelled (or whose channel it closed) starts again. */
 const RESTART_DELAY_MS = 1000;
@@ -41,13 +42,30 @@ export async function createRabbitQueue(
     declared.add(queue);
   };
 
-  const send = (queue: string, message: JobMessage, attempt: number, expiration?: number) => {
+  const send = (
+    queue: string,
+    message: JobMessage,
+    attempt: number,
+    expiration?: number,
+    headers?: Record<string, string>,
+  ) => {
     const channel = publisher;
     if (!connected || !channel) {
       return Promise.reject(new QueueUnavailableError("RabbitMQ is not connected"));
     }
-    return sendConfirmed(channel, queue, message, attempt, expiration);
+    return sendConfirmed(channel, queue, message, attempt, expiration, headers);
   };
+
+  const dead = deadLetterTools({
+    name,
+    send,
+    open: () => {
+      if (!connected || !current) {
+        return Promise.reject(new QueueUnavailableError("RabbitMQ is not connected"));
+      }
+      return current.createChannel();
+    },
+  });
 
   const closedChannels = new WeakSet<Channel>();
   const restartTimers = new Set<ReturnType<typeof setTimeout>>();
@@ -226,6 +244,10 @@ export async function createRabbitQueue(
         await channel.close().catch(() => {});
       }
     },
+    stats: (queue) => dead.stats(queue),
+    peekDeadLetters: (queue, max) => dead.peek(queue, max),
+    retryDeadLetter: (queue, id) => dead.retry(queue, id),
+    discardDeadLetter: (queue, id) => dead.discard(queue, id),
     ping: () =>
       connected
         ? Promise.resolve()

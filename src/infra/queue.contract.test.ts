@@ -16,7 +16,7 @@ import { openQueue } from "./open-queue.ts";
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The behaviour every Queue must have, whatever is behind it. */
-function queueContract(label: string, open: () => Promise<Queue>) {
+function queueContract(label: string, open: (retryDelayMs?: number) => Promise<Queue>) {
   describe(`Queue contract: ${label}`, () => {
     let queue: Queue;
     const consumers: Consumer[] = [];
@@ -141,6 +141,89 @@ function queueContract(label: string, open: () => Promise<Queue>) {
       expect(await queue.takeDeadLetters("poison", 10)).toEqual([]);
     });
 
+    it("counts waiting, retrying and dead-lettered jobs per queue", async () => {
+      expect(await queue.stats("counted")).toEqual({ waiting: 0, retrying: 0, dead: 0 });
+      for (let n = 0; n < 3; n++) await queue.publish("counted", newMessage("w", { n }));
+      await eventually(async () => (await queue.stats("counted")).waiting === 3);
+      expect(await queue.stats("counted")).toEqual({ waiting: 3, retrying: 0, dead: 0 });
+      expect(await queue.stats("elsewhere")).toEqual({ waiting: 0, retrying: 0, dead: 0 });
+
+      // A queue whose retries wait long: a failed job stays in retry while it is counted.
+      const slow = await open(60_000);
+      try {
+        const failed: string[] = [];
+        const consumer = await slow.consume("slow", (m, attempt) => {
+          failed.push(`${m.type}:${attempt}`);
+          return Promise.reject(new Error(m.type === "last" ? "gives up" : "try later"));
+        }, { maxAttempts: 2 });
+        await slow.publish("slow", newMessage("first", {}));
+        await eventually(async () => (await slow.stats("slow")).retrying === 1);
+        await consumer.stop();
+        expect(await slow.stats("slow")).toEqual({ waiting: 0, retrying: 1, dead: 0 });
+        expect(failed).toEqual(["first:1"]);
+      } finally {
+        await slow.close();
+      }
+    });
+
+    it("shows dead letters with their attempts and last error, and leaves them in place", async () => {
+      const poison = [newMessage("p", { n: 1 }), newMessage("p", { n: 2 })];
+      await consume(
+        "shown",
+        (m, attempt) =>
+          Promise.reject(new Error(`oven ${m.payload.n} is cold (attempt ${attempt})`)),
+        {
+          maxAttempts: 2,
+        },
+      );
+      for (const message of poison) await queue.publish("shown", message);
+      await eventually(async () => (await queue.stats("shown")).dead === 2);
+      const shown = await queue.peekDeadLetters("shown", 10);
+      expect(shown.map((d) => d.message).sort((a, b) => +a.payload.n! - +b.payload.n!))
+        .toEqual(poison);
+      for (const dead of shown) {
+        expect(dead.attempts).toBe(2);
+        expect(dead.lastError).toBe(`oven ${dead.message.payload.n} is cold (attempt 2)`);
+        expect(Date.parse(dead.deadAt!)).toBeGreaterThan(Date.now() - 60_000);
+      }
+      expect(await queue.peekDeadLetters("shown", 1)).toHaveLength(1);
+      // Looking took nothing away.
+      expect((await queue.stats("shown")).dead).toBe(2);
+      expect(await queue.peekDeadLetters("shown", 10)).toHaveLength(2);
+    });
+
+    it("retries a dead letter with fresh attempts, and discards another, each once", async () => {
+      const [first, second, third] = [1, 2, 3].map((n) => newMessage("d", { n }));
+      let healthy = false;
+      const handled: [string, number][] = [];
+      await consume("revive", (m, attempt) => {
+        if (!healthy) return Promise.reject(new Error("the mill is down"));
+        handled.push([m.id, attempt]);
+        return Promise.resolve();
+      }, { maxAttempts: 1 });
+      for (const message of [first, second, third]) await queue.publish("revive", message);
+      await eventually(async () => (await queue.stats("revive")).dead === 3);
+      healthy = true;
+
+      expect(await queue.retryDeadLetter("revive", second.id)).toMatchObject({
+        message: second,
+        attempts: 1,
+        lastError: "the mill is down",
+      });
+      await eventually(() => handled.length === 1);
+      expect(handled).toEqual([[second.id, 1]]);
+      expect(await queue.retryDeadLetter("revive", second.id)).toBeUndefined();
+
+      expect((await queue.discardDeadLetter("revive", first.id))?.message).toEqual(first);
+      expect(await queue.discardDeadLetter("revive", first.id)).toBeUndefined();
+      expect(await queue.discardDeadLetter("revive", "no-such-id")).toBeUndefined();
+
+      const left = await queue.peekDeadLetters("revive", 10);
+      expect(left.map((d) => d.message.id)).toEqual([third.id]);
+      expect((await queue.stats("revive")).dead).toBe(1);
+      expect(handled).toEqual([[second.id, 1]]);
+    });
+
     it("takeDeadLetters returns at most `max` per call", async () => {
       const poison = [newMessage("p", { n: 1 }), newMessage("p", { n: 2 }), newMessage("p", {})];
       let failures = 0;
@@ -237,12 +320,17 @@ function queueContract(label: string, open: () => Promise<Queue>) {
 
 queueContract(
   "memory",
-  () => openQueue({ prefix: `test.${uniqueId()}.`, log: silentLogger, retryDelayMs: () => 20 }),
+  (retryDelayMs = 20) =>
+    openQueue({
+      prefix: `test.${uniqueId()}.`,
+      log: silentLogger,
+      retryDelayMs: () => retryDelayMs,
+    }),
 );
 
 const amqpUrl = process.env.AMQP_URL;
 if (amqpUrl) {
-  queueContract("rabbitmq", () => createTestQueue());
+  queueContract("rabbitmq", (retryDelayMs) => createTestQueue(undefined, retryDelayMs));
 
   describe("RabbitMQ queue", () => {
     let queue: Queue;

@@ -117,13 +117,13 @@ export function createMemoryStore(
       entry.expiresAt = now() + ttlMs;
       return Promise.resolve(true);
     },
-    increment(key, ttlMs) {
+    increment(key, ttlMs, by = 1) {
       const entry = live(k(key));
       if (!entry) {
-        entries.set(k(key), { value: "1", expiresAt: now() + ttlMs });
-        return Promise.resolve({ count: 1, ttlMs });
+        entries.set(k(key), { value: String(by), expiresAt: now() + ttlMs });
+        return Promise.resolve({ count: by, ttlMs });
       }
-      entry.value = String(Number(entry.value) + 1);
+      entry.value = String(Number(entry.value) + by);
       const left = entry.expiresAt === Infinity ? -1 : entry.expiresAt - now();
       return Promise.resolve({ count: Number(entry.value), ttlMs: left });
     },

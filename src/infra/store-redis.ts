@@ -4,10 +4,10 @@ import { type Store, StoreUnavailableError } from "./store.ts";
 
 const reconnectDelay = (attempt: number) => Math.min(200 * 2 ** attempt, 10_000);
 
-/** Starts at one and sets the expiry only when the counter is new: atomic in Redis. */
+/** Adds and sets the expiry only when the counter has none (it is new): atomic in Redis. */
 const incrementScript = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}`;
 
 /** A command unanswered this long fails, so a silent network (no RST) never hangs a request. */
@@ -74,6 +74,8 @@ export async function createRedisStore(url: string, prefix: string, log: Logger)
     try {
       return await operation();
     } catch (error) {
+      // Redis answered, with an error of the command (WRONGTYPE …): it is not unavailable.
+      if ((error as Error).name === "ReplyError") throw error;
       throw new StoreUnavailableError(`Redis: ${(error as Error).message}`, { cause: error });
     }
   };
@@ -112,9 +114,9 @@ export async function createRedisStore(url: string, prefix: string, log: Logger)
     hashDelete: (key, ...fields) =>
       fields.length ? guard(() => client.hdel(k(key), ...fields)) : Promise.resolve(0),
     expire: (key, ttlMs) => guard(async () => (await client.pexpire(k(key), ttlMs)) === 1),
-    increment: (key, ttlMs) =>
+    increment: (key, ttlMs, by = 1) =>
       guard(async () => {
-        const [count, left] = await client.eval(incrementScript, 1, k(key), ttlMs) as [
+        const [count, left] = await client.eval(incrementScript, 1, k(key), ttlMs, by) as [
           number,
           number,
         ];

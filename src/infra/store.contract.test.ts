@@ -163,6 +163,16 @@ function storeContract(label: string, backend: StoreBackend) {
       expect(await store.get("hits")).toBe("200");
     });
 
+    it("increment takes a step: minus one takes a count back, keeping the running TTL", async () => {
+      await store.increment("steps", 60_000);
+      await store.increment("steps", 60_000);
+      const back = await store.increment("steps", 1000, -1);
+      expect(back.count).toBe(1);
+      expect(back.ttlMs).toBeGreaterThan(1000);
+      expect((await store.increment("steps", 60_000, 5)).count).toBe(6);
+      expect(await store.get("steps")).toBe("6");
+    });
+
     it("increment sets the TTL on a new counter only, and starts again after expiry", async () => {
       const first = await store.increment("tries", ttl);
       expect(first.count).toBe(1);

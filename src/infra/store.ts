@@ -15,8 +15,11 @@ export interface Store {
   delete(...keys: string[]): Promise<number>;
   /** Deletes every key starting with the prefix (the way a tag of entries is dropped). */
   deletePrefix(prefix: string): Promise<number>;
-  /** Atomically adds one; a new counter expires after ttlMs. Returns the count and ms left. */
-  increment(key: string, ttlMs: number): Promise<{ count: number; ttlMs: number }>;
+  /**
+   * Atomically adds `by` (default one; minus one takes a count back); a new counter expires
+   * after ttlMs. Returns the count and ms left.
+   */
+  increment(key: string, ttlMs: number, by?: number): Promise<{ count: number; ttlMs: number }>;
   /** Every field of a hash; empty when the key does not exist. */
   hashGetAll(key: string): Promise<Record<string, string>>;
   /** Sets fields of a hash and (re)starts the whole hash's expiry. */
@@ -38,6 +41,8 @@ export interface StoreOptions {
   prefix: string;
   log: Logger;
   now?: () => number;
+  /** While Redis is away, how often to check whether it is back (see store-breaker.ts). */
+  probeEveryMs?: number;
 }
 
 export class StoreUnavailableError extends Error {

@@ -21,7 +21,11 @@ export interface LiveHub {
   publish(topic: string, event: LiveEvent): Promise<void>;
   /** A text/event-stream body for one client; `first` frames are sent before any event. */
   open(topic: string, options?: OpenOptions): ReadableStream<Uint8Array>;
-  /** Ends the streams of these sign-in sessions on every instance (a kiosk signed out). */
+  /**
+   * Ends the streams of these sign-in sessions on every instance: signed out, ended by an
+   * admin, the user disabled or given another role. This instance's streams end even when
+   * the store cannot carry the word to the others.
+   */
   endSessions(sessionIds: string[]): Promise<void>;
   /**
    * Tells every instance that the state behind a rendered view changed (`note` says what,
@@ -38,8 +42,12 @@ export interface LiveHub {
   watching(topic: string): boolean;
   /** Sends to this instance's streams of the topic only (what it rendered for them). */
   sendLocal(topic: string, event: LiveEvent): void;
+  /** Whether one more anonymous stream from this client network fits under the cap. */
+  admits(network: string): boolean;
   /** Streams currently held by this instance. */
   size(): number;
+  /** Streams held by this instance by topic family (`order:42` counts as `order`). */
+  sizesByFamily(): Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -54,6 +62,8 @@ export interface OpenOptions {
   signal?: AbortSignal;
   /** The sign-in session the stream belongs to, so signing it out ends the stream. */
   sessionId?: string;
+  /** For an anonymous stream: the client network it counts against (see `admits`). */
+  network?: string;
   /**
    * Heartbeats as `heartbeat` events instead of comments: pages that must notice a silent
    * drop (the order board) can only see events.
@@ -63,6 +73,7 @@ export interface OpenOptions {
 
 interface StreamInfo {
   sessionId?: string;
+  network?: string;
   visibleHeartbeat?: boolean;
   /** Which heartbeat tick of an interval beats this stream. */
   slot: number;
@@ -100,12 +111,28 @@ export function frame(event: LiveEvent): Uint8Array {
   return encoder.encode(text + "\n");
 }
 
+export interface HubLimits {
+  /** Concurrent anonymous streams one client network may hold on this instance. */
+  anonymousPerNetwork?: number;
+}
+
+export const DEFAULT_ANONYMOUS_STREAMS = 50;
+
+/** The family of a topic: what comes before its first colon. */
+export const topicFamily = (topic: string) => topic.split(":", 1)[0];
+
 export async function createLiveHub(
   store: Store,
   log: Logger,
   heartbeatMs: number,
+  limits: HubLimits = {},
+  /** Told, for each event, the seconds from its publication to its frames being written. */
+  onDelivered?: (topic: string, seconds: number) => void,
 ): Promise<LiveHub> {
   const topics = new Map<string, Map<Controller, StreamInfo>>();
+  /** Open anonymous streams per client network. */
+  const anonymous = new Map<string, number>();
+  const anonymousCap = limits.anonymousPerNetwork ?? DEFAULT_ANONYMOUS_STREAMS;
   let closed = false;
 
   const write = (
@@ -116,8 +143,19 @@ export async function createLiveHub(
     try {
       controller.enqueue(bytes);
     } catch {
-      streams.delete(controller);
+      forget(streams, controller);
     }
+  };
+
+  /** Takes a stream out of its topic, and out of its network's count once. */
+  const forget = (streams: Map<Controller, StreamInfo>, controller: Controller) => {
+    const info = streams.get(controller);
+    if (!info) return;
+    streams.delete(controller);
+    if (info.network === undefined) return;
+    const left = (anonymous.get(info.network) ?? 1) - 1;
+    if (left > 0) anonymous.set(info.network, left);
+    else anonymous.delete(info.network);
   };
 
   // One pass over the topic's streams, all in this turn of the event loop: measured with
@@ -147,10 +185,17 @@ export async function createLiveHub(
 
   const unsubscribe = await store.subscribe(CHANNEL, (message) => {
     try {
-      const { topic, event } = JSON.parse(message) as { topic: string; event: LiveEvent };
+      const { topic, event, at } = JSON.parse(message) as {
+        topic: string;
+        event: LiveEvent;
+        at?: number;
+      };
       if (topic === END_SESSIONS) endLocal(new Set(JSON.parse(event.data) as string[]));
       else if (topic === NOTICE) noticed(event.event ?? "", event.data, event.id);
-      else deliver(topic, event);
+      else {
+        deliver(topic, event);
+        if (onDelivered && at) onDelivered(topic, Math.max(0, Date.now() - at) / 1000);
+      }
     } catch (error) {
       log.warn("unreadable live event", errorFields(error));
     }
@@ -190,19 +235,23 @@ export async function createLiveHub(
 
   const drop = (topic: string, controller: ReadableStreamDefaultController<Uint8Array>) => {
     const streams = topics.get(topic);
-    streams?.delete(controller);
-    if (streams?.size === 0) topics.delete(topic);
+    if (!streams) return;
+    forget(streams, controller);
+    if (streams.size === 0) topics.delete(topic);
   };
 
   return {
-    publish: (topic, event) => store.publish(CHANNEL, JSON.stringify({ topic, event })),
+    publish: (topic, event) =>
+      store.publish(CHANNEL, JSON.stringify({ topic, event, at: Date.now() })),
     endSessions: async (sessionIds) => {
       if (sessionIds.length === 0) return;
+      endLocal(new Set(sessionIds));
       await store.publish(
         CHANNEL,
         JSON.stringify({ topic: END_SESSIONS, event: { data: JSON.stringify(sessionIds) } }),
       );
     },
+    admits: (network) => (anonymous.get(network) ?? 0) < anonymousCap,
     open(topic, options = {}) {
       let held: ReadableStreamDefaultController<Uint8Array> | undefined;
       return new ReadableStream<Uint8Array>({
@@ -218,6 +267,7 @@ export async function createLiveHub(
           controller.enqueue(retryHint);
           const info: StreamInfo = {
             sessionId: options.sessionId,
+            network: options.sessionId === undefined ? options.network : undefined,
             visibleHeartbeat: options.visibleHeartbeat,
             slot: nextSlot++ % slots,
           };
@@ -245,6 +295,9 @@ export async function createLiveHub(
           let streams = topics.get(topic);
           if (!streams) topics.set(topic, streams = new Map());
           streams.set(controller, info);
+          if (info.network !== undefined) {
+            anonymous.set(info.network, (anonymous.get(info.network) ?? 0) + 1);
+          }
           options.signal?.addEventListener("abort", () => {
             drop(topic, controller);
             try {
@@ -272,6 +325,14 @@ export async function createLiveHub(
       for (const streams of topics.values()) n += streams.size;
       return n;
     },
+    sizesByFamily() {
+      const sizes = new Map<string, number>();
+      for (const [topic, streams] of topics) {
+        const family = topicFamily(topic);
+        sizes.set(family, (sizes.get(family) ?? 0) + streams.size);
+      }
+      return sizes;
+    },
     async close() {
       closed = true;
       clearInterval(timer);
@@ -283,6 +344,7 @@ export async function createLiveHub(
         }
       }
       topics.clear();
+      anonymous.clear();
       await unsubscribe();
     },
   };

@@ -5,6 +5,7 @@ import { errorSchema } from "../http/errors.ts";
 import { requireRole, requireUser } from "../accounts/middleware.ts";
 import type { CartStore } from "../cart/store.ts";
 import type { Orders } from "./service.ts";
+import { AppError } from "../http/errors.ts";
 import type { OrderItemRow, OrderRow, StatusChangeRow } from "./queries.ts";
 import {
   cancelSchema,
@@ -72,10 +73,11 @@ export function toApiOrder(
 const place = createRoute({
   method: "post",
   path: "/orders",
+  operationId: "placeOrder",
   tags: ["Orders"],
   summary: "Place an order for pickup",
   description:
-    "Send `Idempotency-Key` to make retries safe: a repeat returns the same order; the same key with a different body is a 409.",
+    "Send `Idempotency-Key` to make retries safe: a repeat returns the same order; the same key with a different body is a 409. The pickup takes a seat in its slot, daily products come from that date's plan, shelf products from the stock, made-to-order products need their lead time; any refusal writes nothing.",
   security: bearer,
   middleware: [requireUser()] as const,
   request: {
@@ -89,9 +91,21 @@ const place = createRoute({
   responses: {
     201: json(orderSchema, "The order was placed"),
     200: json(orderSchema, "A repeat of an order placed before with the same Idempotency-Key"),
-    400: json(errorSchema, "Invalid body, pickup time or coupon"),
-    409: json(errorSchema, "Not enough stock (`items` lists the short lines) or key reused"),
+    400: json(
+      errorSchema,
+      "`validation_failed` (body, or a pickup time that is not an offered slot), `coupon_refused`, `empty_order`",
+    ),
+    403: json(errorSchema, "`overCapacity` sent by a customer"),
+    409: json(
+      errorSchema,
+      "`insufficient_stock` (`items` lists the short lines, for the pickup date's plan or the shelf), `slot_full`, `idempotency_conflict`, `in_progress`",
+    ),
+    422: json(
+      errorSchema,
+      "`closed` (the date), `cutoff` (orders for tomorrow closed), `lead_time` (a made-to-order product needs more notice), `beyond_horizon`",
+    ),
     ...unauthorized,
+    429: json(errorSchema, "Too many requests"),
   },
 });
 
@@ -100,10 +114,16 @@ const list = createRoute({
   path: "/orders",
   tags: ["Orders"],
   summary: "The caller's orders, newest first",
+  operationId: "listOrders",
   security: bearer,
   middleware: [requireUser()] as const,
   request: { query: orderListQuery },
-  responses: { 200: json(orderListSchema, "One page of orders"), ...unauthorized },
+  responses: {
+    200: json(orderListSchema, "One page of orders"),
+    400: json(errorSchema, "A bad page or pageSize"),
+    ...unauthorized,
+    429: json(errorSchema, "Too many requests"),
+  },
 });
 
 const get = createRoute({
@@ -111,13 +131,16 @@ const get = createRoute({
   path: "/orders/{id}",
   tags: ["Orders"],
   summary: "One order with its lines and history",
+  operationId: "getOrder",
   security: bearer,
   middleware: [requireUser()] as const,
   request: { params: orderIdParam },
   responses: {
     200: json(orderSchema, "The order"),
+    400: json(errorSchema, "Not an order id"),
     404: json(errorSchema, "No such order (or not the caller's)"),
     ...unauthorized,
+    429: json(errorSchema, "Too many requests"),
   },
 });
 
@@ -126,14 +149,18 @@ const cancel = createRoute({
   path: "/orders/{id}/cancel",
   tags: ["Orders"],
   summary: "Cancel an order (customers: only while it is placed)",
+  description: "The order's seat, its date's plan and the shelf stock it took come back.",
+  operationId: "cancelOrder",
   security: bearer,
   middleware: [requireUser()] as const,
   request: { params: orderIdParam, ...body(cancelSchema) },
   responses: {
     200: json(orderSchema, "Cancelled; its items are back in stock"),
+    400: json(errorSchema, "Not an order id, or a bad body"),
     409: json(errorSchema, "Too late to cancel"),
     404: json(errorSchema, "No such order"),
     ...unauthorized,
+    429: json(errorSchema, "Too many requests"),
   },
 });
 
@@ -142,15 +169,18 @@ const status = createRoute({
   path: "/orders/{id}/status",
   tags: ["Orders"],
   summary: "Move an order to its next status (staff)",
+  operationId: "changeOrderStatus",
   security: bearer,
   middleware: [requireRole("staff", "admin")] as const,
   request: { params: orderIdParam, ...body(statusChangeSchema) },
   responses: {
     200: json(orderSchema, "The order in its new status"),
+    400: json(errorSchema, "Not an order id, or a bad body"),
     409: json(errorSchema, "Not an allowed transition, or the order moved on meanwhile"),
     403: json(errorSchema, "Not staff"),
     404: json(errorSchema, "No such order"),
     ...unauthorized,
+    429: json(errorSchema, "Too many requests"),
   },
 });
 
@@ -160,6 +190,14 @@ export function ordersApi({ orders, carts }: { orders: Orders; carts: CartStore 
     .openapi(place, async (c) => {
       const user = c.get("user")!;
       const input = c.req.valid("json");
+      if (input.overCapacity && user.role === "customer") {
+        throw new AppError(
+          403,
+          "forbidden",
+          "Only staff can book a slot past its capacity.",
+          { overCapacity: "Only staff can book a slot past its capacity." },
+        );
+      }
       const fromCart = !input.items;
       const items = input.items ??
         [...(await carts.lines({ userId: user.id }))].map(([productId, quantity]) => ({
@@ -176,6 +214,8 @@ export function ordersApi({ orders, carts }: { orders: Orders; carts: CartStore 
         note: input.note,
         couponCode: input.couponCode,
         idempotencyKey: c.req.valid("header")["idempotency-key"],
+        overCapacity: input.overCapacity,
+        meta: c.get("meta"),
       });
       if (fromCart && !placed.replayed) await carts.clear({ userId: user.id });
       const detail = await orders.detail(placed.order.id, user);

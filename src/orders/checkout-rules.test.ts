@@ -8,19 +8,49 @@ import {
   productsWithStock,
   stockOf,
 } from "../../tests/orders-support.ts";
-import { pickupChoices, type PickupRules, resolvePickup } from "../checkout/pickup.ts";
-import { localParts, parseOpeningHours } from "../shop/hours.ts";
+import { addDays, localParts, parseOpeningHours } from "../shop/hours.ts";
+import {
+  asap,
+  offeredSlots,
+  resolvePickup as resolve,
+  type Rules,
+  todayOf,
+} from "../bakery/rules.ts";
+import { createWords } from "../bakery/words.ts";
 import { placeOrder } from "./place.ts";
 
 /** Pickup times (the shop's clock, opening hours, prep time, DST) and the daily order codes. */
 
 const zone = "Europe/Paris";
-const rules = (hours = "mon-fri 07:00-18:30; sat 07:30-17:00; sun 08:00-13:00"): PickupRules => ({
-  hours: parseOpeningHours(hours),
+/** The shop's rules with only the usual week; `horizonDays` 2 is today and tomorrow. */
+const rules = (
+  hours = "mon-fri 07:00-18:30; sat 07:30-17:00; sun 08:00-13:00",
+  horizonDays = 2,
+) =>
+(now: Date): Rules => ({
+  calendar: { weekly: parseOpeningHours(hours), closures: [], special: [] },
+  settings: { slotMinutes: 15, ordersPerSlot: null, horizonDays, nextDayCutoff: null },
   prepMinutes: 20,
   timeZone: zone,
+  now,
+  words: createWords({ locale: "en-GB", timeZone: zone }),
 });
 const shop = rules();
+/** What the old "pickup choices" gave: ASAP and the slots of each day that takes orders. */
+const pickupChoices = (now: Date, of: (now: Date) => Rules) => {
+  const r = of(now);
+  const today = todayOf(r);
+  return {
+    asap: asap(r)?.at ?? null,
+    days: [today, addDays(today, 1)].map((date) => ({ date, slots: offeredSlots(r, date) })),
+  };
+};
+const resolvePickup = (requested: string | undefined, now: Date, of: (now: Date) => Rules) => {
+  const answer = resolve(of(now), requested);
+  return "code" in answer
+    ? { problem: answer.message, code: answer.code }
+    : { at: answer.at, asap: answer.asap };
+};
 /** The shop's wall clock of an instant, as "YYYY-MM-DD HH:MM". */
 const wall = (at: Date | null) => {
   if (!at) return null;
@@ -57,19 +87,25 @@ describe("ASAP", () => {
     expect(wall(pickupChoices(at("2026-06-10T16:09:00Z"), shop).asap)).toBe("2026-06-10 18:29");
   });
 
-  it("is impossible when the shop is closed today and tomorrow", () => {
+  it("is impossible when the shop is closed every day it takes orders for", () => {
     const mondays = rules("mon 07:00-12:00");
     expect(pickupChoices(at("2026-06-10T08:00:00Z"), mondays).asap).toBeNull();
     expect(resolvePickup("asap", at("2026-06-10T08:00:00Z"), mondays)).toEqual({
-      problem: expect.stringMatching(/closed today and tomorrow/),
+      problem: "We have no pickup times left in the next 2 days.",
+      code: "closed",
     });
+  });
+
+  it("skips closed days up to the horizon: Wednesday evening, open only on Mondays", () => {
+    const mondays = rules("mon 07:00-12:00", 14);
+    expect(wall(pickupChoices(at("2026-06-10T17:00:00Z"), mondays).asap)).toBe("2026-06-15 07:00");
   });
 });
 
 describe("slots", () => {
   const now = at("2026-06-10T08:00:00Z"); // Wednesday 10:00
 
-  it("are 15-minute marks from now + prep, within opening hours, today and tomorrow only", () => {
+  it("are 15-minute marks from now + prep, within opening hours, on each day that takes orders", () => {
     const { days } = pickupChoices(now, shop);
     expect(days.map((d) => d.date)).toEqual(["2026-06-10", "2026-06-11"]);
     const [today, tomorrow] = days.map((d) => d.slots.map(wall));
@@ -132,17 +168,38 @@ describe("slots", () => {
     ["off the mark by seconds", "2026-06-10T08:30:30Z"],
     ["after closing", "2026-06-10T16:30:00Z"],
     ["before opening tomorrow", "2026-06-11T04:45:00Z"],
-    ["the day after tomorrow", "2026-06-12T08:30:00Z"],
   ])("refuses a time %s with a message", (_, requested) => {
     const answer = resolvePickup(requested, now, shop);
-    expect(answer).toEqual({ problem: expect.stringMatching(/no longer possible/) });
+    expect(answer).toEqual({
+      problem: expect.stringMatching(/no longer possible/),
+      code: "validation_failed",
+    });
+  });
+
+  it("refuses a day past the horizon, and a past day, each in its own words", () => {
+    expect(resolvePickup("2026-06-12T08:30:00Z", now, shop)).toEqual({
+      problem: "We take orders up to 2 days ahead, so for Thu 11 Jun at the latest.",
+      code: "beyond_horizon",
+    });
+    expect(resolvePickup("2026-06-09T08:30:00Z", now, shop)).toEqual({
+      problem: "That date is in the past.",
+      code: "validation_failed",
+    });
+    // Two weeks ahead, the day after tomorrow is a day like any other.
+    expect(resolvePickup("2026-06-12T08:30:00Z", now, rules(undefined, 14))).toEqual({
+      at: at("2026-06-12T08:30:00Z"),
+      asap: false,
+    });
   });
 
   it.each(["soon", "10:30", "2026-06-10", "2026-06-10T25:00", ""])(
     "refuses %j as not a time",
     (requested) => {
       const answer = resolvePickup(requested || "x", now, shop);
-      expect(answer).toEqual({ problem: expect.stringMatching(/choose a pickup time/i) });
+      expect(answer).toEqual({
+        problem: expect.stringMatching(/choose a pickup time/i),
+        code: "validation_failed",
+      });
     },
   );
 });
@@ -200,7 +257,8 @@ describe("through the database", () => {
   let who: Person;
 
   beforeAll(async () => {
-    t = await createTestContext({ seed: true });
+    // Open all day, so "as soon as possible" is never refused whatever the hour of the run.
+    t = await createTestContext({ seed: true, config: { OPENING_HOURS: "mon-sun 00:00-23:45" } });
     who = await person(t);
   });
   afterAll(() => t?.close());
@@ -213,10 +271,11 @@ describe("through the database", () => {
       now: () => new Date(),
       money: (cents) => `€${cents / 100}`,
       date: (d) => d.toISOString(),
+      rules: { timeZone: zone, prepMinutes: 0, words: t.services.words },
     }, {
       userId: who.id,
       items: [{ productId, quantity: 1 }],
-      pickup: { at: new Date(), asap: true },
+      pickup: "asap",
     })).order.code;
 
   it("codes are a letter and three digits, the letter moving on every 999 orders", async () => {
@@ -281,13 +340,19 @@ describe("through the database", () => {
     expect(await placeOn("2031-04-04", loaf.id)).toBe("A-042");
   });
 
-  it("the API answers 400 with fields.pickupAt for a bad pickupAt, taking nothing", async () => {
+  it("the API answers 4xx with fields.pickupAt for a bad pickupAt, taking nothing", async () => {
     const [loaf] = await productsWithStock(t, [5]);
-    for (const pickupAt of ["whenever", "2020-01-01T10:00:00Z", "2099-01-01T10:00:00Z"]) {
+    for (
+      const [pickupAt, status, code] of [
+        ["whenever", 400, "validation_failed"],
+        ["2020-01-01T10:00:00Z", 400, "validation_failed"],
+        ["2099-01-01T10:00:00Z", 422, "beyond_horizon"],
+      ] as const
+    ) {
       const error = await expectError(
         await order(t, who, { items: [{ productId: loaf.id, quantity: 1 }], pickupAt }),
-        400,
-        "validation_failed",
+        status,
+        code,
       );
       expect(error.fields?.pickupAt).toEqual(expect.any(String));
       expect(error.message).toBe(error.fields?.pickupAt);

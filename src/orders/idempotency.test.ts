@@ -9,8 +9,9 @@ import {
   productsWithStock,
   stockOf,
 } from "../../tests/orders-support.ts";
-import { parseOpeningHours } from "../shop/hours.ts";
 import { silentLogger } from "../infra/log.ts";
+import { createBakery } from "../bakery/service.ts";
+import { createWords } from "../bakery/words.ts";
 import { createOrders } from "./service.ts";
 
 /** Idempotency-Key: a retried or double-sent checkout places one order, never two. */
@@ -169,18 +170,17 @@ describe("an order from the cart", () => {
 
 describe("a retry after the chosen pickup time has passed", () => {
   it("finds its order instead of refusing the time", async () => {
-    // Saturday 2026-06-06, 09:00 in Paris; slots every 15 minutes from 09:20.
+    // Saturday 2026-06-06, 09:00 in Paris (open 07:30-17:00); slots every 15 minutes from 09:30.
     let clock = new Date("2026-06-06T07:00:00Z");
+    const words = createWords({ locale: "en-GB", timeZone: "Europe/Paris" });
+    const rules = { prepMinutes: 20, timeZone: "Europe/Paris", words };
     const orders = createOrders({
       sql: t.sql,
       live: t.live,
       relay: { afterCommit: () => {} },
       log: silentLogger,
-      pickup: {
-        hours: parseOpeningHours("mon-sun 07:00-19:00"),
-        prepMinutes: 20,
-        timeZone: "Europe/Paris",
-      },
+      bakery: createBakery({ sql: t.sql, live: t.live, ...rules, now: () => clock }),
+      pickup: rules,
       currency: "EUR",
       money: (cents) => `€${cents / 100}`,
       date: (at) => at.toISOString(),

@@ -4,6 +4,7 @@ import { releaseCoupon } from "../coupons/queries.ts";
 import { enqueue, ORDERS_QUEUE } from "../outbox/outbox.ts";
 import type { Role } from "../accounts/roles.ts";
 import { findOrder, insertStatusChange, type OrderRow } from "./queries.ts";
+import { giveBack, type GivenBack } from "../bakery/take.ts";
 import { canBecome, type OrderStatus, statusLabels, stepBack } from "./status.ts";
 
 export interface StatusActor {
@@ -14,15 +15,17 @@ export interface StatusActor {
 export interface StatusChange {
   order: OrderRow;
   from: OrderStatus;
-  /** New stock of restocked products (a cancellation puts its items back). */
+  /** New shelf stock of restocked products (a cancellation puts its items back). */
   stock: { id: number; stock: number }[];
+  /** What the order's date has left of the daily products it gave back. */
+  plan: GivenBack["plan"];
 }
 
 /**
  * Moves an order one step through its life, in one transaction: the status (only along an
- * allowed transition, from the status the caller saw when given), the history row, the
- * restock of a cancelled order, and the `order.status_changed` event. Customers may only
- * cancel their own order while it is still `placed`.
+ * allowed transition, from the status the caller saw when given), the history row, what a
+ * cancelled order took (seat, plan, stock) given back, and the `order.status_changed` event.
+ * Customers may only cancel their own order while it is still `placed`.
  */
 export async function changeOrderStatus(
   sql: Sql,
@@ -35,7 +38,7 @@ export async function changeOrderStatus(
     expectedFrom?: OrderStatus;
     /** Staff undoing or recalling: one step back along `stepBack` is allowed too. */
     back?: boolean;
-    /** Where the change came from, for the audit entry the worker writes from the event. */
+    /** Where the change came from, for the audit entry the worker writes from its history. */
     meta?: { ip: string; userAgent: string };
   },
 ): Promise<StatusChange> {
@@ -98,38 +101,23 @@ export async function changeOrderStatus(
       to: change.to,
       actorId: change.actor.id,
       reason,
+      ip: change.meta?.ip,
+      userAgent: change.meta?.userAgent,
     });
-    const stock: { id: number; stock: number }[] = [];
+    // The seat, the date's plan and the shelf stock it took come back with the cancellation.
+    let given: GivenBack = { stock: [], plan: null };
     if (change.to === "cancelled") {
-      // The coupon's use first, then the products: the order a checkout with a coupon takes
-      // their locks in, so the two cannot deadlock.
+      // The seat and the lines first, then the coupon's use: the order a checkout takes their
+      // locks in, so the two cannot deadlock.
+      given = await giveBack(tx, change.orderId);
       await releaseCoupon(tx, change.orderId);
-      // One product at a time in id order, as placing an order takes them: an update over a
-      // join would lock them in any order and could deadlock with a checkout.
-      const items = await tx<{ productId: number; quantity: number }[]>`
-        select product_id, quantity from order_items
-        where order_id = ${change.orderId} order by product_id`;
-      for (const item of items) {
-        const [row] = await tx<{ id: number; stock: number }[]>`
-          update products set stock = stock + ${item.quantity}, updated_at = now()
-          where id = ${item.productId}
-          returning id, stock`;
-        if (row) stock.push(row);
-      }
     }
+    // Only the id: the worker reads what changed, who did it and why from the history row.
     await enqueue(tx, {
       queue: ORDERS_QUEUE,
       type: "order.status_changed",
-      payload: {
-        orderId: change.orderId,
-        from,
-        to: change.to,
-        actorId: change.actor.id,
-        reason,
-        ip: change.meta?.ip ?? null,
-        userAgent: change.meta?.userAgent ?? null,
-      },
+      payload: { orderId: change.orderId },
     });
-    return { order: (await findOrder(tx, change.orderId))!, from, stock };
+    return { order: (await findOrder(tx, change.orderId))!, from, ...given };
   });
 }

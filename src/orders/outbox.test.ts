@@ -47,12 +47,17 @@ const deps = () => ({
   now: () => new Date(),
   money: (cents: number) => `€${cents / 100}`,
   date: (at: Date) => at.toISOString(),
+  rules: {
+    timeZone: t.deps.config.timeZone,
+    prepMinutes: 0,
+    words: t.services.words,
+  },
 });
 const place = (changes: Partial<PlaceOrderInput> = {}) =>
   placeOrder(deps(), {
     userId: who.id,
     items: [{ productId, quantity: 1 }],
-    pickup: { at: new Date(), asap: true },
+    pickup: "asap",
     ...changes,
   });
 
@@ -64,6 +69,7 @@ const pending = () =>
 function recordingQueue() {
   const state = { refusing: false, published: [] as JobMessage[], refused: 0 };
   const queue: Queue = {
+    ...t.queue,
     kind: t.queue.kind,
     async publish(name, message) {
       if (state.refusing) {
@@ -73,9 +79,6 @@ function recordingQueue() {
       await t.queue.publish(name, message);
       state.published.push(message);
     },
-    consume: (name, handler, options) => t.queue.consume(name, handler, options),
-    takeDeadLetters: (name, max) => t.queue.takeDeadLetters(name, max),
-    ping: () => t.queue.ping(),
     close: () => Promise.resolve(),
   };
   return { queue, state };
@@ -142,7 +145,8 @@ describe("writing events", () => {
     expect(rows.map((r) => [r.type, r.payload])).toEqual([
       [
         "order.status_changed",
-        expect.objectContaining({ orderId: order.id, from: "placed", to: "baking" }),
+        // Only the id: what changed is read from the history, never from the message.
+        { orderId: order.id },
       ],
     ]);
   });

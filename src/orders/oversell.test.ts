@@ -111,6 +111,49 @@ describe("one order, many lines", () => {
     expect(await stockOf(t, tart.id)).toBe(0);
   });
 
+  it("sums the lines of one product before the cap of 99 applies", async () => {
+    const [flour] = await productsWithStock(t, [5000]);
+    const before = { orders: await ordersCount(), outbox: await outboxCount() };
+    // Twenty lines of 99 are one line of 1,980: refused as a whole, nothing taken.
+    const error = await expectError(
+      await order(t, crowd[4], {
+        items: Array.from({ length: 20 }, () => ({ productId: flour.id, quantity: 99 })),
+      }),
+      400,
+      "validation_failed",
+    );
+    expect(error.fields?.items).toBe(
+      `At most 99 of one product per order: the lines of product ${flour.id} add up to 198.`,
+    );
+    // Just over the cap, split over two lines, is refused too; the service refuses it for
+    // every caller, not only the API.
+    await expectError(
+      await order(t, crowd[4], {
+        items: [{ productId: flour.id, quantity: 50 }, { productId: flour.id, quantity: 50 }],
+      }),
+      400,
+      "validation_failed",
+    );
+    await expect(t.services.orders.place({
+      userId: crowd[4].id,
+      items: [{ productId: flour.id, quantity: 60 }, { productId: flour.id, quantity: 40 }],
+    })).rejects.toMatchObject({
+      status: 400,
+      fields: { items: expect.stringMatching(/add up to 100/) },
+    });
+    expect(await stockOf(t, flour.id)).toBe(5000);
+    expect({ orders: await ordersCount(), outbox: await outboxCount() }).toEqual(before);
+
+    // Exactly 99 over two lines is one line of 99.
+    const res = await order(t, crowd[4], {
+      items: [{ productId: flour.id, quantity: 49 }, { productId: flour.id, quantity: 50 }],
+    });
+    expect(res.status).toBe(201);
+    const placed = (await res.json()) as ApiOrder;
+    expect(placed.items).toEqual([expect.objectContaining({ productId: flour.id, quantity: 99 })]);
+    expect(await stockOf(t, flour.id)).toBe(5000 - 99);
+  });
+
   it("takes all or nothing when one product of a mixed cart runs out", async () => {
     const [cheap, dear] = await productsWithStock(t, [5, 1]);
     const before = { orders: await ordersCount(), outbox: await outboxCount() };

@@ -9,7 +9,7 @@ import type { AppEnv } from "../http/env.ts";
 import { AppError, notFound } from "../http/errors.ts";
 import { viewerOf } from "../http/viewer.ts";
 import type { LiveHub } from "../live/hub.ts";
-import { sseHeaders } from "../catalog/routes.tsx";
+import { liveStream } from "../live/stream-response.ts";
 import type { ShopFormat } from "../shop/format.ts";
 import { type Orders, orderTopic } from "./service.ts";
 import { recordId } from "../http/fields.ts";
@@ -62,15 +62,17 @@ export function orderPages(
       // The status as it is now goes first, read once subscribed: nothing that happened before
       // the stream opened (or while it was down) is missed. Past "placed" the cancel form goes
       // too, also for a page loaded before the change.
-      const first = orders.detail(id, user).then(({ order }) => {
-        const progress = String(
-          OrderProgress({ orderId: id, status: order.status, outOfBand: true }),
-        );
-        const actions = order.status === "placed" ? "" : String(OrderActionsGone({ orderId: id }));
-        return [{ id: String(order.statusChangedAt.getTime()), data: progress + actions }];
-      });
-      const body = live.open(orderTopic(id), { first, signal: c.req.raw.signal });
-      return c.body(body, 200, sseHeaders);
+      const first = () =>
+        orders.detail(id, user).then(({ order }) => {
+          const progress = String(
+            OrderProgress({ orderId: id, status: order.status, outOfBand: true }),
+          );
+          const actions = order.status === "placed"
+            ? ""
+            : String(OrderActionsGone({ orderId: id }));
+          return [{ id: String(order.statusChangedAt.getTime()), data: progress + actions }];
+        });
+      return liveStream(c, live, orderTopic(id), { first });
     })
     .post("/orders/:id/cancel", requireUser(), async (c) => {
       const id = idOf(c);

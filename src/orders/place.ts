@@ -1,10 +1,20 @@
-import type { Queryable, Sql } from "../infra/db.ts";
+import type { Queryable, Sql, Tx } from "../infra/db.ts";
 import { AppError } from "../http/errors.ts";
-import { couponHistory, findCoupon } from "../coupons/queries.ts";
+import { couponHistory, findCoupon, redeemCoupon } from "../coupons/queries.ts";
 import { couponDiscount, couponRefusal } from "../coupons/rules.ts";
 import { findOrder, type OrderRow } from "./queries.ts";
-import { orderCodeBase, productsOf, type TakeOrder, takeOrder } from "./place-queries.ts";
+import { insertOrder, orderCodeBase } from "./place-queries.ts";
 import { sha256Hex } from "../infra/digest.ts";
+import { pickupKey } from "../bakery/slots.ts";
+import {
+  type Booking,
+  type BookingRules,
+  bookPickup,
+  lockedRules,
+  recordOverCapacity,
+  takeLines,
+  type TakenLine,
+} from "../bakery/take.ts";
 
 export interface OrderLineInput {
   productId: number;
@@ -14,7 +24,12 @@ export interface OrderLineInput {
 export interface PlaceOrderInput {
   userId: number;
   items: OrderLineInput[];
-  pickup: { at: Date; asap: boolean };
+  /** "asap" (or absent) or the ISO instant of an offered slot. */
+  pickup?: string;
+  /** Staff booking a slot past its capacity, on purpose (recorded in the audit log). */
+  overCapacity?: boolean;
+  /** Where the request came from, for the audit log. */
+  meta?: { ip: string; userAgent: string };
   note?: string;
   couponCode?: string;
   /** A key the client sends again when it retries the same order. */
@@ -38,14 +53,18 @@ export interface Shortage {
   name: string;
   requested: number;
   available: number;
+  /** The pickup day it was short for, in words (daily products: each date has its own). */
+  forDay?: string;
 }
 
 export interface PlacedOrder {
   order: OrderRow;
   /** True when this was a repeat of an order placed before under the same key. */
   replayed: boolean;
-  /** New stock of every product the order took from. */
+  /** New shelf stock of every shelf product the order took from. */
   stock: { id: number; stock: number }[];
+  /** What is left of the pickup date's plan of every daily product the order took from. */
+  plan: { date: string; items: { id: number; stock: number }[] } | null;
 }
 
 export interface PlaceDeps {
@@ -56,14 +75,18 @@ export interface PlaceDeps {
   now: () => Date;
   money: (cents: number) => string;
   date: (at: Date) => string;
+  /** The shop's time zone, preparation time and words for pickup refusals. */
+  rules: BookingRules;
 }
 
 export class StockShortageError extends AppError {
   constructor(readonly shortages: Shortage[]) {
     const words = shortages.map((s) =>
       s.available > 0
-        ? `only ${s.available} ${s.name} left (you asked for ${s.requested})`
-        : `${s.name} is sold out`
+        ? `only ${s.available} ${s.name} left${
+          s.forDay ? ` for ${s.forDay}` : ""
+        } (you asked for ${s.requested})`
+        : `${s.name} is sold out${s.forDay ? ` for ${s.forDay}` : ""}`
     );
     super(
       409,
@@ -71,7 +94,7 @@ export class StockShortageError extends AppError {
       `Not enough stock: ${words.join("; ")}. Nothing was ordered; your cart is unchanged.`,
       undefined,
       undefined,
-      { items: shortages },
+      { items: shortages.map(({ forDay: _, ...s }) => s) },
     );
   }
 }
@@ -102,13 +125,10 @@ export function sumLines(items: OrderLineInput[]): OrderLineInput[] {
   }));
 }
 
-/** Tries of an order whose coupon was decided on prices that changed before it was placed. */
-const PRICE_RACE_TRIES = 3;
-
 /** A day's base of order numbers, per database, read once per day. */
 const dayBases = new WeakMap<Sql, Map<string, Promise<number>>>();
 
-function dayBase(sql: Sql, day: string): Promise<number> {
+function dayBaseOf(sql: Sql, day: string): Promise<number> {
   let bases = dayBases.get(sql);
   if (!bases) dayBases.set(sql, bases = new Map());
   let base = bases.get(day);
@@ -121,139 +141,114 @@ function dayBase(sql: Sql, day: string): Promise<number> {
   return base;
 }
 
-/** The lines that cannot be had, in words a customer understands. */
-export function shortagesOf(
-  lines: OrderLineInput[],
-  products: { id: number; name: string; stock: number; active: boolean }[],
-): Shortage[] {
-  const byId = new Map(products.map((p) => [p.id, p]));
-  return lines.flatMap(({ productId, quantity }) => {
-    const product = byId.get(productId);
-    const available = product?.active ? product.stock : 0;
-    if (available >= quantity) return [];
-    return [{
-      productId,
-      name: product?.name ?? `product ${productId}`,
-      requested: quantity,
-      available,
-    }];
-  });
-}
-
-const isKeyConflict = (error: unknown) =>
-  (error as { code?: string }).code === "23505" &&
-  (error as { constraint_name?: string }).constraint_name === "idempotency_keys_pkey";
-
-const couponRefused = (message: string) =>
-  new AppError(400, "coupon_refused", message, { couponCode: message });
-
 /**
- * Places an order: stock is taken with conditional decrements (never below zero, rows
- * locked in product-id order), a coupon is redeemed under its row lock, and the order, its
- * lines, its first history row and its `order.placed` event are written together, in one
- * statement (see `takeOrder`). Any shortfall writes nothing and names the short lines. A
- * repeat under the same Idempotency-Key returns the first order, also when both arrive at
- * once (the second waits for the first to end).
+ * Places an order in one short transaction: the pickup is checked against the settings and
+ * calendar (key-share locked), its seat taken, each line taken from the date's plan or the
+ * shelf with conditional writes (never below zero, rows locked in product-id order so
+ * concurrent orders cannot deadlock), the coupon decided under its row lock, and the order,
+ * its lines, its first history row, its key and its `order.placed` event written in one
+ * round trip. Any refusal or shortfall rolls everything back. No row is written by every
+ * checkout: order codes come from a sequence.
  */
 export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promise<PlacedOrder> {
   const lines = sumLines(input.items);
-  const key = input.idempotencyKey;
-  const hash = key
-    ? await requestHash({
-      ...input,
-      pickupAt: input.pickup.asap ? "asap" : input.pickup.at.toISOString(),
-    })
+  const hash = input.idempotencyKey
+    ? await requestHash({ ...input, pickupAt: pickupKey(input.pickup, deps.rules.timeZone) })
     : undefined;
-  const replay = async (): Promise<PlacedOrder | null> => {
-    const earlier = key ? await earlierOrder(deps.sql, input.userId, key, hash!) : null;
-    return earlier ? { order: earlier, replayed: true, stock: [] } : null;
-  };
 
-  if (lines.length === 0) {
-    // A retried order from the cart finds its order although the cart is empty.
-    const earlier = await replay();
-    if (earlier) return earlier;
-    throw new AppError(
-      400,
-      "empty_order",
-      "There is nothing to order: send items, or add products to your cart first.",
-    );
-  }
-
+  // Read before the transaction, once a day: nothing inside it waits on this.
   const day = deps.shopDay();
-  const order: Omit<TakeOrder, "coupon"> = {
-    userId: input.userId,
-    lines,
-    pickupAt: input.pickup.at,
-    pickupAsap: input.pickup.asap,
-    note: input.note ?? "",
-    currency: deps.currency,
-    day,
-    dayBase: await dayBase(deps.sql, day),
-    idempotency: key ? { key, hash: hash! } : null,
-  };
+  const dayBase = await dayBaseOf(deps.sql, day);
 
-  for (let attempt = 1;; attempt++) {
-    let result;
-    try {
-      result = input.couponCode
-        ? await withCoupon(deps, order, input.couponCode)
-        : await takeOrder(deps.sql, { ...order, coupon: null });
-    } catch (error) {
-      // The same key was used by a request that has ended: its order, or a conflict.
-      const earlier = isKeyConflict(error) ? await replay() : null;
-      if (earlier) return earlier;
-      throw error;
+  return await deps.sql.begin(async (tx) => {
+    if (input.idempotencyKey) {
+      const earlier = await claimKey(tx, input.userId, input.idempotencyKey, hash!);
+      if (earlier) return { order: earlier, replayed: true, stock: [], plan: null };
     }
-    if (result.placed) return { order: result.order, replayed: false, stock: result.stock };
-    const shortages = shortagesOf(lines, result.products);
-    if (shortages.length) throw new StockShortageError(shortages);
-    // Only a coupon's subtotal can be missed: a price changed since. Decide again.
-    if (attempt >= PRICE_RACE_TRIES) {
+    // After the key: a retried order from the cart finds its order although the cart is empty.
+    if (lines.length === 0) {
       throw new AppError(
-        409,
-        "prices_changed",
-        "Prices changed while your order was being placed. Nothing was ordered: please try again.",
+        400,
+        "empty_order",
+        "There is nothing to order: send items, or add products to your cart first.",
       );
     }
-  }
+
+    const rules = await lockedRules(tx, deps.rules, deps.now());
+    const booking = await bookPickup(tx, rules, input.pickup, input.overCapacity);
+    const { taken, shortages } = await takeLines(tx, rules, lines, booking);
+    if (shortages.length) {
+      const forDay = rules.words.day(booking.date);
+      throw new StockShortageError(
+        shortages.map(({ daily, ...s }) => ({ ...s, forDay: daily ? forDay : undefined })),
+      );
+    }
+
+    const subtotal = taken.reduce((sum, p) => sum + p.priceCents * p.quantity, 0);
+    const coupon = input.couponCode ? await findCoupon(tx, input.couponCode, true) : null;
+    if (input.couponCode) {
+      const refusal = coupon
+        ? couponRefusal(coupon, {
+          now: deps.now(),
+          subtotalCents: subtotal,
+          ...await couponHistory(tx, coupon.id, input.userId),
+          money: deps.money,
+          date: deps.date,
+        })
+        : "There is no coupon with that code.";
+      if (refusal) {
+        throw new AppError(400, "coupon_refused", refusal, { couponCode: refusal });
+      }
+    }
+    const discount = coupon ? couponDiscount(coupon, subtotal) : 0;
+
+    const order = await insertOrder(tx, {
+      userId: input.userId,
+      day,
+      dayBase,
+      pickup: booking,
+      note: input.note ?? "",
+      subtotalCents: subtotal,
+      discountCents: discount,
+      currency: deps.currency,
+      coupon: coupon ? { id: coupon.id, code: coupon.code } : null,
+      lines: taken.map((p) => ({ ...p, productId: p.id })),
+      idempotencyKey: input.idempotencyKey ?? null,
+    });
+    await recordOverCapacity(tx, booking, order.id, { actorId: input.userId, ...input.meta });
+    if (coupon) {
+      await redeemCoupon(tx, { couponId: coupon.id, orderId: order.id, userId: input.userId });
+    }
+    return { order, replayed: false, ...takenStock(taken, booking) };
+  });
+}
+
+/** What the order left of the shelf stock and of its date's plans, for live pages. */
+function takenStock(taken: TakenLine[], booking: Booking) {
+  const stock = taken.filter((t) => t.source === "stock").map((t) => ({
+    id: t.id,
+    stock: t.remaining!,
+  }));
+  const daily = taken.filter((t) => t.source === "plan");
+  return {
+    stock,
+    plan: daily.length
+      ? { date: booking.date, items: daily.map((t) => ({ id: t.id, stock: t.remaining! })) }
+      : null,
+  };
 }
 
 /**
- * An order with a coupon: the coupon's row lock first (a cancellation giving a use back
- * takes it before the products too), then its uses as they are now, decided on by the
- * coupon's rules; the order statement then takes stock under the products' locks.
+ * Takes the idempotency key for this request. A concurrent request with the same key waits
+ * here until the first one ends; it then finds the order (same request) or a conflict.
  */
-function withCoupon(deps: PlaceDeps, order: Omit<TakeOrder, "coupon">, code: string) {
-  return deps.sql.begin(async (tx) => {
-    const coupon = await findCoupon(tx, code, true);
-    if (!coupon) throw couponRefused("There is no coupon with that code.");
-    const [history, products] = await Promise.all([
-      couponHistory(tx, coupon.id, order.userId),
-      productsOf(tx, order.lines.map((l) => l.productId)),
-    ]);
-    const shortages = shortagesOf(order.lines, products);
-    if (shortages.length) throw new StockShortageError(shortages);
-    const price = new Map(products.map((p) => [p.id, p.priceCents]));
-    const subtotal = order.lines.reduce((sum, l) => sum + price.get(l.productId)! * l.quantity, 0);
-    const refusal = couponRefusal(coupon, {
-      now: deps.now(),
-      subtotalCents: subtotal,
-      ...history,
-      money: deps.money,
-      date: deps.date,
-    });
-    if (refusal) throw couponRefused(refusal);
-    return await takeOrder(tx, {
-      ...order,
-      coupon: {
-        id: coupon.id,
-        code: coupon.code,
-        discountCents: couponDiscount(coupon, subtotal),
-        subtotalCents: subtotal,
-      },
-    });
-  });
+async function claimKey(tx: Tx, userId: number, key: string, hash: string) {
+  const [fresh] = await tx`
+    insert into idempotency_keys (user_id, key, request_hash) values (${userId}, ${key}, ${hash})
+    on conflict do nothing
+    returning key`;
+  if (fresh) return null;
+  return await earlierOrder(tx, userId, key, hash);
 }
 
 /**

@@ -86,10 +86,43 @@ export async function insertStatusChange(
     to: OrderStatus;
     actorId: number | null;
     reason?: string | null;
+    /** Where the change came from, for the audit entry the worker writes from this row. */
+    ip?: string | null;
+    userAgent?: string | null;
   },
 ) {
   await sql`
-    insert into order_status_history (order_id, from_status, to_status, actor_id, reason)
+    insert into order_status_history (order_id, from_status, to_status, actor_id, reason, ip,
+      user_agent)
     values (${change.orderId}, ${change.from}, ${change.to}, ${change.actorId},
-            ${change.reason ?? null})`;
+            ${change.reason ?? null}, ${change.ip ?? null}, ${
+    change.userAgent?.slice(0, 300) ?? null
+  })`;
+}
+
+/** A status change as the history records it, for the worker's audit and notices. */
+export interface RecordedChange {
+  id: number;
+  fromStatus: OrderStatus | null;
+  toStatus: OrderStatus;
+  actorId: number | null;
+  reason: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * The order's changes nobody has announced yet, oldest first, marked announced in the
+ * caller's transaction. Concurrent callers wait on the rows' locks, and the later one finds
+ * them taken: each change is announced once.
+ */
+export async function takeUnannouncedChanges(
+  sql: Queryable,
+  orderId: number,
+): Promise<RecordedChange[]> {
+  const rows = await sql<RecordedChange[]>`
+    update order_status_history set announced_at = now()
+    where order_id = ${orderId} and announced_at is null
+    returning id::int, from_status, to_status, actor_id, reason, ip, user_agent`;
+  return rows.sort((a, b) => a.id - b.id);
 }

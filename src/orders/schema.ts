@@ -1,20 +1,36 @@
 import { z } from "@hono/zod-openapi";
 import { statuses } from "./status.ts";
+import { MAX_PER_PRODUCT, overProductCap, productCapMessage } from "./line-cap.ts";
 import { jsonRecordId, multilineText, recordId, text } from "../http/fields.ts";
 
 export const orderLineSchema = z.object({
   productId: jsonRecordId("productId must be a product id"),
   quantity: z.number({ message: "quantity must be a whole number" }).int(
     "quantity must be a whole number",
-  ).min(1, "quantity must be at least 1").max(99, "quantity can be at most 99"),
+  ).min(1, "quantity must be at least 1").max(
+    MAX_PER_PRODUCT,
+    `quantity can be at most ${MAX_PER_PRODUCT}`,
+  ),
 });
 
 export const placeOrderSchema = z.object({
   items: z.array(orderLineSchema).min(1, "items must name at least one product").max(100)
-    .optional().openapi({ description: "The lines to order; without them, the caller's cart" }),
+    .superRefine((items, ctx) => {
+      const over = overProductCap(items);
+      if (over) ctx.addIssue({ code: "custom", message: productCapMessage(over) });
+    })
+    .optional().openapi({
+      description:
+        `The lines to order; without them, the caller's cart. Lines of one product count together: at most ${MAX_PER_PRODUCT} of a product per order.`,
+    }),
   pickupAt: text().max(40).optional().openapi({
-    description: "`asap` (default) or the ISO time of a 15-minute slot today or tomorrow",
-    example: "asap",
+    description:
+      "`asap` (default) or the `at` of an available slot from `GET /pickup/slots`, any day up to the horizon",
+    example: "2026-11-21T09:30:00.000Z",
+  }),
+  overCapacity: z.boolean().optional().openapi({
+    description:
+      "Staff and admins only: book the slot even when it is full (recorded in the audit log)",
   }),
   couponCode: text().trim().max(32).optional().transform((v) => v || undefined),
   note: multilineText().trim().max(500, "The note can be at most 500 characters").optional(),

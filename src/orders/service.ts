@@ -2,9 +2,9 @@ import type { Sql } from "../infra/db.ts";
 import type { LiveHub } from "../live/hub.ts";
 import { errorFields, type Logger } from "../infra/log.ts";
 import { AppError } from "../http/errors.ts";
-import { publishStock } from "../catalog/service.ts";
-import type { PickupRules } from "../checkout/pickup.ts";
-import { pickupChoices, pickupKey, resolvePickup } from "../checkout/pickup.ts";
+import type { Bakery } from "../bakery/service.ts";
+import { pickupKey } from "../bakery/slots.ts";
+import type { BookingRules } from "../bakery/take.ts";
 import { previewCoupon } from "../coupons/preview.ts";
 import { localParts } from "../shop/hours.ts";
 import { OrderActionsGone, OrderProgress } from "../../views/orders/order-status.tsx";
@@ -16,6 +16,7 @@ import {
   type PlaceOrderInput,
   requestHash,
 } from "./place.ts";
+import { overProductCap, productCapMessage } from "./line-cap.ts";
 import { findOrder, orderHistory, orderItems, type OrderRow, ordersOfUser } from "./queries.ts";
 import type { OrderStatus } from "./status.ts";
 
@@ -30,7 +31,9 @@ export interface OrdersDeps {
    */
   onChange?: (order: OrderRow, change: { arrival: boolean }) => Promise<unknown>;
   log: Logger;
-  pickup: PickupRules;
+  /** Days, slots and live remaining of the bakery. */
+  bakery: Bakery;
+  pickup: BookingRules;
   currency: string;
   money: (cents: number) => string;
   date: (at: Date) => string;
@@ -58,12 +61,12 @@ export function createOrders(deps: OrdersDeps) {
    */
   const announce = (
     order: OrderRow,
-    stock: { id: number; stock: number }[],
+    taken: Pick<PlacedOrder, "stock" | "plan">,
     arrival: boolean,
   ) => {
     deps.relay.afterCommit();
     const fanOut = [
-      ["stock", () => publishStock(live, stock)],
+      ["stock", () => deps.bakery.announce({ shelf: taken.stock, plan: taken.plan })],
       ["order page", () => publishOrder(live, order)],
       ["board", () => deps.onChange?.(order, { arrival })],
     ] as const;
@@ -80,9 +83,7 @@ export function createOrders(deps: OrdersDeps) {
   };
 
   return {
-    async place(
-      input: Omit<PlaceOrderInput, "pickup"> & { pickup?: string },
-    ): Promise<PlacedOrder> {
+    async place(input: PlaceOrderInput): Promise<PlacedOrder> {
       if (input.idempotencyKey) {
         // A retry finds its order even when its pickup time has passed or its cart is empty.
         const hash = await requestHash({
@@ -90,11 +91,13 @@ export function createOrders(deps: OrdersDeps) {
           pickupAt: pickupKey(input.pickup, deps.pickup.timeZone),
         });
         const earlier = await earlierOrder(sql, input.userId, input.idempotencyKey, hash);
-        if (earlier) return { order: earlier, replayed: true, stock: [] };
+        if (earlier) return { order: earlier, replayed: true, stock: [], plan: null };
       }
-      const pickup = resolvePickup(input.pickup, now(), deps.pickup);
-      if ("problem" in pickup) {
-        throw new AppError(400, "validation_failed", pickup.problem, { pickupAt: pickup.problem });
+      // Every caller, not only the API's schema: lines of one product are summed first.
+      const over = overProductCap(input.items);
+      if (over) {
+        const message = productCapMessage(over);
+        throw new AppError(400, "validation_failed", message, { items: message });
       }
       const placed = await placeOrder({
         sql,
@@ -103,8 +106,9 @@ export function createOrders(deps: OrdersDeps) {
         now,
         money: deps.money,
         date: deps.date,
-      }, { ...input, pickup });
-      if (!placed.replayed) announce(placed.order, placed.stock, true);
+        rules: deps.pickup,
+      }, input);
+      if (!placed.replayed) announce(placed.order, placed, true);
       return placed;
     },
 
@@ -120,7 +124,7 @@ export function createOrders(deps: OrdersDeps) {
       } = {},
     ) {
       const change = await changeOrderStatus(sql, { orderId, to, actor, ...options });
-      announce(change.order, change.stock, false);
+      announce(change.order, change, false);
       return change;
     },
 
@@ -139,9 +143,6 @@ export function createOrders(deps: OrdersDeps) {
 
     list: (userId: number, page: { limit: number; offset: number }) =>
       ordersOfUser(sql, userId, page),
-
-    /** The pickup times a customer may choose right now. */
-    pickupChoices: () => pickupChoices(now(), deps.pickup),
 
     previewCoupon: (code: string, userId: number, subtotalCents: number) =>
       previewCoupon(sql, {

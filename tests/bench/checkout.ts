@@ -4,7 +4,9 @@
  * outbox, and the announcements after commit) from concurrent customers for a bounded time,
  * against a plain single-row `UPDATE … RETURNING` loop over the same pool as the baseline.
  * Two shapes: orders spread over many products, and every order on one hot product
- * (row-lock contention). Each scenario ends by checking that nothing was oversold.
+ * (row-lock contention). Then the hot slot: every order booking the same pickup slot with a
+ * capacity (its seat row taken in each transaction), against its own baseline, a plain
+ * UPDATE of one hot row. The run ends by checking that nothing was oversold.
  */
 import { hashPassword } from "../../src/accounts/passwords.ts";
 import { createTestContext } from "../harness.ts";
@@ -109,6 +111,32 @@ export async function checkoutBench(
     for (const r of [spread, hotResult]) {
       r.ratioToBaseline = Math.round((r.perSecond / baseline.perSecond) * 1000) / 1000;
     }
+
+    const tomorrow = (await t.services.bakery.days())[1].date;
+    const slot = (await t.services.bakery.day(tomorrow)).slots.find((s) => s.available)!.at;
+    await t.sql`update pickup_settings set orders_per_slot = 10000`;
+    await t.sql`insert into pickup_slots (at, taken) values (${slot}, 0) on conflict do nothing`;
+    const hotRow = await load(
+      "UPDATE one hot row (baseline)",
+      seconds,
+      concurrency,
+      () => t.sql`update pickup_slots set taken = taken where at = ${slot} returning taken`,
+    );
+    let j = 0;
+    const hotSlot = await load("checkout, one hot slot (capacity)", seconds, concurrency, (w) => {
+      j++;
+      return t.services.orders.place({
+        userId: users[w].id,
+        items: [{ productId: products[j % products.length], quantity: 1 }],
+        pickup: slot.toISOString(),
+      }).catch((error) => {
+        // A full slot would end the measurement early: say so rather than time refusals.
+        if (error?.code === "slot_full") throw new Error("the bench slot filled up");
+        throw error;
+      });
+    });
+    hotSlot.ratioToBaseline = Math.round((hotSlot.perSecond / hotRow.perSecond) * 1000) / 1000;
+
     // Correctness under all that: stock never below zero, and it adds up with the orders.
     const [check] = await t.sql<{ negative: number; missing: number }[]>`
       select (select count(*)::int from products where stock < 0) as negative,
@@ -118,13 +146,18 @@ export async function checkoutBench(
     const [codes] = await t.sql<{ repeated: number }[]>`
       select count(*)::int as repeated from (
         select 1 from orders group by code_day, code having count(*) > 1) d`;
+    // The hot slot's seats count exactly its orders.
+    const [seats] = await t.sql<{ taken: number; booked: number }[]>`
+      select (select taken from pickup_slots where at = ${slot}) as taken,
+        (select count(*)::int from orders where pickup_slot = ${slot}) as booked`;
     return {
       db: t.db.kind,
       alone,
-      results: [baseline, spread, hotResult],
+      results: [baseline, spread, hotResult, hotRow, hotSlot],
       oversold: check.negative,
       stockMismatches: check.missing,
       repeatedCodes: codes.repeated,
+      seatMismatch: seats.taken !== seats.booked,
     };
   } finally {
     await t.close();

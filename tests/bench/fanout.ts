@@ -300,6 +300,8 @@ export async function fanoutBench(options: FanoutOptions): Promise<FanoutResult>
       DATA_DIR: dataDir,
       CRUMB_ENV: "development",
       API_RATE_LIMIT_PER_MINUTE: "1000000",
+      // Every stream comes from this one address: the per-address cap would refuse most.
+      SSE_ANONYMOUS_PER_ADDRESS: "100000",
       OPENING_HOURS: "mon-sun 00:00-23:45",
       PREP_MINUTES: "0",
       ...options.env,

@@ -141,7 +141,7 @@ try {
     console.log(row({ ...r, requestsPerSecond: r.perSecond }));
   }
   console.log(
-    `stock below zero: ${checkout.oversold}; stock not matching orders: ${checkout.stockMismatches}; repeated order codes: ${checkout.repeatedCodes}`,
+    `stock below zero: ${checkout.oversold}; stock not matching orders: ${checkout.stockMismatches}; repeated order codes: ${checkout.repeatedCodes}; hot slot seats not matching its orders: ${checkout.seatMismatch}`,
   );
 
   console.log("\nPhoto pipeline, one 12-megapixel phone photo:");

@@ -98,6 +98,7 @@ export async function openFuzzShop(): Promise<FuzzShop> {
     [/^\/admin\/(products|stock)/, { id: String(product.id) }],
     [/^\/admin\/users/, { id: String(bystander.id) }],
     [/^\/admin\/kiosks/, { id: kioskSession.id }],
+    [/^\/admin\/jobs/, { queue: "orders", id: "0123456789abcdef" }],
     [/^\/uploads/, { name: "0123456789abcdef.webp" }],
     [/orders/, { id: String(placed.order.id) }],
   ];

@@ -9,7 +9,8 @@ export function AddToCart(
   { productId, productName, stock, csrf, withQuantity }: {
     productId: number;
     productName: string;
-    stock: number;
+    /** null: made to order, no cap. */
+    stock: number | null;
     csrf: string;
     withQuantity?: boolean;
   },
@@ -44,7 +45,7 @@ export function AddToCart(
           </label>
         )
         : <input type="hidden" name="quantity" value="1" />}
-      <button type="submit" class="btn-primary" disabled={stock <= 0}>
+      <button type="submit" class="btn-primary" disabled={stock !== null && stock <= 0}>
         Add to cart <span class="sr-only">: {productName}</span>
       </button>
       <p id={feedback} class="cart-feedback w-full text-sm" role="status"></p>

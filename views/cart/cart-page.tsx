@@ -141,7 +141,13 @@ export function CartSection({ shop, viewer, cart, flash, error }: CartPageProps)
 export function CartPage(props: CartPageProps) {
   return (
     <Layout shop={props.shop} title="Your cart" section="cart" viewer={props.viewer} live>
-      <div hx-sse:connect="/events/stock" hx-swap="none" hidden></div>
+      {/* The badges show what the cart's pickup date has: that date's stream. */}
+      <div
+        hx-sse:connect={`/events/stock?date=${props.cart.date}`}
+        hx-swap="none"
+        hidden
+      >
+      </div>
       <CartSection {...props} />
     </Layout>
   );

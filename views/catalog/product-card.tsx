@@ -8,7 +8,8 @@ import { StockBadge, stockBadgeHtml } from "./stock-badge.tsx";
 import { AddToCart } from "../cart/add-to-cart.tsx";
 import { ProductImage } from "./product-image.tsx";
 
-export type ProductWithStock = ProductInfo & { stock: number };
+/** `stock`: what the shop has today; null for made to order (no cap). */
+export type ProductWithStock = ProductInfo & { stock: number | null };
 
 /** How wide a card's photo is shown: one, two, three, then four cards to a row. */
 const CARD_IMAGE_SIZES = "(min-width: 1280px) 270px, (min-width: 1024px) 31vw, " +
@@ -116,11 +117,11 @@ export const cardKey = (product: ProductInfo) =>
 export function createCardRenderer(shop: ShopView): CardRenderer {
   // Per product: the card in stock and sold out, with its photo loaded at once or lazily.
   const cards = new Map<string, Map<string, string[]>>();
-  const template = (product: ProductWithStock, inStock: boolean, lazy: boolean) => {
+  const template = (product: ProductWithStock, stock: 1 | 0 | null, lazy: boolean) => {
     const html = String(
       <ProductCard
         shop={shop}
-        product={{ ...product, stock: inStock ? 1 : 0 }}
+        product={{ ...product, stock }}
         csrf={TOKEN_SLOT}
         badge={raw(BADGE_SLOT)}
         lazy={lazy}
@@ -139,10 +140,11 @@ export function createCardRenderer(shop: ShopView): CardRenderer {
       if (cards.size >= MAX_CARDS) cards.clear();
       cards.set(key, card = new Map());
     }
-    const inStock = product.stock > 0;
-    const variant = `${inStock}:${lazy}`;
+    // In stock, sold out, or made to order (no count at all).
+    const stock = product.stock === null ? null : product.stock > 0 ? 1 : 0;
+    const variant = `${stock}:${lazy}`;
     let parts = card.get(variant);
-    if (!parts) card.set(variant, parts = template(product, inStock, lazy));
+    if (!parts) card.set(variant, parts = template(product, stock, lazy));
     // Slots in document order: the badge, then the token of the add-to-cart form.
     return parts[0] + (badge ?? stockBadgeHtml(product.id, product.stock)) + parts[1] +
       (csrf === TOKEN_SLOT ? csrf : escapeToken(csrf)) +

@@ -1,5 +1,5 @@
 import type { CartView } from "../../src/cart/service.ts";
-import type { PickupChoices } from "../../src/checkout/pickup.ts";
+import type { PickupDay, PickupSlot } from "../../src/bakery/service.ts";
 import type { CouponPreview } from "../../src/coupons/preview.ts";
 import type { ShopView, Viewer } from "../context.ts";
 import { formatMoney } from "../format.ts";
@@ -10,20 +10,59 @@ export interface CheckoutProps {
   shop: ShopView;
   viewer: Viewer;
   cart: CartView;
-  pickup: PickupChoices;
+  /** The days customers may choose from (closed ones too, with their reason). */
+  days: PickupDay[];
+  /** The chosen day (the cart's date) and its slots. */
+  day: PickupDay;
+  slots: PickupSlot[];
+  /** "As soon as possible", when the chosen day is today and time is left. */
+  asap: Date | null;
   /** One-time token: a repeated submit of this form finds the order it already placed. */
   token: string;
   values: { pickup?: string; note?: string; coupon?: string };
   coupon?: CouponPreview;
   error?: string;
   fields?: Record<string, string>;
-  /** How the shop writes times and days. */
+  /** How the shop writes times and dates. */
   time: (at: Date) => string;
-  day: (at: Date) => string;
+  /** "Thu 18:00" */
+  dayTime: (at: Date) => string;
+  dayOf: (date: string) => string;
+}
+
+/** The day chooser: a plain GET form (the choice sticks to the cart), before the order form. */
+function DayChooser(
+  { days, day, dayOf, dayTime }: Pick<CheckoutProps, "days" | "day" | "dayOf" | "dayTime">,
+) {
+  return (
+    <form method="get" action="/checkout" class="panel flex flex-wrap items-end gap-2">
+      <label class="font-semibold flex flex-col gap-1" for="pickup-date">
+        Pickup day
+        <select id="pickup-date" name="date" class="field" aria-describedby="pickup-day-note">
+          {days.map((d) => (
+            <option value={d.date} selected={d.date === day.date} disabled={!d.orderable}>
+              {dayOf(d.date)}
+              {d.orderable ? (d.opens ? ` (${d.opens}–${d.closes})` : "") : `: ${d.reason}`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" class="btn-secondary">Show pickup times</button>
+      <p id="pickup-day-note" class="text-sm text-ink-soft w-full">
+        {day.orderable
+          ? `Pickup on ${dayOf(day.date)}${
+            day.orderBy ? `; orders for that day close ${dayTime(day.orderBy)}` : ""
+          }.`
+          : day.reason}
+      </p>
+    </form>
+  );
 }
 
 export function CheckoutPage(props: CheckoutProps) {
-  const { shop, cart, pickup, values, coupon, fields = {} } = props;
+  const { shop, cart, values, coupon, fields = {} } = props;
+  // Times already too soon are left out; fully booked ones stay, disabled, saying so.
+  const slots = props.slots.filter((s) => !s.tooSoon);
   const money = (cents: number) => formatMoney(cents, shop.currency, shop.locale);
   const discount = coupon?.ok ? coupon.discountCents : 0;
   const chosen = values.pickup ?? "asap";
@@ -31,6 +70,7 @@ export function CheckoutPage(props: CheckoutProps) {
     <Layout shop={shop} title="Checkout" section="cart" viewer={props.viewer}>
       <h1 class="font-display text-3xl font-bold text-brown mb-4">Checkout</h1>
       <ErrorBanner id="checkout-error" message={props.error} />
+      <DayChooser days={props.days} day={props.day} dayOf={props.dayOf} dayTime={props.dayTime} />
       <form
         method="post"
         action="/checkout"
@@ -43,42 +83,50 @@ export function CheckoutPage(props: CheckoutProps) {
           <fieldset class="panel flex flex-col gap-3">
             <legend class="font-semibold text-lg">Pickup time</legend>
             {fields.pickup && <p id="pickup-error" class="field-error">{fields.pickup}</p>}
-            {pickup.asap
+            <input type="hidden" name="date" value={props.day.date} />
+            {props.asap && (
+              <label class="choice">
+                <input type="radio" name="pickup" value="asap" checked={chosen === "asap"} />
+                <span>As soon as possible: ready around {props.time(props.asap)}</span>
+              </label>
+            )}
+            {slots.length > 0
               ? (
-                <label class="choice">
-                  <input type="radio" name="pickup" value="asap" checked={chosen === "asap"} />
-                  <span>
-                    As soon as possible: ready around {props.time(pickup.asap)}
-                    {props.day(pickup.asap) !== props.day(new Date()) &&
-                      ` (${props.day(pickup.asap)})`}
-                  </span>
-                </label>
-              )
-              : <p>We are closed today and tomorrow: no pickup can be booked right now.</p>}
-            {pickup.days.map((d, i) =>
-              d.slots.length > 0 && (
                 <div class="flex flex-col gap-1">
-                  <label class="font-semibold" for={`slot-${d.date}`}>
-                    {i === 0 ? "Later today" : "Tomorrow"}, at
+                  <label class="font-semibold" for="slot">
+                    {props.asap ? "Or at" : "At"}
                   </label>
                   <select
-                    id={`slot-${d.date}`}
+                    id="slot"
                     class="field"
-                    name={`slot-${i === 0 ? "today" : "tomorrow"}`}
+                    name="slot"
                     aria-describedby={fields.pickup ? "pickup-error" : undefined}
                   >
                     <option value="">Choose a time…</option>
-                    {d.slots.map((slot) => (
-                      <option value={slot.toISOString()} selected={chosen === slot.toISOString()}>
-                        {props.time(slot)}
+                    {slots.map((slot) => (
+                      <option
+                        value={slot.at.toISOString()}
+                        selected={chosen === slot.at.toISOString()}
+                        disabled={!slot.available}
+                      >
+                        {props.time(slot.at)}
+                        {slot.remaining === 0
+                          ? " (fully booked)"
+                          : !slot.available
+                          ? " (too soon)"
+                          : ""}
                       </option>
                     ))}
                   </select>
                 </div>
               )
-            )}
+              : <p>{props.day.reason ?? "No pickup times are left on this day."}</p>}
             <p class="text-sm text-ink-soft">
-              Choosing a time from a list books that time instead of “as soon as possible”.
+              {props.asap
+                ? "Choosing a time from the list books that time instead of “as soon as possible”."
+                : `Pickup times on ${
+                  props.dayOf(props.day.date)
+                }; fully booked ones cannot be chosen.`}
             </p>
           </fieldset>
           <div class="panel flex flex-col gap-2">
@@ -151,7 +199,11 @@ export function CheckoutPage(props: CheckoutProps) {
             <dt class="font-semibold">Total, paid at pickup</dt>
             <dd class="font-semibold">{money(cart.subtotalCents - discount)}</dd>
           </dl>
-          <button type="submit" class="btn-primary" disabled={!cart.orderable || !pickup.asap}>
+          <button
+            type="submit"
+            class="btn-primary"
+            disabled={!cart.orderable || !(props.asap || slots.some((s) => s.available))}
+          >
             Place order
           </button>
           <p class="text-sm">

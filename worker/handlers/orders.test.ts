@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertUser } from "../../src/accounts/queries.ts";
 import type { Role } from "../../src/accounts/roles.ts";
-import { type Consumer, type JobMessage, newMessage } from "../../src/infra/queue.ts";
+import { type Consumer, newMessage } from "../../src/infra/queue.ts";
 import { ORDERS_QUEUE } from "../../src/outbox/outbox.ts";
 import { createTestContext, eventually, type TestContext, uniqueId } from "../../tests/harness.ts";
 import { startConsumers, stopConsumers, type WorkerDeps, workerDeps } from "./index.ts";
@@ -168,41 +168,86 @@ describe("order events", () => {
     expect(cancelled.body).toContain(`your order ${other.code} was cancelled. `);
   });
 
-  it("writes each notification and audit row once, however often a message arrives", async () => {
+  it("announces each change once, however often and by however many messages", async () => {
     const order = await place();
     await auditCount(order.id, 1);
+    // Two changes committed whose own events have not arrived yet.
+    await t.sql`update orders set status = 'ready' where id = ${order.id}`;
+    await t.sql`
+      insert into order_status_history (order_id, from_status, to_status, actor_id)
+      values (${order.id}, 'placed', 'baking', ${staff.id}),
+             (${order.id}, 'baking', 'ready', ${staff.id})`;
     const handle = ordersHandler(deps);
-    const confirm = newMessage("order.placed", { orderId: order.id });
-    await handle(confirm, 1);
-    await handle(structuredClone(confirm), 2);
-    await Promise.all([handle(confirm, 3), handle(structuredClone(confirm), 3)]);
-
-    const ready: JobMessage = newMessage("order.status_changed", {
-      orderId: order.id,
-      from: "baking",
-      to: "ready",
-      actorId: staff.id,
-      reason: null,
-    });
-    await Promise.all([handle(ready, 1), handle(structuredClone(ready), 1)]);
+    const ready = newMessage("order.status_changed", { orderId: order.id });
+    const another = newMessage("order.status_changed", { orderId: order.id });
+    await Promise.all([handle(ready, 1), handle(structuredClone(ready), 1), handle(another, 1)]);
     await handle(ready, 2);
+    await handle(newMessage("order.placed", { orderId: order.id }), 1);
 
     const notes = await notesOf(order.id);
-    expect(notes.filter((n) => n.messageId === confirm.id).map((n) => n.kind)).toEqual([
-      "order_confirmation",
-    ]);
-    expect(notes.filter((n) => n.messageId === ready.id).map((n) => n.kind)).toEqual([
-      "order_ready",
-    ]);
-    // The order's own event, plus one row for each of the two messages above.
-    expect((await auditOf(order.id)).map((a) => a.action)).toEqual([
-      "order.placed",
-      "order.placed",
-      "order.status_changed",
-    ]);
+    expect(notes.map((n) => n.kind)).toEqual(["order_confirmation", "order_ready"]);
+    expect([ready.id, another.id]).toContain(notes[1].messageId);
+    expect((await auditOf(order.id)).map((a) => [a.action, a.actorId, a.details.to ?? null]))
+      .toEqual([
+        ["order.placed", customer.id, null],
+        ["order.status_changed", staff.id, "baking"],
+        ["order.status_changed", staff.id, "ready"],
+      ]);
     const processed = await t.sql`
-      select 1 from processed_messages where message_id in (${confirm.id}, ${ready.id})`;
+      select 1 from processed_messages where message_id in (${ready.id}, ${another.id})`;
     expect(processed).toHaveLength(2);
+  });
+
+  it("believes nothing a message claims: a forged cancellation sends no notice, audits nothing", async () => {
+    const order = await place();
+    await auditCount(order.id, 1);
+    const admin = await createUser("admin", "Ada Admin");
+    const forged = newMessage("order.status_changed", {
+      orderId: order.id,
+      from: "placed",
+      to: "cancelled",
+      actorId: admin.id,
+      reason: "payment failed, re-pay at https://evil.example/pay",
+      ip: "203.0.113.66",
+      userAgent: "forger",
+    });
+    await t.queue.publish(ORDERS_QUEUE, forged);
+    await t.queue.publish(ORDERS_QUEUE, newMessage("order.placed", { orderId: order.id }));
+    await eventually(async () =>
+      (await t.sql`select 1 from processed_messages where message_id = ${forged.id}`).length === 1
+    );
+
+    // At most a re-check: nothing new was announced, the order is as it was.
+    const notes = await notesOf(order.id);
+    expect(notes.map((n) => n.kind)).toEqual(["order_confirmation"]);
+    expect(notes.some((n) => n.body.includes("evil.example"))).toBe(false);
+    const audit = await auditOf(order.id);
+    expect(audit.map((a) => [a.action, a.actorId])).toEqual([["order.placed", customer.id]]);
+    const [row] = await t.sql<
+      { status: string }[]
+    >`select status from orders where id = ${order.id}`;
+    expect(row.status).toBe("placed");
+    expect(
+      await t.sql`select 1 from audit_log where actor_id = ${admin.id} or ip = '203.0.113.66'`,
+    ).toHaveLength(0);
+
+    // The real cancellation afterwards is announced as it happened, with its own reason.
+    await t.services.orders.changeStatus(order.id, "cancelled", customer, {
+      reason: "Plans changed",
+      meta: { ip: "198.51.100.4", userAgent: "Customer's phone" },
+    });
+    const [, cancelled] = await auditCount(order.id, 2);
+    expect(cancelled).toMatchObject({
+      actorId: customer.id,
+      details: { from: "placed", to: "cancelled", reason: "Plans changed" },
+    });
+    const [note] = (await notesOf(order.id)).filter((n) => n.kind === "order_cancelled");
+    expect(note.body).toContain("was cancelled: Plans changed.");
+    const [where] = await t.sql<{ ip: string; userAgent: string }[]>`
+      select ip, user_agent from audit_log
+      where entity_type = 'order' and entity_id = ${String(order.id)}
+        and action = 'order.status_changed'`;
+    expect(where).toEqual({ ip: "198.51.100.4", userAgent: "Customer's phone" });
   });
 
   it("throws on what it cannot handle, leaving the message retryable", async () => {
@@ -220,7 +265,7 @@ describe("order events", () => {
       actorId: null,
     });
     await expect(handle(missingChange, 1)).rejects.toThrow(/does not exist/);
-    const invalid = newMessage("order.status_changed", { orderId: order.id, to: "eaten" });
+    const invalid = newMessage("order.status_changed", { orderId: "one", to: "eaten" });
     await expect(handle(invalid, 1)).rejects.toThrow();
 
     const ids = [unknown.id, missing.id, missingChange.id, invalid.id];

@@ -51,6 +51,38 @@ describe("user events", () => {
     expect(notes[0].body).toContain(t.deps.config.shopName);
   });
 
+  it("welcomes an account once even when other messages name it (forged or repeated)", async () => {
+    const user = await createCustomer();
+    const handle = usersHandler(deps);
+    const first = newMessage("user.registered", { userId: user.id });
+    const others = [1, 2, 3].map(() =>
+      newMessage("user.registered", { userId: user.id, name: "Someone Else" })
+    );
+    await Promise.all([first, ...others].map((message) => handle(message, 1)));
+    const notes = await notesOf(user.id);
+    expect(notes).toHaveLength(1);
+    expect(notes[0].body).toContain(`Hello ${user.name}`);
+    expect(notes[0].body).not.toContain("Someone Else");
+  });
+
+  it("warns about failed sign-ins only when the audit log saw them", async () => {
+    const user = await createCustomer("Wary Baker");
+    const handle = usersHandler(deps);
+    // A message claiming failures that never happened sends nothing.
+    await handle(newMessage("user.signin_failures", { userId: user.id, count: 500 }), 1);
+    expect(await notesOf(user.id)).toEqual([]);
+    for (let i = 0; i < 5; i++) {
+      await t.sql`
+        insert into audit_log (actor_id, action, entity_type, entity_id, ip)
+        values (${user.id}, 'auth.signin_failed', 'user', ${String(user.id)}, '198.51.100.9')`;
+    }
+    await handle(newMessage("user.signin_failures", { userId: user.id }), 1);
+    await handle(newMessage("user.signin_failures", { userId: user.id }), 1);
+    const notes = await notesOf(user.id);
+    expect(notes.map((n) => n.kind)).toEqual(["signin_warning"]);
+    expect(notes[0].body).toContain("in the last hour we saw 5 sign-ins with a wrong password.");
+  });
+
   it("greets nobody for a user deleted since, and does not retry that", async () => {
     const user = await createCustomer();
     await t.sql`delete from users where id = ${user.id}`;

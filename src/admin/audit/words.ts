@@ -74,6 +74,11 @@ export function describeEntry(row: AuditRow): string {
       }
       return `${who} moved ${order} from ${statusName(d.from)} to ${statusName(d.to)}`;
     }
+    case "job.retried":
+    case "job.discarded":
+      return `${who} ${row.action === "job.retried" ? "retried" : "discarded"} a dead-lettered ${
+        text(d.type) ?? "job"
+      } job of the ${text(d.queue) ?? "unknown"} queue`;
     case "stock.changed": {
       if (typeof d.delta !== "number" || typeof d.stock_after !== "number") break;
       const by = d.delta > 0 ? `+${d.delta}` : String(d.delta);

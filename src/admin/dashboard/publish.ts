@@ -53,10 +53,11 @@ export const dashboardSource = (
 export async function dashboardFigures(source: DashboardSource): Promise<DashboardFiguresProps> {
   const { sql, format } = source;
   const asOf = source.now();
+  const day = localParts(asOf, source.timeZone).date;
   const [today, open, lowStock, audit] = await Promise.all([
-    dayTakings(sql, shopDay(localParts(asOf, source.timeZone).date, source.timeZone)),
+    dayTakings(sql, shopDay(day, source.timeZone)),
     openTicketCounts(sql),
-    lowStockProducts(sql, LOW_STOCK_SHOWN),
+    lowStockProducts(sql, LOW_STOCK_SHOWN, day),
     latestAudit(sql, ACTIVITY_SHOWN),
   ]);
   return {

@@ -1,3 +1,4 @@
+import { todayStock } from "../../bakery/queries.ts";
 import type { Queryable } from "../../infra/db.ts";
 
 /** The dashboard's figures: a day's takings, open tickets, products running low. */
@@ -53,11 +54,16 @@ export interface LowStockProduct {
 export async function lowStockProducts(
   sql: Queryable,
   limit: number,
+  today: string,
 ): Promise<{ items: LowStockProduct[]; total: number }> {
+  // Daily products count what today's plan has left; made-to-order ones keep no stock.
   const rows = await sql<(LowStockProduct & { total: number })[]>`
     select id, name, stock, low_stock_threshold, count(*) over ()::int as total
-    from products
-    where active and stock <= low_stock_threshold
+    from (
+      select p.id, p.name, p.low_stock_threshold, ${todayStock(sql, today)} as stock
+      from products p where p.active and p.kind <> 'made_to_order'
+    ) p
+    where stock <= low_stock_threshold
     order by stock, name, id
     limit ${limit}`;
   return {

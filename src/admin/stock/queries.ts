@@ -1,6 +1,7 @@
 import type postgres from "postgres";
 import type { Queryable } from "../../infra/db.ts";
 import { likePattern } from "../../catalog/queries.ts";
+import { todayStock } from "../../bakery/queries.ts";
 
 /** SQL of the stock screen: levels, changes that never go below zero, the movement log. */
 
@@ -8,17 +9,22 @@ export interface StockRow {
   id: number;
   name: string;
   slug: string;
+  /** Shelf stock, or what today's plan has left of a daily product; 0 for made to order. */
   stock: number;
+  kind: "daily" | "made_to_order" | "shelf";
   lowStockThreshold: number;
   active: boolean;
 }
 
 export async function listStock(
   sql: Queryable,
-  f: { q?: string; low: boolean; limit: number; offset: number },
+  f: { q?: string; low: boolean; limit: number; offset: number; today: string },
 ): Promise<{ items: StockRow[]; total: number }> {
+  const stock = todayStock(sql, f.today);
   const conditions: postgres.Fragment[] = [];
-  if (f.low) conditions.push(sql`p.stock <= p.low_stock_threshold`);
+  if (f.low) {
+    conditions.push(sql`p.kind <> 'made_to_order' and ${stock} <= p.low_stock_threshold`);
+  }
   if (f.q) {
     const pattern = likePattern(f.q);
     conditions.push(sql`(p.name ilike ${pattern} or p.slug ilike ${pattern})`);
@@ -26,7 +32,7 @@ export async function listStock(
   const where = conditions.reduce((all, next) => sql`${all} and ${next}`, sql`true`);
   const [items, [count]] = await Promise.all([
     sql<StockRow[]>`
-      select p.id, p.name, p.slug, p.stock, p.low_stock_threshold, p.active
+      select p.id, p.name, p.slug, ${stock} as stock, p.kind, p.low_stock_threshold, p.active
       from products p where ${where}
       order by p.active desc, lower(p.name), p.id
       limit ${f.limit} offset ${f.offset}`,
@@ -35,9 +41,15 @@ export async function listStock(
   return { items, total: count.n };
 }
 
-export async function findStockRow(sql: Queryable, id: number): Promise<StockRow | null> {
+export async function findStockRow(
+  sql: Queryable,
+  id: number,
+  today: string,
+): Promise<StockRow | null> {
   const [row] = await sql<StockRow[]>`
-    select id, name, slug, stock, low_stock_threshold, active from products where id = ${id}`;
+    select p.id, p.name, p.slug, ${todayStock(sql, today)} as stock, p.kind,
+      p.low_stock_threshold, p.active
+    from products p where p.id = ${id}`;
   return row ?? null;
 }
 
@@ -64,15 +76,19 @@ export interface NewMovement {
   productId: number;
   delta: number;
   stockAfter: number;
-  reason: "bake" | "waste" | "correction" | "set";
+  reason: "bake" | "waste" | "correction" | "set" | "sale";
   note: string;
   actorId: number | null;
+  /** The date's plan it changed (daily products); null for shelf stock. */
+  planDate?: string | null;
 }
 
 export async function insertMovement(sql: Queryable, m: NewMovement) {
   await sql`
-    insert into stock_movements (product_id, delta, stock_after, reason, note, actor_id)
-    values (${m.productId}, ${m.delta}, ${m.stockAfter}, ${m.reason}, ${m.note}, ${m.actorId})`;
+    insert into stock_movements (product_id, delta, stock_after, reason, note, actor_id,
+      plan_date)
+    values (${m.productId}, ${m.delta}, ${m.stockAfter}, ${m.reason}, ${m.note}, ${m.actorId},
+      ${m.planDate ?? null})`;
 }
 
 export interface Movement {

@@ -54,9 +54,11 @@ function listQueryOf(back: string): ListQuery {
 }
 
 /** Stock levels with a change form per product, and each product's movement history. */
-export function stockAdminRoutes({ shop, sql, live, format, dashboardChanged }: AdminDeps) {
+export function stockAdminRoutes(
+  { shop, sql, live, format, dashboardChanged, bakery }: AdminDeps,
+) {
   const admin = requireRole("admin");
-  const writes = stockWrites({ sql, live, changed: dashboardChanged });
+  const writes = stockWrites({ sql, live, bakery, changed: dashboardChanged });
 
   const listPage = async (
     c: Ctx,
@@ -70,6 +72,7 @@ export function stockAdminRoutes({ shop, sql, live, format, dashboardChanged }: 
       low: query.low,
       limit: STOCK_PAGE_SIZE,
       offset: (query.page - 1) * STOCK_PAGE_SIZE,
+      today: bakery.today(),
     });
     const view: StockPageView = {
       shop,
@@ -90,7 +93,7 @@ export function stockAdminRoutes({ shop, sql, live, format, dashboardChanged }: 
   return new Hono<AppEnv>()
     .get("/admin/stock", admin, (c) => listPage(c, stockListQuery.parse(c.req.query())))
     .post("/admin/stock/:id{[0-9]+}", admin, async (c) => {
-      const product = await findStockRow(sql, idOf(c, "That product"));
+      const product = await findStockRow(sql, idOf(c, "That product"), bakery.today());
       if (!product) throw notFound("That product");
       const body = await readForm(c);
       const values = {
@@ -115,10 +118,18 @@ export function stockAdminRoutes({ shop, sql, live, format, dashboardChanged }: 
           });
           return finish(c, stockFormId(product.id), `${back}#stock-row-${product.id}`);
         }
-        product.stock = result.stock;
-        fields = {
-          quantity: `Only ${result.stock} in stock: you cannot take ${parsed.data.quantity}.`,
-        };
+        if (result.kind === "made_to_order") {
+          fields = {
+            quantity: `${product.name} is made to order: it has no stock to change.`,
+          };
+        } else {
+          product.stock = result.stock;
+          fields = {
+            quantity: `Only ${result.stock} ${
+              product.kind === "daily" ? "left of today's plan" : "in stock"
+            }: you cannot take ${parsed.data.quantity}.`,
+          };
+        }
       }
       if (wantsFragment(c, stockFormId(product.id))) {
         noStore(c);
@@ -135,7 +146,7 @@ export function stockAdminRoutes({ shop, sql, live, format, dashboardChanged }: 
       return await listPage(c, query, 422, failed);
     })
     .get("/admin/stock/:id{[0-9]+}", admin, async (c) => {
-      const product = await findStockRow(sql, idOf(c, "That product"));
+      const product = await findStockRow(sql, idOf(c, "That product"), bakery.today());
       if (!product) throw notFound("That product");
       const page = pageQuery.parse(c.req.query("page"));
       const found = await listMovements(sql, product.id, {

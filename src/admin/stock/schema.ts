@@ -11,6 +11,7 @@ import { text } from "../../http/fields.ts";
 export const stockChanges = {
   bake: { mode: "add", reason: "bake", label: "Add: baked" },
   waste: { mode: "take", reason: "waste", label: "Take away: waste" },
+  sale: { mode: "take", reason: "sale", label: "Take away: sold at the counter" },
   "correction-add": { mode: "add", reason: "correction", label: "Add: correction" },
   "correction-take": { mode: "take", reason: "correction", label: "Take away: correction" },
   set: { mode: "set", reason: "set", label: "Set to: counted" },

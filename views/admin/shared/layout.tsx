@@ -13,7 +13,8 @@ export type AdminArea =
   | "coupons"
   | "kiosks"
   | "audit"
-  | "notifications";
+  | "notifications"
+  | "jobs";
 
 const areas: [AdminArea, string, string][] = [
   ["dashboard", "Dashboard", "/admin"],
@@ -26,6 +27,7 @@ const areas: [AdminArea, string, string][] = [
   ["kiosks", "Kiosks", "/admin/kiosks"],
   ["audit", "Audit log", "/admin/audit"],
   ["notifications", "Notifications", "/admin/notifications"],
+  ["jobs", "Jobs", "/admin/jobs"],
 ];
 
 /** Every admin screen: the shop's layout, the admin navigation, a flash and an error slot. */
