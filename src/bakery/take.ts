@@ -150,7 +150,7 @@ export interface LineShortage {
   daily?: boolean;
 }
 
-interface LineProduct {
+export interface LineProduct {
   id: number;
   name: string;
   priceCents: number;
@@ -162,18 +162,27 @@ interface LineProduct {
 }
 
 /**
- * Takes every line (summed, in product-id order) for the booking's date. Returns what was
- * taken and what was short; a made-to-order product picked up too soon is refused at once.
+ * The products of an order's lines as they are (not locked: every take below is a
+ * conditional write), read beside the rules so the checkout waits on one round trip.
+ */
+export async function lineProducts(tx: Tx, ids: number[]): Promise<LineProduct[]> {
+  return await tx<LineProduct[]>`
+    select id, name, price_cents, allergens, kind, lead_time_hours, active, stock
+    from products where id = any(${ids}::int[])`;
+}
+
+/**
+ * Takes every line (summed, in product-id order) for the booking's date, from `rows` (see
+ * `lineProducts`). Returns what was taken and what was short; a made-to-order product picked
+ * up too soon is refused at once.
  */
 export async function takeLines(
   tx: Tx,
   rules: Rules,
   lines: { productId: number; quantity: number }[],
   booking: Booking,
+  rows: LineProduct[],
 ): Promise<{ taken: TakenLine[]; shortages: LineShortage[] }> {
-  const rows = await tx<LineProduct[]>`
-    select id, name, price_cents, allergens, kind, lead_time_hours, active, stock
-    from products where id = any(${lines.map((l) => l.productId)}::int[])`;
   const products = new Map(rows.map((r) => [r.id, r]));
   const taken: TakenLine[] = [];
   const shortages: LineShortage[] = [];

@@ -10,6 +10,7 @@ import {
   type Booking,
   type BookingRules,
   bookPickup,
+  lineProducts,
   lockedRules,
   recordOverCapacity,
   takeLines,
@@ -161,10 +162,14 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
   const dayBase = await dayBaseOf(deps.sql, day);
 
   return await deps.sql.begin(async (tx) => {
-    if (input.idempotencyKey) {
-      const earlier = await claimKey(tx, input.userId, input.idempotencyKey, hash!);
-      if (earlier) return { order: earlier, replayed: true, stock: [], plan: null };
-    }
+    // Sent together, answered in order on the transaction's connection: the key (which waits
+    // for a request still running under it), the rules under their lock, the lines' products.
+    const [earlier, rules, products] = await Promise.all([
+      input.idempotencyKey ? claimKey(tx, input.userId, input.idempotencyKey, hash!) : null,
+      lockedRules(tx, deps.rules, deps.now()),
+      lineProducts(tx, lines.map((l) => l.productId)),
+    ]);
+    if (earlier) return { order: earlier, replayed: true, stock: [], plan: null };
     // After the key: a retried order from the cart finds its order although the cart is empty.
     if (lines.length === 0) {
       throw new AppError(
@@ -174,9 +179,8 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
       );
     }
 
-    const rules = await lockedRules(tx, deps.rules, deps.now());
     const booking = await bookPickup(tx, rules, input.pickup, input.overCapacity);
-    const { taken, shortages } = await takeLines(tx, rules, lines, booking);
+    const { taken, shortages } = await takeLines(tx, rules, lines, booking, products);
     if (shortages.length) {
       const forDay = rules.words.day(booking.date);
       throw new StockShortageError(
