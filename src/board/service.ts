@@ -44,6 +44,21 @@ interface ChangeNotice {
   arrival: boolean;
 }
 
+/**
+ * One board renderer per hub (an app instance): the board made last for it. An instance has
+ * one; several made on one hub (tests with their own clock) would otherwise each render.
+ */
+const renderers = new WeakMap<LiveHub, { handle: (note: string) => void }>();
+function renderOnNotices(live: LiveHub, handle: (note: string) => void) {
+  let renderer = renderers.get(live);
+  if (!renderer) {
+    const created = { handle };
+    live.onNotice(BOARD_VIEW, (note) => created.handle(note));
+    renderers.set(live, renderer = created);
+  }
+  renderer.handle = handle;
+}
+
 /** The codes on the pickup screen: being prepared and ready, longest waiting first. */
 function codesOf(tickets: Ticket[]) {
   const since = (status: string) =>
@@ -121,7 +136,7 @@ export function createBoard({ sql, live, rules, format, now, log }: BoardDeps) {
     }
   }, BROADCAST_GAP_MS);
 
-  live.onNotice(BOARD_VIEW, (note) => {
+  renderOnNotices(live, (note) => {
     // Nobody here watches: nothing to render, and the copy of the board goes stale.
     if (!watched()) return model.forget();
     const notice = JSON.parse(note) as ChangeNotice;
