@@ -10,7 +10,7 @@ import {
   takeFromPlan,
   takeSeat,
 } from "./day-queries.ts";
-import { readRules } from "./queries.ts";
+import { lockRulesForReading, readRules } from "./queries.ts";
 import { offeredSlots, orderableDates, type Refusal, resolvePickup, type Rules } from "./rules.ts";
 import type { ProductKind } from "./availability.ts";
 import type { Words } from "./words.ts";
@@ -53,10 +53,18 @@ export const pickupRefused = (refusal: Refusal | { code: string; message: string
     pickupAt: refusal.message,
   });
 
-/** The rules as they stand inside this transaction (settings key-share locked). */
+/**
+ * The rules as they stand inside this transaction (settings key-share locked). The lock is
+ * its own statement, sent with the read: a statement that waited for the lock would still
+ * read the calendar as it was before the wait (a closure committed meanwhile unseen); the
+ * read after it starts once the lock is held, so it sees every calendar write before it.
+ */
 export async function lockedRules(tx: Tx, base: BookingRules, now: Date): Promise<Rules> {
   const today = localParts(now, base.timeZone).date;
-  const { settings, calendar } = await readRules(tx, { from: today, to: addDays(today, 90) }, true);
+  const [, { settings, calendar }] = await Promise.all([
+    lockRulesForReading(tx),
+    readRules(tx, { from: today, to: addDays(today, 90) }),
+  ]);
   return { ...base, settings, calendar, now };
 }
 
