@@ -12,6 +12,11 @@ export interface LayoutProps {
   section?: Section;
   /** Who is signed in; without it the header shows no account links (e.g. on error pages). */
   viewer?: Viewer;
+  /**
+   * The page follows a live stream (`hx-sse:connect`): it loads htmx's SSE extension, which
+   * other pages do without.
+   */
+  live?: boolean;
   children: Child;
 }
 
@@ -49,6 +54,9 @@ function AccountLinks({ viewer, section }: { viewer: Viewer; section?: Section }
   );
 }
 
+/** Staff screens add their own stylesheet; a shopper's pages never load it. */
+const staffSections = new Set<Section | undefined>(["admin", "board"]);
+
 /** The header's links (the cart link stays in the row of its own): inline, or in the menu. */
 function NavLinks({ viewer, section }: { viewer?: Viewer; section?: Section }) {
   const role = viewer?.user?.role;
@@ -57,13 +65,24 @@ function NavLinks({ viewer, section }: { viewer?: Viewer; section?: Section }) {
       <a href="/" class="nav-link" aria-current={current(section, "shop")}>
         Shop
       </a>
+      {/* Staff screens load their own styles and scripts: a whole page, not boosted. */}
       {(role === "staff" || role === "admin") && (
-        <a href="/board" class="nav-link" aria-current={current(section, "board")}>
+        <a
+          href="/board"
+          class="nav-link"
+          aria-current={current(section, "board")}
+          hx-boost="false"
+        >
           Order board
         </a>
       )}
       {role === "admin" && (
-        <a href="/admin" class="nav-link" aria-current={current(section, "admin")}>
+        <a
+          href="/admin"
+          class="nav-link"
+          aria-current={current(section, "admin")}
+          hx-boost="false"
+        >
           Admin
         </a>
       )}
@@ -79,7 +98,9 @@ async function HeaderCartLink(
   return <CartLink count={await count} current={current} />;
 }
 
-export function Layout({ shop, title, description, section, viewer, children }: LayoutProps) {
+export function Layout(
+  { shop, title, description, section, viewer, live, children }: LayoutProps,
+) {
   const fullTitle = title === shop.name ? title : `${title} · ${shop.name}`;
   return (
     <>
@@ -93,10 +114,12 @@ export function Layout({ shop, title, description, section, viewer, children }: 
           <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
           <link rel="icon" href={asset(shop, "img/logo.svg")} type="image/svg+xml" />
           <link rel="stylesheet" href={asset(shop, "build/app.css")} />
+          {staffSections.has(section) && (
+            <link rel="stylesheet" href={asset(shop, "build/staff.css")} />
+          )}
           <script src={asset(shop, "vendor/htmx.min.js")} defer></script>
-          <script src={asset(shop, "vendor/hx-sse.min.js")} defer></script>
-          <script src={asset(shop, "app.js")} defer></script>
-          <script src={asset(shop, "vendor/alpine-csp.min.js")} defer></script>
+          {live && <script src={asset(shop, "vendor/hx-sse.min.js")} defer></script>}
+          <script src={asset(shop, "live.js")} defer></script>
         </head>
         <body class="min-h-screen flex flex-col bg-cream text-ink" hx-boost:inherited="true">
           <a href="#main" class="skip-link">Skip to content</a>
@@ -113,7 +136,7 @@ export function Layout({ shop, title, description, section, viewer, children }: 
               <nav aria-label="Main" class="hidden md:flex ml-auto flex-wrap items-center gap-1">
                 <NavLinks viewer={viewer} section={section} />
               </nav>
-              {/* Refetched when a live page hears the cart changed (static/app.js). */}
+              {/* Refetched when a live page hears the cart changed (static/live.js). */}
               <span
                 id="cart-count-box"
                 class="ml-auto md:ml-0"

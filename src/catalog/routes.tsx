@@ -1,8 +1,21 @@
 import { type Context, Hono } from "hono";
 import { zValidator } from "@hono/zod-validator";
 import type { ShopView } from "../../views/context.ts";
-import { CatalogPage, CatalogResults, ResultCount } from "../../views/catalog/catalog-page.tsx";
+import {
+  CatalogPage,
+  CatalogResults,
+  type CatalogView,
+  ResultCount,
+} from "../../views/catalog/catalog-page.tsx";
+import type { Viewer } from "../../views/context.ts";
 import { ProductPage } from "../../views/catalog/product-page.tsx";
+import {
+  BADGE_SLOT,
+  cardKey,
+  createCardRenderer,
+  TOKEN_SLOT,
+} from "../../views/catalog/product-card.tsx";
+import { createPageTemplates } from "./page-templates.ts";
 import { StockUpdate } from "../../views/catalog/stock-badge.tsx";
 import type { Logger } from "../infra/log.ts";
 import { newMessage, type Queue } from "../infra/queue.ts";
@@ -46,6 +59,8 @@ export interface CatalogRouteDeps {
 export function catalogRoutes(
   { shop, catalog, sql, live, queue, log, today, bakery, owners, days }: CatalogRouteDeps,
 ) {
+  const card = createCardRenderer(shop);
+  const pages = createPageTemplates();
   return new Hono<AppEnv>()
     .get(
       "/",
@@ -66,10 +81,11 @@ export function catalogRoutes(
         if (query.category && !categories.some((cat) => cat.slug === query.category)) {
           throw notFound("That category");
         }
-        const view = {
+        const products = await days.apply(day.date, items);
+        const view: CatalogView = {
           shop,
           categories,
-          products: await days.apply(day.date, items),
+          products,
           day,
           total,
           page: query.page,
@@ -81,23 +97,62 @@ export function catalogRoutes(
             freeFrom: query["free-from"] ?? [],
           },
           csrf: c.get("csrfToken")(),
+          card,
         };
-        if (wantsFragment(c, "catalog-results")) {
-          return c.html(
-            <>
-              <CatalogResults {...view} />
-              <ResultCount total={total} query={view.query} outOfBand />
-            </>,
+        const viewer = viewerOf(c);
+        const flash = cartFlash(c);
+        const added = addedProduct(c);
+        const fragment = wantsFragment(c, "catalog-results");
+        const render = (view: CatalogView, viewer: Viewer) =>
+          fragment
+            ? (
+              <>
+                <CatalogResults {...view} />
+                <ResultCount total={total} query={view.query} outOfBand />
+              </>
+            )
+            : <CatalogPage {...view} viewer={viewer} flash={flash} addedProductId={added} />;
+        // Searches are not kept (every phrase would be a page of its own), nor the page that
+        // says one visitor's product was just added.
+        if (query.q || added !== undefined) return c.html(render(view, viewer));
+        // The header's count and the footer's hours, read before the page is looked up: they
+        // are part of what makes it the same page.
+        const [cartCount, contact] = await Promise.all([viewer.cartCount, viewer.contact]);
+        const key = JSON.stringify([
+          fragment,
+          view.query,
+          view.page,
+          total,
+          flash ?? null,
+          viewer.user,
+          cartCount,
+          contact ?? null,
+          categories,
+          day,
+          // The cards as they show on the day: in stock, sold out or made to order, and
+          // whether (and until when) each can be ordered for it.
+          products.map((p) =>
+            cardKey(p) + (p.stock === null ? "*" : p.stock > 0 ? "+" : "-") +
+            JSON.stringify(p.onDay ?? null)
+          ),
+        ]);
+        const withSlots = async () =>
+          String(
+            await render(
+              {
+                ...view,
+                csrf: TOKEN_SLOT,
+                card: (p, token, options) => card(p, token, { ...options, badge: BADGE_SLOT }),
+              },
+              {
+                ...viewer,
+                cartCount,
+                contact: contact ? Promise.resolve(contact) : undefined,
+                csrfToken: () => TOKEN_SLOT,
+              },
+            ).toString(),
           );
-        }
-        return c.html(
-          <CatalogPage
-            {...view}
-            viewer={viewerOf(c)}
-            flash={cartFlash(c)}
-            addedProductId={addedProduct(c)}
-          />,
-        );
+        return c.html(await pages.fill(key, withSlots, products, view.csrf));
       },
     )
     .get(

@@ -3,7 +3,8 @@ import { type Allergen, allergenLabels, allergens } from "../../src/catalog/alle
 import type { ShopView, Viewer } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Flash } from "../accounts/form-parts.tsx";
-import { ProductCard, type ProductWithStock } from "./product-card.tsx";
+import { raw } from "hono/html";
+import type { CardRenderer, ProductWithStock } from "./product-card.tsx";
 import { StockNews } from "./stock-badge.tsx";
 import { DayPicker, type ShopDay } from "./day-picker.tsx";
 
@@ -19,9 +20,14 @@ export interface CatalogView {
   csrf: string;
   /** The pickup day the stock and availability are for. */
   day: ShopDay;
+  /** Renders the product cards (kept per product version). */
+  card: CardRenderer;
   /** The product just added without JavaScript: its card says so. */
   addedProductId?: number;
 }
+
+/** Cards whose photos load at once: the first row on a wide screen, more than a phone shows. */
+const EAGER_CARDS = 4;
 
 /** The URL of this catalog state with some parameters changed; empty ones are left out. */
 export function catalogHref(query: CatalogView["query"], changes: Record<string, string | number>) {
@@ -200,7 +206,7 @@ export function ResultCount(
 
 /** The part htmx replaces when the filters change. */
 export function CatalogResults(
-  { shop, products, page, pageCount, query, csrf, addedProductId }: Omit<
+  { products, page, pageCount, query, csrf, card, addedProductId }: Omit<
     CatalogView,
     "categories"
   >,
@@ -210,9 +216,11 @@ export function CatalogResults(
       <h2 id="results-heading" class="sr-only">Products</h2>
 
       <ul class="grid gap-5 grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
-        {products.map((p) => (
-          <ProductCard shop={shop} product={p} csrf={csrf} added={p.id === addedProductId} />
-        ))}
+        {raw(
+          products.map((p, i) =>
+            card(p, csrf, { lazy: i >= EAGER_CARDS, added: p.id === addedProductId })
+          ).join(""),
+        )}
       </ul>
       {pageCount > 1 && (
         <nav aria-label="Pages" class="flex items-center justify-center gap-3 mt-8">
@@ -241,6 +249,7 @@ export function CatalogPage(view: CatalogView & { viewer: Viewer; flash?: string
       title={current ? current.name : view.shop.name}
       description="Order fresh bread, pastries and cakes for pickup."
       section="shop"
+      live
       viewer={view.viewer}
     >
       <div hx-sse:connect={`/events/stock?date=${view.day.date}`} hx-swap="none" hidden></div>
