@@ -25,7 +25,9 @@ export function draftOf(input: Record<string, unknown> | null | undefined): Chec
   if (!input || typeof input !== "object") return draft;
   for (const field of FIELDS) {
     const value = input[field];
-    if (typeof value === "string" && value !== "") draft[field] = value.slice(0, MAX_LENGTH);
+    // Text the database can hold: no NUL (the form's own checks refuse it first).
+    const text = typeof value === "string" ? value.replaceAll("\u0000", "") : "";
+    if (text !== "") draft[field] = text.slice(0, MAX_LENGTH);
   }
   return draft;
 }

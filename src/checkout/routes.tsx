@@ -154,8 +154,9 @@ export function checkoutRoutes(
    * this browser's cart and the customer signs in, coming back to the same checkout.
    */
   const signInFirst = async (c: Context<AppEnv>) => {
-    const values = typedChoices(await c.req.parseBody());
-    await keepDraft(await owners.forWriting(c), values);
+    const choices = checkoutChoices.safeParse(typedChoices(await c.req.parseBody()));
+    // Only choices the form would take are kept; the rest is typed again after signing in.
+    if (choices.success) await keepDraft(await owners.forWriting(c), choices.data);
     return c.redirect(SIGN_IN_TO_CHECKOUT, 303);
   };
 
@@ -182,7 +183,8 @@ export function checkoutRoutes(
       const user = c.get("user");
       if (!user) return signInFirst(c);
       const body = typedChoices(await c.req.parseBody());
-      if (checkoutChoices.safeParse(body).success) await keepDraft({ userId: user.id }, body);
+      const choices = checkoutChoices.safeParse(body);
+      if (choices.success) await keepDraft({ userId: user.id }, choices.data);
       return review(c, body, 422);
     })
     // A line the pickup day cannot give, fixed on the checkout page itself: a new quantity
@@ -191,7 +193,9 @@ export function checkoutRoutes(
       const user = c.get("user");
       if (!user) return signInFirst(c);
       const raw = await c.req.parseBody();
-      const body = typedChoices(raw);
+      // The choices go on with the checkout only as the form takes them.
+      const choices = checkoutChoices.safeParse(typedChoices(raw));
+      const body = choices.success ? choices.data : {};
       const owner = { userId: user.id };
       const removing = raw.remove !== undefined;
       const line = lineOf.safeParse(removing ? raw.remove : raw.line);
@@ -211,7 +215,7 @@ export function checkoutRoutes(
         if (!(error instanceof AppError) || error.status >= 500) throw error;
         return render(c, body, { error: error.message, status: 422 });
       }
-      if (checkoutChoices.safeParse(body).success) await keepDraft(owner, body);
+      if (choices.success) await keepDraft(owner, choices.data);
       return c.redirect("/checkout?fixed=1#order-summary", 303);
     })
     .post("/checkout", async (c) => {
