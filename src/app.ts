@@ -65,6 +65,7 @@ import { createPlanning, type Planning } from "./bakery/plan.ts";
 import { type CalendarAdmin, createCalendarAdmin } from "./bakery/calendar-admin.ts";
 import { pickupApi } from "./bakery/api.ts";
 import { bakeryAdminApi } from "./bakery/admin-api.ts";
+import { analyticsApi } from "./analytics/api.ts";
 import { cartApi } from "./cart/api.ts";
 
 /** Everything the app needs from outside; tests pass their own. */
@@ -289,6 +290,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
         calendar: services.calendar,
         time: services.words.time,
       }),
+      analyticsApi({ sql: deps.db.sql, timeZone: config.timeZone, now }),
     ]),
   );
   app.route(

@@ -10,6 +10,8 @@ export interface NotifyDeps {
   shopName: string;
   money: (cents: number) => string;
   dateTime: (at: Date) => string;
+  /** The shop's zone: the sales rollups are cut in its days. */
+  timeZone: string;
 }
 
 /** Mails recorded notifications when SMTP is configured; the outcome is written back. */

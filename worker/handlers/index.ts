@@ -25,6 +25,7 @@ export function workerDeps(
     shopName: config.shopName,
     money: format.money,
     dateTime: format.dateTime,
+    timeZone: config.timeZone,
   };
 }
 

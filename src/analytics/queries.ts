@@ -1,0 +1,225 @@
+import type { Queryable } from "../infra/db.ts";
+
+/**
+ * Reads of the sales rollups for a range of shop days (inclusive). Nothing here scans the
+ * orders of the range, except the open orders whose pickup has passed (never collected).
+ * Sums arrive as float8: every whole number of cents is exact in it.
+ */
+
+export interface Totals {
+  placed: number;
+  orders: number;
+  cancelled: number;
+  revenueCents: number;
+  discountCents: number;
+  items: number;
+  couponOrders: number;
+  couponRevenueCents: number;
+  readyOrders: number;
+  readyOnTime: number;
+}
+
+export async function rangeTotals(sql: Queryable, from: string, to: string): Promise<Totals> {
+  const [row] = await sql<Totals[]>`
+    select coalesce(sum(placed), 0)::float8 as placed, coalesce(sum(orders), 0)::float8 as orders,
+      coalesce(sum(cancelled), 0)::float8 as cancelled,
+      coalesce(sum(revenue_cents), 0)::float8 as revenue_cents,
+      coalesce(sum(discount_cents), 0)::float8 as discount_cents,
+      coalesce(sum(items), 0)::float8 as items,
+      coalesce(sum(coupon_orders), 0)::float8 as coupon_orders,
+      coalesce(sum(coupon_revenue_cents), 0)::float8 as coupon_revenue_cents,
+      coalesce(sum(ready_orders), 0)::float8 as ready_orders,
+      coalesce(sum(ready_on_time), 0)::float8 as ready_on_time
+    from sales_days where date between ${from} and ${to}`;
+  return row;
+}
+
+export interface DayFigure {
+  date: string;
+  revenueCents: number;
+  orders: number;
+}
+
+/** Every day of the range, days without sales as zero. */
+export async function byDay(sql: Queryable, from: string, to: string): Promise<DayFigure[]> {
+  return await sql<DayFigure[]>`
+    select d::date::text as date, coalesce(s.revenue_cents, 0)::float8 as revenue_cents,
+      coalesce(s.orders, 0)::int as orders
+    from generate_series(${from}::date, ${to}::date, interval '1 day') d
+    left join sales_days s on s.date = d::date
+    order by d`;
+}
+
+export interface HourFigure {
+  weekday: number;
+  hour: number;
+  orders: number;
+  pickups: number;
+}
+
+/** Sales placed and picked up per weekday (0 = Sunday) and local hour. */
+export async function byHour(sql: Queryable, from: string, to: string): Promise<HourFigure[]> {
+  return await sql<HourFigure[]>`
+    select extract(dow from date)::int as weekday, hour::int as hour,
+      sum(placed)::int as orders, sum(pickups)::int as pickups
+    from sales_day_hours where date between ${from} and ${to}
+    group by 1, 2 order by 1, 2`;
+}
+
+export interface ProductFigure {
+  productId: number;
+  name: string;
+  category: string;
+  quantity: number;
+  revenueCents: number;
+  orders: number;
+}
+
+/** Every product sold in the range, best revenue first (before discounts). */
+export async function productSales(
+  sql: Queryable,
+  from: string,
+  to: string,
+): Promise<ProductFigure[]> {
+  return await sql<ProductFigure[]>`
+    select s.product_id, p.name, c.name as category, s.quantity, s.revenue_cents, s.orders
+    from (
+      select product_id, sum(units)::int as quantity, sum(revenue_cents)::float8 as revenue_cents,
+        sum(orders)::int as orders
+      from sales_day_products where date between ${from} and ${to}
+      group by product_id
+    ) s
+    join products p on p.id = s.product_id
+    join categories c on c.id = p.category_id
+    order by s.revenue_cents desc, s.quantity desc, p.name, s.product_id`;
+}
+
+/** Minutes from placed to ready, with how many orders took each. */
+export async function prepHistogram(sql: Queryable, from: string, to: string) {
+  return await sql<{ minutes: number; orders: number }[]>`
+    select minutes, sum(orders)::int as orders from sales_day_prep
+    where date between ${from} and ${to}
+    group by minutes order by minutes`;
+}
+
+export interface CustomerFigures {
+  /** Customers whose first order ever was placed in the range. */
+  new: number;
+  /** Customers with a sale in the range who had ordered before it. */
+  returning: number;
+  /** Customers with a sale in the range, and of them those with two or more. */
+  active: number;
+  repeat: number;
+}
+
+export async function customerFigures(
+  sql: Queryable,
+  from: string,
+  to: string,
+): Promise<CustomerFigures> {
+  const [row] = await sql<CustomerFigures[]>`
+    select count(*) filter (where is_new)::int as new,
+      count(*) filter (where not is_new and orders > 0)::int as returning,
+      count(*) filter (where orders > 0)::int as active,
+      count(*) filter (where orders > 1)::int as repeat
+    from (
+      select user_id, bool_or(first_order) as is_new, sum(orders) as orders
+      from sales_day_customers where date between ${from} and ${to}
+      group by user_id
+    ) c`;
+  return row;
+}
+
+export interface Regular {
+  userId: number;
+  name: string;
+  orders: number;
+  revenueCents: number;
+  collected: number;
+}
+
+/**
+ * Regulars who bought in the range: customers with at least `minCollected` orders collected
+ * up to its last day (the notion "regulars only" coupons use), most orders first.
+ */
+export async function regulars(
+  sql: Queryable,
+  from: string,
+  to: string,
+  minCollected: number,
+  limit: number,
+): Promise<{ total: number; items: Regular[] }> {
+  const rows = await sql<(Regular & { total: number })[]>`
+    with active as (
+      select user_id, sum(orders)::int as orders, sum(revenue_cents)::float8 as revenue_cents
+      from sales_day_customers where date between ${from} and ${to}
+      group by user_id having sum(orders) > 0
+    ), collected as (
+      select c.user_id, sum(c.picked_up)::int as collected
+      from sales_day_customers c join active a using (user_id)
+      where c.date <= ${to}
+      group by c.user_id having sum(c.picked_up) >= ${minCollected}
+    )
+    select a.user_id, u.name, a.orders, a.revenue_cents, k.collected,
+      count(*) over ()::int as total
+    from active a join collected k using (user_id) join users u on u.id = a.user_id
+    order by a.orders desc, a.revenue_cents desc, a.user_id
+    limit ${limit}`;
+  return { total: rows[0]?.total ?? 0, items: rows.map(({ total: _, ...r }) => r) };
+}
+
+/** The smallest collected-orders threshold of an active "regulars only" coupon (or none). */
+export async function regularsThreshold(sql: Queryable): Promise<number | null> {
+  const [row] = await sql<{ min: number | null }[]>`
+    select min(regulars_min_orders)::int as min from coupons
+    where active and regulars_min_orders is not null`;
+  return row?.min ?? null;
+}
+
+/** Open orders whose pickup day in the range has passed: never collected (yet). */
+export async function neverCollected(
+  sql: Queryable,
+  range: { start: Date; end: Date },
+  todayStart: Date,
+): Promise<number> {
+  const end = range.end < todayStart ? range.end : todayStart;
+  const [row] = await sql<{ count: number }[]>`
+    select count(*)::int as count from orders
+    where status in ('placed', 'baking', 'ready')
+      and pickup_at >= ${range.start} and pickup_at < ${end}`;
+  return row.count;
+}
+
+export interface PlanDay {
+  date: string;
+  productId: number;
+  name: string;
+  planned: number;
+  sold: number;
+  leftover: number;
+  soldOutAt: Date | null;
+}
+
+/** The plans of daily products up to `until` (past days and today): sold and left. */
+export async function planDays(
+  sql: Queryable,
+  from: string,
+  until: string,
+): Promise<PlanDay[]> {
+  return await sql<PlanDay[]>`
+    select d.date::text as date, d.product_id, p.name, d.planned, d.ordered + d.counter as sold,
+      d.remaining as leftover, d.sold_out_at
+    from product_days d join products p on p.id = d.product_id
+    where d.date between ${from} and ${until} and p.kind = 'daily'
+    order by d.date, p.name, d.product_id`;
+}
+
+/** Product page views in the range, per product. */
+export async function productViews(sql: Queryable, from: string, to: string) {
+  return await sql<{ productId: number; name: string; views: number }[]>`
+    select v.product_id, p.name, sum(v.views)::int as views
+    from product_views_daily v join products p on p.id = v.product_id
+    where v.day between ${from} and ${to}
+    group by v.product_id, p.name
+    order by views desc, p.name`;
+}
