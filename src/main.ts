@@ -40,8 +40,6 @@ async function start() {
   if (db.kind === "postgres") {
     metrics.watch({ pool: poolState(db.sql, applicationName, config.databasePoolMax) });
   }
-  const infra = await openInfrastructure(config, log);
-  const { db, store, queue } = infra;
   const { imported } = await prepareBakeryDays(db.sql, config);
   if (imported) log.info("opening hours imported into the calendar", { from: "OPENING_HOURS" });
 

@@ -77,11 +77,18 @@ export async function foreignKeys(tx: Queryable): Promise<ForeignKey[]> {
     order by cl.relname, co.conname`;
 }
 
-/** The tables (other than the migrations table) that hold any row. */
+/**
+ * Tables a new shop fills by itself (its migrations and first start write the default
+ * settings and opening hours): a shop with only these is still empty, and a backup's rows
+ * replace them.
+ */
+export const SHOP_DEFAULTS = new Set(["pickup_settings", "opening_hours"]);
+
+/** The tables (other than the migrations table and the defaults) that hold any row. */
 export async function tablesWithRows(tx: Queryable): Promise<string[]> {
   const found: string[] = [];
   for (const table of await listTables(tx)) {
-    if (table.name === MIGRATIONS_TABLE) continue;
+    if (table.name === MIGRATIONS_TABLE || SHOP_DEFAULTS.has(table.name)) continue;
     const rows = await tx`select 1 from ${tx(table.name)} limit 1`;
     if (rows.length) found.push(table.name);
   }

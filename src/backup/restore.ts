@@ -14,6 +14,7 @@ import {
   listTables,
   MIGRATIONS_TABLE,
   sequenceNames,
+  SHOP_DEFAULTS,
   tablesWithRows,
   useStableText,
 } from "./catalog.ts";
@@ -91,6 +92,8 @@ export async function restoreBackup(
           if (!table || table.name === MIGRATIONS_TABLE) {
             throw new BackupError(`The backup holds a table this database does not have: ${name}`);
           }
+          // Only a new shop's defaults can be there (the database was found empty).
+          if (SHOP_DEFAULTS.has(table.name)) await tx`delete from ${tx(table.name)}`;
           rows += await loadTable(tx, table, entry);
         } else if (name.startsWith(UPLOADS_ENTRY) && entry.header.type === "file") {
           await saveUpload(staging, name.slice(UPLOADS_ENTRY.length), entry);

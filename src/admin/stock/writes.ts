@@ -96,7 +96,9 @@ export function stockWrites(
       });
       if (result.kind === "saved") {
         const items = [{ id, stock: result.stock }];
-        await Promise.all([
+        // Beside the answer, never before it: shoppers' badges and open dashboards catch up
+        // on their own, and a failed publish loses nothing the next change or reload shows.
+        void Promise.allSettled([
           daily ? bakery.announce({ plan: { date: today, items } }) : publishStock(live, items),
           changed?.(),
         ]);
