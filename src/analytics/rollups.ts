@@ -58,75 +58,79 @@ export async function recomputeDays(tx: Tx, from: string, to: string, timeZone: 
     await tx`delete from ${tx(table)} where date between ${from} and ${to}`;
   }
 
-  // The orders of the days with what each contributes: its day, whether it is a sale, when
-  // it was first ready.
-  const placedIn = tx`
-    select o.*, (o.placed_at at time zone ${tz})::date as day, o.status <> 'cancelled' as sale,
-      (select min(h.at) from order_status_history h
-       where h.order_id = o.id and h.to_status = 'ready') as ready_at
-    from orders o
-    where o.placed_at >= ${start} and o.placed_at < ${end}`;
-
+  // One statement: the orders of the days are read once, with what each contributes (its
+  // day, whether it is a sale, its items, when it was first ready, whether it is its
+  // customer's first order), and every rollup is written from them.
   await tx`
-    insert into sales_days (date, placed, cancelled, orders, revenue_cents, discount_cents,
-      items, coupon_orders, coupon_revenue_cents, ready_orders, ready_on_time)
-    select o.day, count(*), count(*) filter (where not o.sale),
-      count(*) filter (where o.sale),
-      coalesce(sum(o.total_cents) filter (where o.sale), 0),
-      coalesce(sum(o.discount_cents) filter (where o.sale), 0),
-      coalesce(sum((select sum(i.quantity) from order_items i where i.order_id = o.id))
-        filter (where o.sale), 0),
-      count(*) filter (where o.sale and o.coupon_id is not null),
-      coalesce(sum(o.total_cents) filter (where o.sale and o.coupon_id is not null), 0),
-      count(*) filter (where o.sale and o.ready_at is not null),
-      count(*) filter (where o.sale and o.ready_at <= o.pickup_at)
-    from (${placedIn}) o
-    group by o.day`;
-
-  await tx`
-    insert into sales_day_hours (date, hour, placed, pickups)
-    select day, hour, sum(placed), sum(pickups) from (
-      select (o.placed_at at time zone ${tz})::date as day,
-        extract(hour from o.placed_at at time zone ${tz})::int as hour, 1 as placed, 0 as pickups
+    with placed as materialized (
+      select o.id, o.user_id, o.status, o.placed_at, o.pickup_at, o.total_cents,
+        o.discount_cents, o.coupon_id, (o.placed_at at time zone ${tz})::date as day,
+        o.status <> 'cancelled' as sale
       from orders o
-      where o.placed_at >= ${start} and o.placed_at < ${end} and o.status <> 'cancelled'
-      union all
-      select (o.pickup_at at time zone ${tz})::date,
-        extract(hour from o.pickup_at at time zone ${tz})::int, 0, 1
-      from orders o
-      where o.pickup_at >= ${start} and o.pickup_at < ${end} and o.status <> 'cancelled'
-    ) h
-    group by day, hour`;
-
-  await tx`
-    insert into sales_day_products (date, product_id, units, revenue_cents, orders)
-    select o.day, i.product_id, sum(i.quantity), sum(i.quantity * i.unit_price_cents),
-      count(*)
-    from (${placedIn}) o join order_items i on i.order_id = o.id
-    where o.sale
-    group by o.day, i.product_id`;
-
-  await tx`
-    insert into sales_day_prep (date, minutes, orders)
-    select o.day,
-      least(1440, greatest(0, floor(extract(epoch from o.ready_at - o.placed_at) / 60)))::int
-        as minutes,
-      count(*)
-    from (${placedIn}) o
-    where o.sale and o.ready_at is not null
-    group by 1, 2`;
-
-  await tx`
+      where o.placed_at >= ${start} and o.placed_at < ${end}
+    ), facts as materialized (
+      select p.*, r.ready_at, coalesce(i.items, 0) as items,
+        not exists (
+          select 1 from orders e
+          where e.user_id = p.user_id and e.placed_at <= p.placed_at
+            and (e.placed_at, e.id) < (p.placed_at, p.id)) as first_order
+      from placed p
+      left join (
+        select h.order_id, min(h.at) as ready_at from order_status_history h
+        where h.order_id in (select id from placed) and h.to_status = 'ready'
+        group by h.order_id
+      ) r on r.order_id = p.id
+      left join (
+        select order_id, sum(quantity) as items from order_items
+        where order_id in (select id from placed)
+        group by order_id
+      ) i on i.order_id = p.id
+    ), days as (
+      insert into sales_days (date, placed, cancelled, orders, revenue_cents, discount_cents,
+        items, coupon_orders, coupon_revenue_cents, ready_orders, ready_on_time)
+      select day, count(*), count(*) filter (where not sale), count(*) filter (where sale),
+        coalesce(sum(total_cents) filter (where sale), 0),
+        coalesce(sum(discount_cents) filter (where sale), 0),
+        coalesce(sum(items) filter (where sale), 0),
+        count(*) filter (where sale and coupon_id is not null),
+        coalesce(sum(total_cents) filter (where sale and coupon_id is not null), 0),
+        count(*) filter (where sale and ready_at is not null),
+        count(*) filter (where sale and ready_at <= pickup_at)
+      from facts group by day
+    ), hours as (
+      insert into sales_day_hours (date, hour, placed, pickups)
+      select day, hour, sum(placed), sum(pickups) from (
+        select day, extract(hour from placed_at at time zone ${tz})::int as hour,
+          1 as placed, 0 as pickups
+        from facts where sale
+        union all
+        select (o.pickup_at at time zone ${tz})::date,
+          extract(hour from o.pickup_at at time zone ${tz})::int, 0, 1
+        from orders o
+        where o.pickup_at >= ${start} and o.pickup_at < ${end} and o.status <> 'cancelled'
+      ) h
+      group by day, hour
+    ), products as (
+      insert into sales_day_products (date, product_id, units, revenue_cents, orders)
+      select f.day, i.product_id, sum(i.quantity), sum(i.quantity * i.unit_price_cents),
+        count(*)
+      from facts f join order_items i on i.order_id = f.id
+      where f.sale
+      group by f.day, i.product_id
+    ), prep as (
+      insert into sales_day_prep (date, minutes, orders)
+      select day,
+        least(1440, greatest(0, floor(extract(epoch from ready_at - placed_at) / 60)))::int,
+        count(*)
+      from facts where sale and ready_at is not null
+      group by 1, 2
+    )
     insert into sales_day_customers (date, user_id, placed, orders, revenue_cents, picked_up,
       first_order)
-    select o.day, o.user_id, count(*), count(*) filter (where o.sale),
-      coalesce(sum(o.total_cents) filter (where o.sale), 0),
-      count(*) filter (where o.status = 'picked_up'),
-      bool_or(not exists (
-        select 1 from orders e
-        where e.user_id = o.user_id and (e.placed_at, e.id) < (o.placed_at, o.id)))
-    from (${placedIn}) o
-    group by o.day, o.user_id`;
+    select day, user_id, count(*), count(*) filter (where sale),
+      coalesce(sum(total_cents) filter (where sale), 0),
+      count(*) filter (where status = 'picked_up'), bool_or(first_order)
+    from facts group by day, user_id`;
 }
 
 /** The first and last shop day any order lives on (null when there are none). */
