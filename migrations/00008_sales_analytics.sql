@@ -76,3 +76,7 @@ insert into analytics_state default values;
 -- A shop day's orders by the instant they were placed or are picked up.
 create index orders_placed_at_idx on orders (placed_at);
 create index orders_pickup_at_idx on orders (pickup_at) where status <> 'cancelled';
+
+-- "Made ready today" on the live dashboard.
+create index order_status_history_ready_idx on order_status_history (at)
+  where to_status = 'ready';

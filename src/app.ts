@@ -37,6 +37,7 @@ import { boardRoutes } from "./board/routes.tsx";
 import { type Board, createBoard } from "./board/service.ts";
 import { adminRoutes } from "./admin/routes.tsx";
 import { publishDashboard } from "./admin/dashboard/publish.ts";
+import { publishToday } from "./admin/analytics/live.ts";
 import { createOutboxRelay, type OutboxRelay } from "./outbox/relay.ts";
 import { createOrders, type Orders } from "./orders/service.ts";
 import { ordersApi } from "./orders/api.ts";
@@ -144,15 +145,17 @@ export function createServices(deps: AppDeps): Services {
     prepMinutes: deps.config.prepMinutes,
   };
   const board = createBoard({ sql, live: deps.live, rules: agingRules, format, now });
-  const dashboardChanged = () =>
-    publishDashboard({
+  const dashboardChanged = () => {
+    const source = {
       sql,
       live: deps.live,
       format,
       timeZone: deps.config.timeZone,
       now,
       log: deps.log,
-    });
+    };
+    return Promise.all([publishDashboard(source), publishToday(source)]).then(() => {});
+  };
   const accounts = createAccounts({
     sql: deps.db.sql,
     store: deps.store,
@@ -369,6 +372,8 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       dashboardChanged: services.dashboardChanged,
       queue: deps.queue,
       bakery: services.bakery,
+      planning: services.planning,
+      words: services.words,
     }),
   );
   return app;

@@ -8,6 +8,8 @@ import type { LiveHub } from "../live/hub.ts";
 import type { Orders } from "../orders/service.ts";
 import type { ShopFormat } from "../shop/format.ts";
 import type { Bakery } from "../bakery/service.ts";
+import type { Planning } from "../bakery/plan.ts";
+import type { Words } from "../bakery/words.ts";
 
 /**
  * What the admin screens need, and all they get: the app composes it (src/app.ts) and
@@ -40,4 +42,8 @@ export interface AdminDeps {
   queue: Pick<Queue, "stats" | "peekDeadLetters" | "retryDeadLetter" | "discardDeadLetter">;
   /** Bakery days: the shop's today, plans per date, their live remaining. */
   bakery: Pick<Bakery, "today" | "announce">;
+  /** A date's plan, set through the same rules as the plan API (never below ordered). */
+  planning: Pick<Planning, "setPlan">;
+  /** How the bakery speaks of dates. */
+  words: Pick<Words, "day">;
 }

@@ -47,8 +47,10 @@ async function emptyDays(sql: Sql, first: string, last: string, timeZone: string
 
 export async function seedHistory(
   sql: Sql,
-  { days, timeZone, now, log, seed = 2024 }: {
+  { days, timeZone, now, log, seed = 2024, daysPerWrite = DAYS_PER_WRITE }: {
     days: number;
+    /** Fewer days per transaction keep each statement short while the shop serves. */
+    daysPerWrite?: number;
     timeZone: string;
     now: Date;
     log?: Logger;
@@ -77,8 +79,8 @@ export async function seedHistory(
   const known = new Set<number>();
   const collected = new Map<number, number>();
   let orders = 0;
-  for (let i = 0; i < todo.length; i += DAYS_PER_WRITE) {
-    const batch = todo.slice(i, i + DAYS_PER_WRITE).map((date) => {
+  for (let i = 0; i < todo.length; i += daysPerWrite) {
+    const batch = todo.slice(i, i + daysPerWrite).map((date) => {
       const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
       const day = historyDay({
         date,
@@ -101,7 +103,7 @@ export async function seedHistory(
     orders += batch.reduce((n, d) => n + d.orders.length, 0);
     log?.info("history written", { through: batch.at(-1)!.date, orders });
   }
-  await rebuildRollups(sql, timeZone);
+  await rebuildRollups(sql, timeZone, { daysPerChunk: Math.max(daysPerWrite, 7) });
   return { days: todo.length, orders };
 }
 

@@ -147,7 +147,11 @@ async function orderSpan(sql: Sql, timeZone: string) {
  * Recomputes every day's rollups from the orders (a month per transaction, so the shop keeps
  * taking orders meanwhile) and records the zone they were cut in.
  */
-export async function rebuildRollups(sql: Sql, timeZone: string): Promise<{ days: number }> {
+export async function rebuildRollups(
+  sql: Sql,
+  timeZone: string,
+  { daysPerChunk = REBUILD_CHUNK_DAYS }: { daysPerChunk?: number } = {},
+): Promise<{ days: number }> {
   const span = await orderSpan(sql, timeZone);
   let days = 0;
   if (span) {
@@ -157,8 +161,8 @@ export async function rebuildRollups(sql: Sql, timeZone: string): Promise<{ days
         await tx`delete from ${tx(table)} where date < ${span.first} or date > ${span.last}`;
       }
     });
-    for (let from = span.first; from <= span.last; from = addDays(from, REBUILD_CHUNK_DAYS)) {
-      const to = [addDays(from, REBUILD_CHUNK_DAYS - 1), span.last].sort()[0];
+    for (let from = span.first; from <= span.last; from = addDays(from, daysPerChunk)) {
+      const to = [addDays(from, daysPerChunk - 1), span.last].sort()[0];
       await sql.begin((tx) => recomputeDays(tx, from, to, timeZone));
       days += dayNumber(to) - dayNumber(from) + 1;
     }
