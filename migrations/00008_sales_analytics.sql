@@ -64,6 +64,13 @@ create table sales_day_customers (
 
 create index sales_day_customers_user_idx on sales_day_customers (user_id, date);
 
+-- Each customer's collected orders so far (the notion "regulars only" coupons use), summed
+-- from the days above whenever one of the customer's days is recomputed.
+create table sales_customers (
+  user_id integer primary key references users (id) on delete cascade,
+  collected integer not null
+);
+
 -- The zone the rollups' days were cut in, and when they were last built from all orders.
 create table analytics_state (
   id boolean primary key default true check (id),

@@ -16,8 +16,8 @@ import {
   productViews,
   rangeTotals,
   type Regular,
-  regulars,
   regularsThreshold,
+  sellThrough,
   type Totals,
 } from "./queries.ts";
 import { type DateRange, previousRange } from "./range.ts";
@@ -28,6 +28,7 @@ import { type DateRange, previousRange } from "./range.ts";
 export const DEFAULT_REGULAR_COLLECTED = 3;
 const TOP_SHOWN = 10;
 const REGULARS_SHOWN = 10;
+const PLAN_DAYS_SHOWN = 14;
 
 export interface Summary extends Totals {
   averageOrderCents: number;
@@ -93,20 +94,6 @@ export function percentile(
   return histogram.at(-1)!.minutes;
 }
 
-function sellThroughOf(days: PlanDay[]): SellThrough[] {
-  const byProduct = new Map<number, SellThrough>();
-  for (const d of days) {
-    const s = byProduct.get(d.productId) ??
-      { productId: d.productId, name: d.name, planned: 0, sold: 0, leftover: 0, soldOutDays: 0 };
-    s.planned += d.planned;
-    s.sold += d.sold;
-    s.leftover += d.leftover;
-    if (d.soldOutAt) s.soldOutDays++;
-    byProduct.set(d.productId, s);
-  }
-  return [...byProduct.values()].sort((a, b) => a.name.localeCompare(b.name));
-}
-
 /**
  * Every figure of the dashboard for `range`; `now` decides the shop's today (plans after it
  * have sold nothing yet; open orders before it were never collected).
@@ -114,7 +101,12 @@ function sellThroughOf(days: PlanDay[]): SellThrough[] {
 export async function salesFigures(
   sql: Queryable,
   range: DateRange,
-  { timeZone, now }: { timeZone: string; now: Date },
+  { timeZone, now, planDaysShown = PLAN_DAYS_SHOWN }: {
+    timeZone: string;
+    now: Date;
+    /** The last days of the range whose plans are listed day by day (Infinity: all). */
+    planDaysShown?: number;
+  },
 ): Promise<Figures> {
   const { from, to } = range;
   const today = localParts(now, timeZone).date;
@@ -129,8 +121,8 @@ export async function salesFigures(
     products,
     prep,
     customers,
-    regularCustomers,
     uncollected,
+    sold,
     plans,
     views,
   ] = await Promise.all([
@@ -140,14 +132,22 @@ export async function salesFigures(
     byHour(sql, from, to),
     productSales(sql, from, to),
     prepHistogram(sql, from, to),
-    customerFigures(sql, from, to),
-    regulars(sql, from, to, threshold, REGULARS_SHOWN),
+    customerFigures(sql, from, to, { minCollected: threshold, limit: REGULARS_SHOWN }),
     neverCollected(
       sql,
       { start: instantAt(from, 0, timeZone), end: instantAt(addDays(to, 1), 0, timeZone) },
       instantAt(today, 0, timeZone),
     ),
-    from <= planUntil ? planDays(sql, from, planUntil) : Promise.resolve([]),
+    from <= planUntil ? sellThrough(sql, from, planUntil) : Promise.resolve([]),
+    from <= planUntil
+      ? planDays(
+        sql,
+        Number.isFinite(planDaysShown)
+          ? [from, addDays(planUntil, 1 - planDaysShown)].sort().at(-1)!
+          : from,
+        planUntil,
+      )
+      : Promise.resolve([]),
     productViews(sql, from, to),
   ]);
 
@@ -172,14 +172,14 @@ export async function salesFigures(
       b.quantity - a.quantity || b.revenueCents - a.revenueCents || a.productId - b.productId
     ).slice(0, TOP_SHOWN),
     categories: [...categories.values()].sort((a, b) => b.revenueCents - a.revenueCents),
-    customers: { ...customers, regularCollected: threshold, regulars: regularCustomers },
+    customers: { ...customers, regularCollected: threshold },
     kitchen: {
       prepMinutes: { p50: percentile(prep, 0.5), p90: percentile(prep, 0.9) },
       onTimeRate: totals.readyOrders ? totals.readyOnTime / totals.readyOrders : null,
       readyOrders: totals.readyOrders,
       neverCollected: uncollected,
     },
-    sellThrough: sellThroughOf(plans),
+    sellThrough: sold,
     planDays: plans,
     coupons: {
       uses: totals.couponOrders,

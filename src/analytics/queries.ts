@@ -112,24 +112,6 @@ export interface CustomerFigures {
   repeat: number;
 }
 
-export async function customerFigures(
-  sql: Queryable,
-  from: string,
-  to: string,
-): Promise<CustomerFigures> {
-  const [row] = await sql<CustomerFigures[]>`
-    select count(*) filter (where is_new)::int as new,
-      count(*) filter (where not is_new and orders > 0)::int as returning,
-      count(*) filter (where orders > 0)::int as active,
-      count(*) filter (where orders > 1)::int as repeat
-    from (
-      select user_id, bool_or(first_order) as is_new, sum(orders) as orders
-      from sales_day_customers where date between ${from} and ${to}
-      group by user_id
-    ) c`;
-  return row;
-}
-
 export interface Regular {
   userId: number;
   name: string;
@@ -139,33 +121,43 @@ export interface Regular {
 }
 
 /**
- * Regulars who bought in the range: customers with at least `minCollected` orders collected
- * up to its last day (the notion "regulars only" coupons use), most orders first.
+ * Customers of the range, and its regulars: those with at least `minCollected` orders
+ * collected (the notion "regulars only" coupons use), most orders in the range first.
+ * One pass over the range's customer days.
  */
-export async function regulars(
+export async function customerFigures(
   sql: Queryable,
   from: string,
   to: string,
-  minCollected: number,
-  limit: number,
-): Promise<{ total: number; items: Regular[] }> {
-  const rows = await sql<(Regular & { total: number })[]>`
-    with active as (
-      select user_id, sum(orders)::int as orders, sum(revenue_cents)::float8 as revenue_cents
-      from sales_day_customers where date between ${from} and ${to}
-      group by user_id having sum(orders) > 0
-    ), collected as (
-      select c.user_id, sum(c.picked_up)::int as collected
-      from sales_day_customers c join active a using (user_id)
-      where c.date <= ${to}
-      group by c.user_id having sum(c.picked_up) >= ${minCollected}
+  { minCollected, limit }: { minCollected: number; limit: number },
+): Promise<CustomerFigures & { regulars: { total: number; items: Regular[] } }> {
+  const [row] = await sql<
+    (CustomerFigures & { regularCount: number; regulars: Regular[] | null })[]
+  >`
+    with c as materialized (
+      select d.user_id, bool_or(d.first_order) as is_new, sum(d.orders)::int as orders,
+        sum(d.revenue_cents)::float8 as revenue_cents
+      from sales_day_customers d where d.date between ${from} and ${to}
+      group by d.user_id
+    ), r as (
+      select c.user_id, c.orders, c.revenue_cents, s.collected
+      from c join sales_customers s using (user_id)
+      where c.orders > 0 and s.collected >= ${minCollected}
     )
-    select a.user_id, u.name, a.orders, a.revenue_cents, k.collected,
-      count(*) over ()::int as total
-    from active a join collected k using (user_id) join users u on u.id = a.user_id
-    order by a.orders desc, a.revenue_cents desc, a.user_id
-    limit ${limit}`;
-  return { total: rows[0]?.total ?? 0, items: rows.map(({ total: _, ...r }) => r) };
+    select
+      (select count(*) filter (where is_new) from c)::int as new,
+      (select count(*) filter (where not is_new and orders > 0) from c)::int as returning,
+      (select count(*) filter (where orders > 0) from c)::int as active,
+      (select count(*) filter (where orders > 1) from c)::int as repeat,
+      (select count(*) from r)::int as regular_count,
+      (select json_agg(json_build_object('userId', t.user_id, 'name', u.name,
+          'orders', t.orders, 'revenueCents', t.revenue_cents, 'collected', t.collected)
+          order by t.orders desc, t.revenue_cents desc, t.user_id)
+       from (select * from r order by orders desc, revenue_cents desc, user_id
+             limit ${limit}) t
+       join users u on u.id = t.user_id) as regulars`;
+  const { regularCount, regulars, ...counts } = row;
+  return { ...counts, regulars: { total: regularCount, items: regulars ?? [] } };
 }
 
 /** The smallest collected-orders threshold of an active "regulars only" coupon (or none). */
@@ -212,6 +204,27 @@ export async function planDays(
     from product_days d join products p on p.id = d.product_id
     where d.date between ${from} and ${until} and p.kind = 'daily'
     order by d.date, p.name, d.product_id`;
+}
+
+/** Sell-through per daily product over the days `from`…`until`. */
+export async function sellThrough(sql: Queryable, from: string, until: string) {
+  return await sql<
+    {
+      productId: number;
+      name: string;
+      planned: number;
+      sold: number;
+      leftover: number;
+      soldOutDays: number;
+    }[]
+  >`
+    select d.product_id, p.name, sum(d.planned)::int as planned,
+      sum(d.ordered + d.counter)::int as sold, sum(d.remaining)::int as leftover,
+      count(d.sold_out_at)::int as sold_out_days
+    from product_days d join products p on p.id = d.product_id
+    where d.date between ${from} and ${until} and p.kind = 'daily'
+    group by d.product_id, p.name
+    order by p.name, d.product_id`;
 }
 
 /** Product page views in the range, per product. */

@@ -13,6 +13,7 @@ const LOCK_CLASS = 120_812;
 /** Days recomputed per transaction by a rebuild. */
 const REBUILD_CHUNK_DAYS = 31;
 
+/** The rollups cut per day (sales_customers sums them per customer). */
 export const ROLLUP_TABLES = [
   "sales_days",
   "sales_day_hours",
@@ -131,6 +132,16 @@ export async function recomputeDays(tx: Tx, from: string, to: string, timeZone: 
       coalesce(sum(total_cents) filter (where sale), 0),
       count(*) filter (where status = 'picked_up'), bool_or(first_order)
     from facts group by day, user_id`;
+  // The customers of these days: their collected orders over all their days.
+  await tx`
+    insert into sales_customers (user_id, collected)
+    select c.user_id, sum(c.picked_up)
+    from sales_day_customers c
+    where c.user_id in (
+      select distinct user_id from orders
+      where placed_at >= ${start} and placed_at < ${end})
+    group by c.user_id
+    on conflict (user_id) do update set collected = excluded.collected`;
 }
 
 /** The first and last shop day any order lives on (null when there are none). */
@@ -167,6 +178,10 @@ export async function rebuildRollups(
       days += dayNumber(to) - dayNumber(from) + 1;
     }
   }
+  await sql`
+    insert into sales_customers (user_id, collected)
+    select user_id, sum(picked_up) from sales_day_customers group by user_id
+    on conflict (user_id) do update set collected = excluded.collected`;
   await sql`update analytics_state set time_zone = ${timeZone}, built_at = now()`;
   return { days };
 }

@@ -153,7 +153,11 @@ export function analyticsAdminRoutes(deps: AdminDeps) {
         throw new AppError(404, "not_found", "There is no such table of figures.");
       }
       const range = checkedRange(c.req.query("from"), c.req.query("to"));
-      const figures = await salesFigures(sql, range, { timeZone, now: deps.now() });
+      const figures = await salesFigures(sql, range, {
+        timeZone,
+        now: deps.now(),
+        planDaysShown: key === "plan-days" ? Infinity : undefined,
+      });
       const table = figureTables(figures, format).find((t) => t.key === key)!;
       const csv = "\uFEFF" + csvRow(table.columns) + table.rows.map((r) => csvRow(r)).join("");
       noStore(c);

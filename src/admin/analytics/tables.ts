@@ -132,7 +132,8 @@ const definitions: Definition[] = [
   {
     key: "plan-days",
     title: "Plans per day",
-    description: "Each daily product on each day: planned, sold, left over, and when it sold out.",
+    description:
+      "Each daily product on the last days of the range (the CSV has every day): planned, sold, left over, and when it sold out.",
     columns: ["Date", "Product", "Planned", "Sold", "Leftovers", "Sold out at"],
     build: (f, fmt) => ({
       rows: f.planDays.map((d) => [
