@@ -64,6 +64,17 @@ create table sales_day_customers (
 
 create index sales_day_customers_user_idx on sales_day_customers (user_id, date);
 
+-- The same per calendar month, so a year's customers are read from twelve months of rows
+-- (and the days at its ends) rather than from every day.
+create table sales_month_customers (
+  month date not null check (extract(day from month) = 1),
+  user_id integer not null references users (id) on delete cascade,
+  orders integer not null,
+  revenue_cents bigint not null,
+  first_order boolean not null,
+  primary key (month, user_id)
+);
+
 -- Each customer's collected orders so far (the notion "regulars only" coupons use), summed
 -- from the days above whenever one of the customer's days is recomputed.
 create table sales_customers (

@@ -92,12 +92,14 @@ export interface DayInput {
   regulars: Set<number>;
   /** Customers who have ordered before (the welcome coupon is for a first order). */
   known: Set<number>;
+  /** Exactly this many orders (a benchmark's fixed load) instead of the day's rhythm. */
+  orders?: number;
 }
 
 /** One day: its orders (time order) and the plans of its daily products. */
 export function historyDay(input: DayInput, rng: Rng) {
   const { date, timeZone, hours, products, customers } = input;
-  const count = ordersOn(date, rng);
+  const count = input.orders ?? ordersOn(date, rng);
   const minutes = Array.from({ length: count }, () => orderMinute(rng, hours.opens, hours.closes))
     .sort((a, b) => a - b);
   // Popularity falls along the catalog; bread and pastries lead it.

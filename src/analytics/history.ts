@@ -47,8 +47,10 @@ async function emptyDays(sql: Sql, first: string, last: string, timeZone: string
 
 export async function seedHistory(
   sql: Sql,
-  { days, timeZone, now, log, seed = 2024, daysPerWrite = DAYS_PER_WRITE }: {
+  { days, timeZone, now, log, seed = 2024, daysPerWrite = DAYS_PER_WRITE, ordersPerDay }: {
     days: number;
+    /** A fixed number of orders every day (benchmarks), instead of the weekly rhythm. */
+    ordersPerDay?: number;
     /** Fewer days per transaction keep each statement short while the shop serves. */
     daysPerWrite?: number;
     timeZone: string;
@@ -90,6 +92,7 @@ export async function seedHistory(
         customers,
         regulars,
         known,
+        orders: ordersPerDay,
       }, rng);
       for (const o of day.orders) {
         if (o.status !== "picked_up") continue;

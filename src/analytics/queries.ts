@@ -134,11 +134,22 @@ export async function customerFigures(
   const [row] = await sql<
     (CustomerFigures & { regularCount: number; regulars: Regular[] | null })[]
   >`
-    with c as materialized (
-      select d.user_id, bool_or(d.first_order) as is_new, sum(d.orders)::int as orders,
-        sum(d.revenue_cents)::float8 as revenue_cents
-      from sales_day_customers d where d.date between ${from} and ${to}
-      group by d.user_id
+    with whole as (
+      -- The calendar months inside the range; the days at its ends come from the days.
+      select date_trunc('month', ${from}::date - 1) + interval '1 month' as first,
+        date_trunc('month', ${to}::date + 1) as after
+    ), rows as (
+      select m.user_id, m.first_order, m.orders, m.revenue_cents
+      from sales_month_customers m, whole w
+      where m.month >= w.first and m.month < w.after
+      union all
+      select d.user_id, d.first_order, d.orders, d.revenue_cents
+      from sales_day_customers d, whole w
+      where d.date between ${from} and ${to} and (d.date < w.first or d.date >= w.after)
+    ), c as materialized (
+      select user_id, bool_or(first_order) as is_new, sum(orders)::int as orders,
+        sum(revenue_cents)::float8 as revenue_cents
+      from rows group by user_id
     ), r as (
       select c.user_id, c.orders, c.revenue_cents, s.collected
       from c join sales_customers s using (user_id)

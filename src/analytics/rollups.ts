@@ -13,14 +13,17 @@ const LOCK_CLASS = 120_812;
 /** Days recomputed per transaction by a rebuild. */
 const REBUILD_CHUNK_DAYS = 31;
 
-/** The rollups cut per day (sales_customers sums them per customer). */
-export const ROLLUP_TABLES = [
+/** The rollups cut per day. */
+const DAY_TABLES = [
   "sales_days",
   "sales_day_hours",
   "sales_day_products",
   "sales_day_prep",
   "sales_day_customers",
 ] as const;
+
+/** Every rollup (sales_customers sums them per customer). */
+export const ROLLUP_TABLES = [...DAY_TABLES, "sales_month_customers"] as const;
 
 const dayNumber = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
 
@@ -55,7 +58,7 @@ export async function recomputeDays(tx: Tx, from: string, to: string, timeZone: 
   const start = instantAt(from, 0, timeZone);
   const end = instantAt(addDays(to, 1), 0, timeZone);
   const tz = timeZone;
-  for (const table of ROLLUP_TABLES) {
+  for (const table of DAY_TABLES) {
     await tx`delete from ${tx(table)} where date between ${from} and ${to}`;
   }
 
@@ -132,6 +135,18 @@ export async function recomputeDays(tx: Tx, from: string, to: string, timeZone: 
       coalesce(sum(total_cents) filter (where sale), 0),
       count(*) filter (where status = 'picked_up'), bool_or(first_order)
     from facts group by day, user_id`;
+  // The months of these days, summed again from their days.
+  await tx`
+    delete from sales_month_customers
+    where month between date_trunc('month', ${from}::date) and ${to}::date`;
+  await tx`
+    insert into sales_month_customers (month, user_id, orders, revenue_cents, first_order)
+    select date_trunc('month', date)::date, user_id, sum(orders), sum(revenue_cents),
+      bool_or(first_order)
+    from sales_day_customers
+    where date >= date_trunc('month', ${from}::date)
+      and date < date_trunc('month', ${to}::date) + interval '1 month'
+    group by 1, 2`;
   // The customers of these days: their collected orders over all their days.
   await tx`
     insert into sales_customers (user_id, collected)
@@ -168,9 +183,12 @@ export async function rebuildRollups(
   if (span) {
     await sql.begin(async (tx) => {
       // Days no order lives on any more (a zone change moves them) keep nothing.
-      for (const table of ROLLUP_TABLES) {
+      for (const table of DAY_TABLES) {
         await tx`delete from ${tx(table)} where date < ${span.first} or date > ${span.last}`;
       }
+      await tx`
+        delete from sales_month_customers
+        where month < date_trunc('month', ${span.first}::date) or month > ${span.last}::date`;
     });
     for (let from = span.first; from <= span.last; from = addDays(from, daysPerChunk)) {
       const to = [addDays(from, daysPerChunk - 1), span.last].sort()[0];

@@ -5,18 +5,22 @@
  * Then the SSE fan-out (tests/bench/fanout.ts): BENCH_SSE_CLIENTS (default 10000; 0 skips it)
  * idle `/events/stock` streams on one app instance, and BENCH_SSE_ROUNDS (default 3) stock
  * changes, each timed until every stream has it.
+ * Then the sales dashboard over BENCH_ANALYTICS_DAYS (default 365; 0 skips it) days of 300
+ * orders on an embedded database of its own, against the admin home in the same run.
  * Results go to bench/results.json. BENCH_SECONDS (default 10) and BENCH_CONNECTIONS
  * (default 64) tune the load.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { checkoutBench } from "./checkout.ts";
 import { fanoutBench, type FanoutResult, fanoutTable } from "./fanout.ts";
+import { analyticsBench, analyticsTable } from "./analytics.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 10);
 const connections = Number(Deno.env.get("BENCH_CONNECTIONS") ?? 64);
 const sseClients = Number(Deno.env.get("BENCH_SSE_CLIENTS") ?? 10_000);
 const sseRounds = Number(Deno.env.get("BENCH_SSE_ROUNDS") ?? 3);
+const analyticsDays = Number(Deno.env.get("BENCH_ANALYTICS_DAYS") ?? 365);
 
 interface Result {
   name: string;
@@ -185,6 +189,17 @@ try {
       fanout = { error: (error as Error).message };
     }
   }
+  let analytics: Awaited<ReturnType<typeof analyticsBench>> | { error: string } | undefined;
+  if (analyticsDays > 0) {
+    console.log(`\nSales dashboard over ${analyticsDays} days × 300 orders (embedded):`);
+    try {
+      analytics = await analyticsBench({ days: analyticsDays });
+      for (const line of analyticsTable(analytics)) console.log(line);
+    } catch (error) {
+      console.error(`sales dashboard bench failed: ${(error as Error).message}`);
+      analytics = { error: (error as Error).message };
+    }
+  }
   await mkdir(`${root}bench`, { recursive: true });
   await writeFile(
     `${root}bench/results.json`,
@@ -200,6 +215,7 @@ try {
         results,
         checkout,
         fanout,
+        analytics,
       },
       null,
       2,
