@@ -74,7 +74,7 @@ describe("sales dashboard", () => {
     const charts = html.match(/<svg class="chart"[^>]*role="img"[^>]*>/g) ?? [];
     expect(charts.length).toBeGreaterThanOrEqual(6);
     for (const id of ["chart-days", "chart-placed", "chart-products", "chart-sell-through"]) {
-      expect(html).toContain(`aria-labelledby="${id}-title ${id}-desc"`);
+      expect(html).toContain(`aria-labelledby="${id}-title" aria-describedby="${id}-desc"`);
       expect(html).toContain(`<title id="${id}-title">`);
       expect(html).toContain(`<desc id="${id}-desc">`);
     }

@@ -85,7 +85,7 @@ export function AnalyticsPage(p: AnalyticsPageProps) {
         <label class="form-row">
           To <input class="field" type="date" name="to" value={p.range.to} required />
         </label>
-        <button class="button" type="submit">Show</button>
+        <button class="btn-primary self-end" type="submit">Show</button>
       </form>
       <p class="text-sm text-ink-soft" id="range-words">
         {`${p.range.from} to ${p.range.to} (${p.range.days} days), compared with ${p.previous.from} to ${p.previous.to}.`}

@@ -24,7 +24,8 @@ function Svg(
       class="chart"
       viewBox={`0 0 ${width} ${height}`}
       role="img"
-      aria-labelledby={`${id}-title ${id}-desc`}
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-desc`}
       preserveAspectRatio="xMidYMid meet"
     >
       <title id={`${id}-title`}>{title}</title>

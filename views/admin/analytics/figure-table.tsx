@@ -27,7 +27,8 @@ export function FigureTableView(
     <table class="admin-table figure-table" id={id}>
       <caption class="sr-only">{table.title}</caption>
       <thead>
-        <tr>{table.columns.map((c) => <th scope="col">{c}</th>)}</tr>
+        {/* The page shows money as money; the CSV keeps cents. */}
+        <tr>{table.columns.map((c) => <th scope="col">{c.replace(" (cents)", "")}</th>)}</tr>
       </thead>
       <tbody>
         {table.shown.map((row) => (

@@ -84,7 +84,7 @@ export function SuggestionsPanel(p: Omit<SuggestionsPageProps, "shop" | "viewer"
             </table>
             {p.applicable
               ? (
-                <button class="button mt-4" type="submit">
+                <button class="btn-primary mt-4" type="submit">
                   Apply to the plan for {p.dayWords}
                 </button>
               )
@@ -113,7 +113,7 @@ export function SuggestionsPage(p: SuggestionsPageProps) {
         <label class="form-row">
           Date <input class="field" type="date" name="date" value={p.date} required />
         </label>
-        <button class="button" type="submit">Suggest</button>
+        <button class="btn-primary self-end" type="submit">Suggest</button>
       </form>
       <SuggestionsPanel {...p} />
       <p>
