@@ -60,7 +60,7 @@ describe("the sales dashboard in Chromium", () => {
       ]
     ) {
       const chart = page.getByRole("img", { name, exact: true });
-      await expect.poll(() => chart.count(), name).toBe(1);
+      await expect.poll(() => chart.count(), { message: name }).toBe(1);
       expect(await chart.getAttribute("aria-describedby"), name).toMatch(/-desc$/);
     }
     expect(e2e.consoleErrors).toEqual([]);
