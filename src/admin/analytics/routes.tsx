@@ -132,7 +132,10 @@ export function analyticsAdminRoutes(deps: AdminDeps) {
         });
       }
       try {
-        await deps.planning.setPlan(date, items, { actorId: c.get("user")!.id, ...c.get("meta") });
+        await deps.planning.setPlans([{ date, items }], {
+          actorId: c.get("user")!.id,
+          ...c.get("meta"),
+        });
       } catch (error) {
         const { status, message } = refusal(error);
         return await suggestionsPage(c, date, {
