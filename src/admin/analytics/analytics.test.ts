@@ -223,4 +223,20 @@ describe("bake suggestions", () => {
       where product_id = ${bread.id} and date = ${date()}`;
     expect(after.planned).toBe(44);
   });
+
+  it("shows beside the plan grid, whose per-date action applies them", async () => {
+    await t.sql`delete from product_days where product_id = ${bread.id} and date = ${date()}`;
+    const grid = await get(t.app, "/admin/bake-plan", admin);
+    expect(grid.res.status).toBe(200);
+    expect(grid.html).toContain("suggested 44");
+    expect(grid.html).toContain(`formaction="/admin/bake-plan/suggestions/${date()}"`);
+    const staffTry = await post(t, `/admin/bake-plan/suggestions/${date()}`, staff.cookie, {});
+    expect(staffTry.status).toBe(403);
+    const applied = await post(t, `/admin/bake-plan/suggestions/${date()}`, admin.cookie, {});
+    expect(applied.status).toBe(303);
+    expect(applied.headers.get("Location")).toBe("/admin/bake-plan?done=suggested");
+    const [row] = await t.sql<{ planned: number }[]>`select planned from product_days
+      where product_id = ${bread.id} and date = ${date()}`;
+    expect(row.planned).toBe(44);
+  });
 });

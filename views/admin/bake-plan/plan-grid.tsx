@@ -63,6 +63,18 @@ export function PlanGridForm(view: PlanGridView) {
                     <th scope="col" id={`day-${i}`} class={d.open ? "" : "closed"}>
                       <a href={`/board/bake-list?date=${d.date}`}>{d.label}</a>
                       {!d.open && <span class="plan-closed">Closed</span>}
+                      {hasSuggestions && (
+                        // Posts this form elsewhere: sets the date's plan to its suggestions.
+                        <button
+                          type="submit"
+                          class="plan-apply"
+                          formaction={`/admin/bake-plan/suggestions/${d.date}`}
+                          hx-post={`/admin/bake-plan/suggestions/${d.date}`}
+                          aria-label={`Apply the suggestions to ${d.label}`}
+                        >
+                          Apply suggestions
+                        </button>
+                      )}
                     </th>
                   ))}
                 </tr>
