@@ -150,9 +150,10 @@ export function analyticsAdminRoutes(deps: AdminDeps) {
         `/admin/analytics/suggestions?date=${date}&done=applied`,
       );
     })
-    .get("/admin/analytics/:file{[a-z-]+\\.csv}", admin, async (c) => {
-      const key = c.req.param("file").slice(0, -4);
-      if (!tableKeys.includes(key)) {
+    .get("/admin/analytics/:file", admin, async (c) => {
+      const file = c.req.param("file");
+      const key = file.slice(0, -4);
+      if (!file.endsWith(".csv") || !tableKeys.includes(key)) {
         throw new AppError(404, "not_found", "There is no such table of figures.");
       }
       const range = checkedRange(c.req.query("from"), c.req.query("to"));

@@ -20,6 +20,7 @@ import {
   text,
 } from "../shared/form-kit.ts";
 import { bakeSuggestions } from "../../analytics/suggestions.ts";
+import { isCalendarDate } from "../../http/fields.ts";
 import { changedCells, type PlanGrid, readGrid, type Suggest } from "./grid.ts";
 
 type Ctx = Context<AppEnv>;
@@ -116,9 +117,10 @@ export function bakePlanAdminRoutes(
       }
       return finish(c, PLAN_GRID_ID, "/admin/bake-plan?done=saved");
     })
-    .post("/admin/bake-plan/suggestions/:date{[0-9]{4}-[0-9]{2}-[0-9]{2}}", admin, async (c) => {
+    .post("/admin/bake-plan/suggestions/:date", admin, async (c) => {
       // The date's suggestions as the grid shows them, set as its plan on the admin's word.
       const date = c.req.param("date");
+      if (!isCalendarDate(date)) throw new AppError(404, "not_found", "There is no such date.");
       const { items } = await bakeSuggestions(sql, date, { timeZone, now: now() });
       try {
         await planning.setPlans([{
