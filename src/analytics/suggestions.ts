@@ -34,6 +34,8 @@ export interface Suggestion {
   taken: number;
   suggested: number;
   basis: string;
+  /** False when no past day of the weekday was there to go by (the plan as it stands). */
+  fromHistory: boolean;
 }
 
 interface History {
@@ -81,6 +83,7 @@ export async function bakeSuggestions(
     if (!past.length) {
       return {
         ...p,
+        fromHistory: false,
         suggested: Math.max(p.planned, p.taken),
         basis: `No sales on the last ${weeks} ${day} to go by: the plan as it stands, ${
           Math.max(p.planned, p.taken)
@@ -113,6 +116,7 @@ export async function bakeSuggestions(
     const text = parts.join(", ");
     return {
       ...p,
+      fromHistory: true,
       suggested,
       basis: `${text.charAt(0).toUpperCase()}${text.slice(1)} → ${suggested}.`,
     };

@@ -229,7 +229,7 @@ describe("bake suggestions", () => {
     const grid = await get(t.app, "/admin/bake-plan", admin);
     expect(grid.res.status).toBe(200);
     expect(grid.html).toContain("suggested 44");
-    expect(grid.html).toContain(`formaction="/admin/bake-plan/suggestions/${date()}"`);
+    expect(grid.html).toContain(`action="/admin/bake-plan/suggestions/${date()}"`);
     const staffTry = await post(t, `/admin/bake-plan/suggestions/${date()}`, staff.cookie, {});
     expect(staffTry.status).toBe(403);
     const applied = await post(t, `/admin/bake-plan/suggestions/${date()}`, admin.cookie, {});

@@ -47,7 +47,9 @@ export function bakePlanAdminRoutes(
       dates.map((date) => bakeSuggestions(sql, date, { timeZone, now: now() })),
     );
     return new Map(
-      all.flatMap((s) => s.items.map((i) => [`${i.productId}:${s.date}`, i.suggested])),
+      all.flatMap((s) =>
+        s.items.filter((i) => i.fromHistory).map((i) => [`${i.productId}:${s.date}`, i.suggested])
+      ),
     );
   };
 
@@ -121,7 +123,9 @@ export function bakePlanAdminRoutes(
       // The date's suggestions as the grid shows them, set as its plan on the admin's word.
       const date = c.req.param("date");
       if (!isCalendarDate(date)) throw new AppError(404, "not_found", "There is no such date.");
-      const { items } = await bakeSuggestions(sql, date, { timeZone, now: now() });
+      const items = (await bakeSuggestions(sql, date, { timeZone, now: now() })).items
+        .filter((i) => i.fromHistory);
+      if (items.length === 0) return finish(c, PLAN_GRID_ID, "/admin/bake-plan?done=unchanged");
       try {
         await planning.setPlans([{
           date,
