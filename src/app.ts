@@ -33,7 +33,10 @@ import { createTokens } from "./accounts/tokens.ts";
 import { createPasswordChecks } from "./accounts/password-checks.ts";
 import { authentication } from "./accounts/middleware.ts";
 import { accountsApi } from "./accounts/api.ts";
+import { accountApi } from "./accounts/account-api.ts";
 import { accountPages } from "./accounts/pages.tsx";
+import { recoveryPages } from "./accounts/recovery-pages.tsx";
+import { accountDataPages } from "./accounts/account-data-pages.tsx";
 import { boardRoutes } from "./board/routes.tsx";
 import { bakeListRoutes } from "./board/bake-list.tsx";
 import { type Board, createBoard } from "./board/service.ts";
@@ -308,6 +311,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
         bakery: services.bakery,
       }),
       accountsApi({ accounts: services.accounts }),
+      accountApi({ accounts: services.accounts }),
       ordersApi({ orders: services.orders, carts: services.carts }),
       pickupApi({ bakery: services.bakery }),
       cartApi({ cart: services.cart, bakery: services.bakery }),
@@ -334,6 +338,12 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       days,
     }),
   );
+  const accountSections = accountActivity({
+    shop,
+    sql: deps.db.sql,
+    orders: services.orders,
+    format: services.format,
+  });
   app.route(
     "/",
     accountPages({
@@ -342,13 +352,13 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       cookieSecure,
       deviceSecret: config.sessionSecret,
       kioskHours: config.kioskSessionHours,
-      accountSections: accountActivity({
-        shop,
-        sql: deps.db.sql,
-        orders: services.orders,
-        format: services.format,
-      }),
+      accountSections,
     }),
+  );
+  app.route("/", recoveryPages({ shop, accounts: services.accounts }));
+  app.route(
+    "/",
+    accountDataPages({ shop, accounts: services.accounts, cookieSecure, accountSections }),
   );
   app.route("/", cartRoutes({ shop, cart: services.cart, owners, days }));
   app.route(
@@ -360,6 +370,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       orders: services.orders,
       bakery: services.bakery,
       words: services.words,
+      emailVerified: async (id) => (await services.accounts.recovery.status(id)).verified,
     }),
   );
   app.route(

@@ -83,6 +83,8 @@ describe("two app instances in one process, sharing the database and the store",
     const customer = await a.services.accounts.manage.register(
       { email: `two-${uniqueId()}@example.com`, password: PASSWORD, name: "Eve Early" },
       { ip: "192.0.2.1", userAgent: "two-instances" },
+      "customer",
+      { emailVerified: true },
     );
     const [product] = await a.sql<{ id: number }[]>`
       select id from products where active and stock > 0 order by id limit 1`;

@@ -1,6 +1,8 @@
 import { createAuthentication } from "./authenticate.ts";
 import { createAccountManagement } from "./manage.ts";
 import { createRefresh } from "./refresh.ts";
+import { createRecovery } from "./recovery.ts";
+import { createErasure } from "./erasure.ts";
 import { type AccountsDeps, createSessions } from "./service.ts";
 
 /** Everything about accounts and sign-in, wired to one set of dependencies. */
@@ -11,6 +13,8 @@ export function createAccounts(deps: AccountsDeps) {
     refresh: createRefresh(deps),
     auth,
     manage: createAccountManagement(deps, auth),
+    recovery: createRecovery(deps, auth),
+    erasure: createErasure(deps, auth),
   };
 }
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { Tx } from "../../src/infra/db.ts";
-import type { JobHandler, JobMessage } from "../../src/infra/queue.ts";
+import type { JobHandler } from "../../src/infra/queue.ts";
 import { type NotificationRow, recordNotification } from "../../src/notify/queries.ts";
 import { USERS_QUEUE } from "../../src/outbox/outbox.ts";
 import { ACCOUNT_FAILURES, PASSWORD_CHECK_FAILURES } from "../../src/accounts/brute-force.ts";
+import { accountLinkHandlers, type Handler } from "./account-links.ts";
 import { deliver, type NotifyDeps } from "./deliver.ts";
 import { onceByMessageId } from "./once.ts";
 
@@ -14,8 +14,8 @@ const aboutUser = z.object({ userId: z.number().int().positive().max(2_147_483_6
 const WARNING_EVERY = "12 hours";
 
 /**
- * Account events: a welcome note to every new customer, and a warning to an account's
- * owner when its password is being guessed.
+ * Account events: a welcome note to every new customer, the links that prove an address or
+ * reset a password, and a warning to an account's owner when its password is being guessed.
  */
 export function usersHandler(deps: NotifyDeps): JobHandler {
   return async (message) => {
@@ -35,14 +35,8 @@ export function usersHandler(deps: NotifyDeps): JobHandler {
   };
 }
 
-type Handler = (
-  tx: Tx,
-  deps: NotifyDeps,
-  message: JobMessage,
-  user: { id: number; email: string; name: string },
-) => Promise<NotificationRow | null>;
-
 const handlers: Record<string, Handler> = {
+  ...accountLinkHandlers,
   "user.registered": async (tx, deps, message, user) => {
     // One welcome per account, whatever a (repeated or forged) message says.
     const [greeted] = await tx`

@@ -1,6 +1,7 @@
 import type { ShopView, Viewer } from "../../context.ts";
 import { Select } from "../shared/fields.tsx";
 import { AdminLayout } from "../shared/layout.tsx";
+import { MessageText } from "./message-text.tsx";
 import { counted, DataTable, FilterBar, ListResults } from "../shared/list-kit.tsx";
 
 export interface NotificationView {
@@ -10,7 +11,7 @@ export interface NotificationView {
   recipient: string;
   subject: string;
   body: string;
-  status: "recorded" | "sent" | "failed";
+  status: "recorded" | "sending" | "sent" | "failed";
   error: string | null;
   createdAt: Date;
   sentAt: Date | null;
@@ -32,6 +33,7 @@ export interface NotificationsView {
 const statusOptions: [string, string][] = [
   ["", "Any status"],
   ["recorded", "Recorded (not sent yet)"],
+  ["sending", "Being sent"],
   ["sent", "Sent"],
   ["failed", "Failed"],
 ];
@@ -105,7 +107,7 @@ export function NotificationResults(view: NotificationsView) {
             <td>
               <details class="notification-body">
                 <summary>{n.subject}</summary>
-                <pre>{n.body}</pre>
+                <MessageText text={n.body} />
               </details>
             </td>
             <td>

@@ -43,7 +43,13 @@ export function UserResults(props: UserResultsView) {
             </td>
             <td>{u.email}</td>
             <td>{roleLabels[u.role]}</td>
-            <td>{u.disabled ? <strong class="text-out">Disabled</strong> : "Active"}</td>
+            <td>
+              {u.deletedAt
+                ? <strong class="text-out">Deleted</strong>
+                : u.disabled
+                ? <strong class="text-out">Disabled</strong>
+                : "Active"}
+            </td>
             <td>{props.date(u.createdAt)}</td>
             <td>{u.lastSignInAt ? props.dateTime(u.lastSignInAt) : "Never"}</td>
           </tr>
