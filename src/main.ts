@@ -98,6 +98,7 @@ async function start() {
   // After the shop listens: the first page never waits for a history or a rollup build.
   void prepareAnalytics(db.sql, {
     timeZone: config.timeZone,
+    currency: config.currency,
     freshDemo,
     log,
   });

@@ -82,6 +82,20 @@ function orderMinute(rng: Rng, opens: number, closes: number): number {
   return opens + Math.floor(Math.min(0.98, Math.max(0, at)) * span);
 }
 
+/**
+ * The instant (ms) of a local minute of the opening hours. Shop clocks change between night
+ * hours, so one offset usually fits the whole day: two time-zone lookups a day, not one per
+ * order; on a day the offset changes within the hours, each minute is looked up.
+ */
+function shopClock(date: string, hours: { opens: number; closes: number }, timeZone: string) {
+  const opens = instantAt(date, hours.opens, timeZone).getTime();
+  const closes = instantAt(date, hours.closes, timeZone).getTime();
+  if (closes - opens !== (hours.closes - hours.opens) * 60_000) {
+    return (minute: number) => instantAt(date, minute, timeZone).getTime();
+  }
+  return (minute: number) => opens + (minute - hours.opens) * 60_000;
+}
+
 export interface DayInput {
   date: string;
   timeZone: string;
@@ -137,9 +151,10 @@ export function historyDay(input: DayInput, rng: Rng) {
   }
 
   const byId = new Map(products.map((p) => [p.id, p]));
+  const clock = shopClock(date, hours, timeZone);
   const orders: HistoryOrder[] = [];
   for (const d of drafts) {
-    const placedAt = new Date(instantAt(date, d.minute, timeZone).getTime() + rng.int(0, 59_000));
+    const placedAt = new Date(clock(d.minute) + rng.int(0, 59_000));
     const cancelled = rng.next() < 0.04;
     const lines = [];
     for (const [id, wanted] of d.lines) {
@@ -195,7 +210,7 @@ export function historyDay(input: DayInput, rng: Rng) {
     });
   }
   // Walk-in customers take part of what is left; the rest is the day's leftovers.
-  const closing = instantAt(date, hours.closes, timeZone).getTime();
+  const closing = clock(hours.closes);
   for (const plan of plans.values()) {
     const left = plan.planned - plan.ordered;
     if (left <= 0) continue;

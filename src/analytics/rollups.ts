@@ -51,7 +51,16 @@ export async function refreshOrderRollups(tx: Tx, orderId: number, timeZone: str
  * locked in date order first, so two workers recomputing the same day take turns and the
  * second reads what the first committed.
  */
-export async function recomputeDays(tx: Tx, from: string, to: string, timeZone: string) {
+export async function recomputeDays(
+  tx: Tx,
+  from: string,
+  to: string,
+  timeZone: string,
+  { customers = true }: {
+    /** Sum the days' customers' collected orders again (a rebuild does it once at its end). */
+    customers?: boolean;
+  } = {},
+) {
   for (let day = from; day <= to; day = addDays(day, 1)) {
     await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, ${dayNumber(day)})`;
   }
@@ -72,12 +81,15 @@ export async function recomputeDays(tx: Tx, from: string, to: string, timeZone: 
         o.status <> 'cancelled' as sale
       from orders o
       where o.placed_at >= ${start} and o.placed_at < ${end}
+    ), firsts as (
+      -- Each customer's first order ever: one look-up per customer of the days.
+      select f.id from (select distinct user_id from placed) c
+      cross join lateral (
+        select e.id from orders e where e.user_id = c.user_id
+        order by e.placed_at, e.id limit 1) f
     ), facts as materialized (
       select p.*, r.ready_at, coalesce(i.items, 0) as items,
-        not exists (
-          select 1 from orders e
-          where e.user_id = p.user_id and e.placed_at <= p.placed_at
-            and (e.placed_at, e.id) < (p.placed_at, p.id)) as first_order
+        p.id in (select id from firsts) as first_order
       from placed p
       left join (
         select h.order_id, min(h.at) as ready_at from order_status_history h
@@ -147,6 +159,7 @@ export async function recomputeDays(tx: Tx, from: string, to: string, timeZone: 
     where date >= date_trunc('month', ${from}::date)
       and date < date_trunc('month', ${to}::date) + interval '1 month'
     group by 1, 2`;
+  if (!customers) return;
   // The customers of these days: their collected orders over all their days.
   await tx`
     insert into sales_customers (user_id, collected)
@@ -157,6 +170,12 @@ export async function recomputeDays(tx: Tx, from: string, to: string, timeZone: 
       where placed_at >= ${start} and placed_at < ${end})
     group by c.user_id
     on conflict (user_id) do update set collected = excluded.collected`;
+}
+
+/** The last day of the month of `date`. */
+function lastOfMonth(date: string): string {
+  const [y, m] = date.split("-").map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }
 
 /** The first and last shop day any order lives on (null when there are none). */
@@ -190,10 +209,14 @@ export async function rebuildRollups(
         delete from sales_month_customers
         where month < date_trunc('month', ${span.first}::date) or month > ${span.last}::date`;
     });
-    for (let from = span.first; from <= span.last; from = addDays(from, daysPerChunk)) {
-      const to = [addDays(from, daysPerChunk - 1), span.last].sort()[0];
-      await sql.begin((tx) => recomputeDays(tx, from, to, timeZone));
+    // Chunks end with their month, so each month's customers are summed once per chunk.
+    let from = span.first;
+    while (from <= span.last) {
+      const to = [addDays(from, daysPerChunk - 1), lastOfMonth(from), span.last].sort()[0];
+      const chunk = from;
+      await sql.begin((tx) => recomputeDays(tx, chunk, to, timeZone, { customers: false }));
       days += dayNumber(to) - dayNumber(from) + 1;
+      from = addDays(to, 1);
     }
   }
   await sql`

@@ -13,8 +13,9 @@ export const DEMO_HISTORY_DAYS = 90;
  */
 export function prepareAnalytics(
   sql: Sql,
-  { timeZone, freshDemo, log, now = () => new Date() }: {
+  { timeZone, currency, freshDemo, log, now = () => new Date() }: {
     timeZone: string;
+    currency: string;
     freshDemo: boolean;
     log: Logger;
     now?: () => Date;
@@ -25,6 +26,7 @@ export function prepareAnalytics(
       const written = await seedHistory(sql, {
         days: DEMO_HISTORY_DAYS,
         timeZone,
+        currency,
         now: now(),
         daysPerWrite: 2,
       });

@@ -43,6 +43,7 @@ try {
   const written = await seedHistory(infra.db.sql, {
     days,
     timeZone: config.timeZone,
+    currency: config.currency,
     now: new Date(),
     log,
   });

@@ -37,6 +37,7 @@ export async function analyticsBench(
       days,
       ordersPerDay,
       timeZone: t.deps.config.timeZone,
+      currency: t.deps.config.currency,
       now: new Date(),
     });
     const seedSeconds = (performance.now() - started) / 1000;

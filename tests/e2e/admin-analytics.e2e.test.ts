@@ -17,6 +17,7 @@ describe("the sales dashboard in Chromium", () => {
     await seedHistory(e2e.t.sql, {
       days: 35,
       timeZone: e2e.t.deps.config.timeZone,
+      currency: e2e.t.deps.config.currency,
       now: new Date(),
       daysPerWrite: 7,
     });
