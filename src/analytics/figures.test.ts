@@ -54,6 +54,9 @@ describe("sales figures", () => {
   it("equal a brute-force count over the raw orders for random ranges", async () => {
     const rng = random(7);
     const ranges = [[FIRST, LAST], ["2030-03-10", "2030-03-10"], ["2030-02-20", "2030-03-02"]];
+    // Whole months inside the range (read from the month rows), alone and with ends.
+    ranges.push(["2030-03-01", "2030-03-31"], ["2030-02-01", "2030-03-31"]);
+    ranges.push(["2030-02-15", "2030-04-02"], ["2030-03-05", "2030-04-30"]);
     for (let i = 0; i < 8; i++) {
       const from = addDays(FIRST, rng.int(-2, 18));
       ranges.push([from, addDays(from, rng.int(0, 10))]);

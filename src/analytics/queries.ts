@@ -1,4 +1,5 @@
 import type { Queryable } from "../infra/db.ts";
+import { addDays } from "../shop/hours.ts";
 
 /**
  * Reads of the sales rollups for a range of shop days (inclusive). Nothing here scans the
@@ -121,9 +122,28 @@ export interface Regular {
 }
 
 /**
+ * The range's calendar months that lie wholly inside it (read from the month rows) and the
+ * days at its ends outside them (read from the day rows), as inclusive date ranges.
+ */
+export function monthsAndEnds(from: string, to: string) {
+  const firstOfNext = (date: string) => {
+    const [y, m] = date.split("-").map(Number);
+    return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+  };
+  const first = from.endsWith("-01") ? from : firstOfNext(from);
+  // The month after the last whole one starts the day after `to` if that is a 1st.
+  const after = addDays(to, 1).endsWith("-01") ? addDays(to, 1) : `${to.slice(0, 8)}01`;
+  if (first >= after) return { months: null, ends: [{ from, to }] };
+  const ends = [{ from, to: addDays(first, -1) }, { from: after, to }]
+    .filter((e) => e.from <= e.to);
+  return { months: { from: first, to: addDays(after, -1) }, ends };
+}
+
+/**
  * Customers of the range, and its regulars: those with at least `minCollected` orders
  * collected (the notion "regulars only" coupons use), most orders in the range first.
- * One pass over the range's customer days.
+ * One pass over the range's customer rows: a row per customer and whole month, and per
+ * customer and day at the range's ends.
  */
 export async function customerFigures(
   sql: Queryable,
@@ -131,42 +151,45 @@ export async function customerFigures(
   to: string,
   { minCollected, limit }: { minCollected: number; limit: number },
 ): Promise<CustomerFigures & { regulars: { total: number; items: Regular[] } }> {
+  const { months, ends } = monthsAndEnds(from, to);
+  // A part that is missing reads no rows (between null and null), so the statement keeps
+  // one shape.
+  const none = { from: null, to: null };
+  const [m, a, b] = [months ?? none, ends[0] ?? none, ends[1] ?? none];
   const [row] = await sql<
     (CustomerFigures & { regularCount: number; regulars: Regular[] | null })[]
   >`
-    with whole as (
-      -- The calendar months inside the range; the days at its ends come from the days.
-      select date_trunc('month', ${from}::date - 1) + interval '1 month' as first,
-        date_trunc('month', ${to}::date + 1) as after
-    ), rows as (
-      select m.user_id, m.first_order, m.orders, m.revenue_cents
-      from sales_month_customers m, whole w
-      where m.month >= w.first and m.month < w.after
-      union all
-      select d.user_id, d.first_order, d.orders, d.revenue_cents
-      from sales_day_customers d, whole w
-      where d.date between ${from} and ${to} and (d.date < w.first or d.date >= w.after)
-    ), c as materialized (
-      select user_id, bool_or(first_order) as is_new, sum(orders)::int as orders,
-        sum(revenue_cents)::float8 as revenue_cents
-      from rows group by user_id
-    ), r as (
-      select c.user_id, c.orders, c.revenue_cents, s.collected
-      from c join sales_customers s using (user_id)
-      where c.orders > 0 and s.collected >= ${minCollected}
+    with c as materialized (
+      select x.user_id, bool_or(x.first_order) as is_new, sum(x.orders)::int as orders,
+        sum(x.revenue_cents)::float8 as revenue_cents
+      from (
+        select user_id, first_order, orders, revenue_cents from sales_month_customers
+        where month between ${m.from}::date and ${m.to}::date
+        union all
+        select user_id, first_order, orders, revenue_cents from sales_day_customers
+        where date between ${a.from}::date and ${a.to}::date
+        union all
+        select user_id, first_order, orders, revenue_cents from sales_day_customers
+        where date between ${b.from}::date and ${b.to}::date
+      ) x
+      group by x.user_id
+    ), k as materialized (
+      select c.*, s.collected,
+        c.orders > 0 and coalesce(s.collected, 0) >= ${minCollected} as regular
+      from c left join sales_customers s using (user_id)
     )
-    select
-      (select count(*) filter (where is_new) from c)::int as new,
-      (select count(*) filter (where not is_new and orders > 0) from c)::int as returning,
-      (select count(*) filter (where orders > 0) from c)::int as active,
-      (select count(*) filter (where orders > 1) from c)::int as repeat,
-      (select count(*) from r)::int as regular_count,
+    select count(*) filter (where is_new)::int as new,
+      count(*) filter (where not is_new and orders > 0)::int as returning,
+      count(*) filter (where orders > 0)::int as active,
+      count(*) filter (where orders > 1)::int as repeat,
+      count(*) filter (where regular)::int as regular_count,
       (select json_agg(json_build_object('userId', t.user_id, 'name', u.name,
           'orders', t.orders, 'revenueCents', t.revenue_cents, 'collected', t.collected)
           order by t.orders desc, t.revenue_cents desc, t.user_id)
-       from (select * from r order by orders desc, revenue_cents desc, user_id
+       from (select * from k where regular order by orders desc, revenue_cents desc, user_id
              limit ${limit}) t
-       join users u on u.id = t.user_id) as regulars`;
+       join users u on u.id = t.user_id) as regulars
+    from k`;
   const { regularCount, regulars, ...counts } = row;
   return { ...counts, regulars: { total: regularCount, items: regulars ?? [] } };
 }
