@@ -88,19 +88,24 @@ export async function recomputeDays(
         select e.id from orders e where e.user_id = c.user_id
         order by e.placed_at, e.id limit 1) f
     ), facts as materialized (
-      select p.*, r.ready_at, coalesce(i.items, 0) as items,
+      -- Each order's ready time and items by its own index entries: the work follows the
+      -- days' orders, not the size of the tables (nor their statistics, which the embedded
+      -- database gathers only when asked).
+      select p.*,
+        (select min(h.at) filter (where h.to_status = 'ready') from order_status_history h
+         where h.order_id = p.id) as ready_at,
+        coalesce((select sum(i.quantity) from order_items i where i.order_id = p.id), 0)
+          as items,
         p.id in (select id from firsts) as first_order
       from placed p
-      left join (
-        select h.order_id, min(h.at) as ready_at from order_status_history h
-        where h.order_id in (select id from placed) and h.to_status = 'ready'
-        group by h.order_id
-      ) r on r.order_id = p.id
-      left join (
-        select order_id, sum(quantity) as items from order_items
-        where order_id in (select id from placed)
-        group by order_id
-      ) i on i.order_id = p.id
+    ), lines as (
+      select f.day, i.product_id, i.quantity, i.unit_price_cents
+      from facts f
+      -- offset 0 keeps this a look-up per order (a plain join may scan every line).
+      cross join lateral (
+        select product_id, quantity, unit_price_cents from order_items
+        where order_id = f.id offset 0) i
+      where f.sale
     ), days as (
       insert into sales_days (date, placed, cancelled, orders, revenue_cents, discount_cents,
         items, coupon_orders, coupon_revenue_cents, ready_orders, ready_on_time)
@@ -128,11 +133,9 @@ export async function recomputeDays(
       group by day, hour
     ), products as (
       insert into sales_day_products (date, product_id, units, revenue_cents, orders)
-      select f.day, i.product_id, sum(i.quantity), sum(i.quantity * i.unit_price_cents),
-        count(*)
-      from facts f join order_items i on i.order_id = f.id
-      where f.sale
-      group by f.day, i.product_id
+      select day, product_id, sum(quantity), sum(quantity * unit_price_cents), count(*)
+      from lines
+      group by day, product_id
     ), prep as (
       insert into sales_day_prep (date, minutes, orders)
       select day,
