@@ -3,7 +3,7 @@ import type { Sql } from "../infra/db.ts";
 import type { Logger } from "../infra/log.ts";
 import { addDays, localParts } from "../shop/hours.ts";
 import { historyDay, type HistoryOrder, type HistoryPlan, seededRng } from "./history-plan.ts";
-import { rebuildRollups } from "./rollups.ts";
+import { rebuildRollups, restAsLongAs } from "./rollups.ts";
 
 /**
  * Writes a believable past into the demo bakery: `days` days up to yesterday, skipping days
@@ -56,12 +56,18 @@ export async function seedHistory(
     seed = 2024,
     daysPerWrite = DAYS_PER_WRITE,
     ordersPerDay,
+    shareDatabase = false,
   }: {
     days: number;
     /** A fixed number of orders every day (benchmarks), instead of the weekly rhythm. */
     ordersPerDay?: number;
     /** Fewer days per transaction keep each statement short while the shop serves. */
     daysPerWrite?: number;
+    /**
+     * Rest after each write as long as it took, so a shop serving meanwhile gets the
+     * (embedded, one-session) database at least half the time.
+     */
+    shareDatabase?: boolean;
     timeZone: string;
     /** The shop's currency, which every order is in. */
     currency: string;
@@ -93,6 +99,7 @@ export async function seedHistory(
   const collected = new Map<number, number>();
   let orders = 0;
   for (let i = 0; i < todo.length; i += daysPerWrite) {
+    const started = performance.now();
     const batch = todo.slice(i, i + daysPerWrite).map((date) => {
       const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
       const day = historyDay({
@@ -118,8 +125,12 @@ export async function seedHistory(
     );
     orders += batch.reduce((n, d) => n + d.orders.length, 0);
     log?.info("history written", { through: batch.at(-1)!.date, orders });
+    if (shareDatabase) await restAsLongAs(started);
   }
-  await rebuildRollups(sql, timeZone, { daysPerChunk: Math.max(daysPerWrite * 3, 7) });
+  await rebuildRollups(sql, timeZone, {
+    daysPerChunk: Math.max(daysPerWrite * 3, 7),
+    shareDatabase,
+  });
   return { days: todo.length, orders };
 }
 

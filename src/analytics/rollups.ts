@@ -175,6 +175,14 @@ export async function recomputeDays(
     on conflict (user_id) do update set collected = excluded.collected`;
 }
 
+/**
+ * Background work's turn-taking: waits as long as the work since `started` took, so requests
+ * queued on the database meanwhile run before the next step.
+ */
+export function restAsLongAs(started: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, performance.now() - started));
+}
+
 /** The last day of the month of `date`. */
 function lastOfMonth(date: string): string {
   const [y, m] = date.split("-").map(Number);
@@ -198,7 +206,11 @@ async function orderSpan(sql: Sql, timeZone: string) {
 export async function rebuildRollups(
   sql: Sql,
   timeZone: string,
-  { daysPerChunk = REBUILD_CHUNK_DAYS }: { daysPerChunk?: number } = {},
+  { daysPerChunk = REBUILD_CHUNK_DAYS, shareDatabase = false }: {
+    daysPerChunk?: number;
+    /** Rest after each chunk as long as it took (a shop serving meanwhile goes between). */
+    shareDatabase?: boolean;
+  } = {},
 ): Promise<{ days: number }> {
   const span = await orderSpan(sql, timeZone);
   let days = 0;
@@ -217,7 +229,9 @@ export async function rebuildRollups(
     while (from <= span.last) {
       const to = [addDays(from, daysPerChunk - 1), lastOfMonth(from), span.last].sort()[0];
       const chunk = from;
+      const started = performance.now();
       await sql.begin((tx) => recomputeDays(tx, chunk, to, timeZone, { customers: false }));
+      if (shareDatabase) await restAsLongAs(started);
       days += dayNumber(to) - dayNumber(from) + 1;
       from = addDays(to, 1);
     }

@@ -29,10 +29,14 @@ export function prepareAnalytics(
         currency,
         now: now(),
         daysPerWrite: 2,
+        shareDatabase: true,
       });
       log.info("demo sales history written", written);
     } else if (await rollupsNeedBuilding(sql, timeZone)) {
-      const { days } = await rebuildRollups(sql, timeZone, { daysPerChunk: 7 });
+      const { days } = await rebuildRollups(sql, timeZone, {
+        daysPerChunk: 7,
+        shareDatabase: true,
+      });
       log.info("sales rollups built from the orders", { days, timeZone });
     }
   };
