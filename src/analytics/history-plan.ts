@@ -96,6 +96,12 @@ function shopClock(date: string, hours: { opens: number; closes: number }, timeZ
   return (minute: number) => opens + (minute - hours.opens) * 60_000;
 }
 
+/** A day's n-th order code as the checkout gives it: A-001 … A-999, B-001 … */
+function orderCode(n: number): string {
+  const letter = String.fromCharCode(65 + (Math.floor((n - 1) / 999) % 26));
+  return `${letter}-${String(((n - 1) % 999) + 1).padStart(3, "0")}`;
+}
+
 export interface DayInput {
   date: string;
   timeZone: string;
@@ -191,7 +197,7 @@ export function historyDay(input: DayInput, rng: Rng) {
     );
     const uncollected = !cancelled && rng.next() < 0.006;
     orders.push({
-      code: `${"HJKMNPRTWX"[Math.floor(d.index / 1000)]}${String(d.index % 1000).padStart(3, "0")}`,
+      code: orderCode(d.index + 1),
       userId: d.userId,
       status: cancelled ? "cancelled" : uncollected ? "ready" : "picked_up",
       placedAt,

@@ -171,7 +171,7 @@ async function referencesChecked(
 /**
  * Writes a batch of generated days in one transaction: the orders with their status steps,
  * lines and coupon redemptions in one statement (the steps, names and prices are derived in
- * SQL, so only the drawn figures cross the wire), then the days' plans, code counters, coupon
+ * SQL, so only the drawn figures cross the wire), then the days' plans, coupon
  * counts and product views.
  */
 async function writeDays(
@@ -259,11 +259,6 @@ async function writeDays(
           from unnest(${redeemed.map((o) => couponOf(o)!.id)}::int[]) coupon_id
           group by coupon_id) r
     where c.id = r.coupon_id and c.max_redemptions is null`;
-  await sql`
-    insert into order_code_counters (day, last)
-    select * from unnest(${days.map((d) => d.date)}::date[],
-      ${days.map((d) => d.orders.length + 1000)}::int[])
-    on conflict (day) do update set last = greatest(order_code_counters.last, excluded.last)`;
   const plans = days.flatMap((d) => d.plans.map((p) => ({ ...p, date: d.date })));
   await sql`
     insert into product_days (product_id, date, planned, follows_par, ordered, counter,

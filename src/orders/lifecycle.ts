@@ -107,6 +107,8 @@ export async function changeOrderStatus(
     // The seat, the date's plan and the shelf stock it took come back with the cancellation.
     let given: GivenBack = { stock: [], plan: null };
     if (change.to === "cancelled") {
+      // The seat and the lines first, then the coupon's use: the order a checkout takes their
+      // locks in, so the two cannot deadlock.
       given = await giveBack(tx, change.orderId);
       await releaseCoupon(tx, change.orderId);
     }

@@ -40,18 +40,20 @@ const areas: [AdminArea, string, string][] = [
 
 /** Every admin screen: the shop's layout, the admin navigation, a flash and an error slot. */
 export function AdminLayout(
-  { shop, viewer, area, title, flash, error, children }: {
+  { shop, viewer, area, title, flash, error, live, children }: {
     shop: ShopView;
     viewer: Viewer;
     area: AdminArea;
     title: string;
     flash?: string;
     error?: string;
+    /** The screen follows a live stream (the dashboard). */
+    live?: boolean;
     children: Child;
   },
 ) {
   return (
-    <Layout shop={shop} title={`${title} · Admin`} viewer={viewer} section="admin">
+    <Layout shop={shop} title={`${title} · Admin`} viewer={viewer} section="admin" live={live}>
       <div class="grid gap-6 md:grid-cols-[12rem_1fr] items-start">
         <nav aria-label="Admin" class="admin-nav">
           <ul>
