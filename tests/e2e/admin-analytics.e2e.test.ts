@@ -31,6 +31,8 @@ describe("the sales dashboard in Chromium", () => {
       meta,
     );
     customerId = customer.id;
+    // Her address confirmed, as from the mail: accounts order only then.
+    await e2e.t.sql`update users set email_verified_at = now() where id = ${customerId}`;
     const context = await e2e.browser.newContext({
       baseURL: e2e.baseUrl,
       viewport: { width: 1280, height: 1600 },
