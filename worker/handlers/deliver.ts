@@ -16,6 +16,8 @@ export interface NotifyDeps {
   siteUrl: string;
   money: (cents: number) => string;
   dateTime: (at: Date) => string;
+  /** The shop's zone: the sales rollups are cut in its days. */
+  timeZone: string;
 }
 
 /** One notification's Message-ID, the same on every attempt (see Mail.messageId). */
