@@ -38,6 +38,7 @@ import { accountActivity } from "./orders/account-sections.tsx";
 import { httpMetrics, metricsPlacement, metricsRoute } from "./metrics/http.ts";
 import { pickupApi } from "./bakery/api.ts";
 import { bakeryAdminApi } from "./bakery/admin-api.ts";
+import { analyticsApi } from "./analytics/api.ts";
 import { cartApi } from "./cart/api.ts";
 import { shopContactOfPage } from "./shop/middleware.ts";
 import { hoursOn } from "./shop/details.ts";
@@ -145,6 +146,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
         calendar: services.calendar,
         time: services.words.time,
       }),
+      analyticsApi({ sql: deps.db.sql, timeZone: config.timeZone, now }),
     ]),
   );
   app.route(
