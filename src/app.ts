@@ -40,6 +40,9 @@ import { pickupApi } from "./bakery/api.ts";
 import { bakeryAdminApi } from "./bakery/admin-api.ts";
 import { analyticsApi } from "./analytics/api.ts";
 import { cartApi } from "./cart/api.ts";
+import { shopContactOfPage } from "./shop/middleware.ts";
+import { hoursOn } from "./shop/details.ts";
+import { localParts } from "./shop/hours.ts";
 import { type AppDeps, createServices } from "./services.ts";
 
 export type { AppDeps, Services } from "./services.ts";
@@ -118,6 +121,11 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
     log,
   });
   app.use(cartCount(owners, services.carts));
+  app.use(shopContactOfPage({
+    sql: deps.db.sql,
+    today: services.bakery.today,
+    fallbackName: config.shopName,
+  }));
   // Browsers ask for /favicon.ico on pages that name no icon (and on plain files).
   app.get("/favicon.ico", (c) => c.redirect(`/static/img/logo.svg?v=${deps.assetVersion}`, 301));
   app.route(
@@ -185,6 +193,8 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       shop,
       cart: services.cart,
       carts: services.carts,
+      owners,
+      log,
       orders: services.orders,
       bakery: services.bakery,
       words: services.words,
@@ -193,7 +203,13 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   );
   app.route(
     "/",
-    orderPages({ shop, orders: services.orders, live: deps.live, format: services.format }),
+    orderPages({
+      shop,
+      orders: services.orders,
+      live: deps.live,
+      format: services.format,
+      pickupHours: (at) => hoursOn(deps.db.sql, localParts(at, config.timeZone).date),
+    }),
   );
   app.route(
     "/",

@@ -2,6 +2,7 @@ import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 import { asset, type ShopView, type Viewer } from "./context.ts";
 import { CartLink } from "./cart/cart-link.tsx";
+import { ShopFooter } from "./shop/contact.tsx";
 
 export interface LayoutProps {
   shop: ShopView;
@@ -56,10 +57,50 @@ function AccountLinks({ viewer, section }: { viewer: Viewer; section?: Section }
 /** Staff screens add their own stylesheet; a shopper's pages never load it. */
 const staffSections = new Set<Section | undefined>(["admin", "board"]);
 
+/** The header's links (the cart link stays in the row of its own): inline, or in the menu. */
+function NavLinks({ viewer, section }: { viewer?: Viewer; section?: Section }) {
+  const role = viewer?.user?.role;
+  return (
+    <>
+      <a href="/" class="nav-link" aria-current={current(section, "shop")}>
+        Shop
+      </a>
+      {/* Staff screens load their own styles and scripts: a whole page, not boosted. */}
+      {(role === "staff" || role === "admin") && (
+        <a
+          href="/board"
+          class="nav-link"
+          aria-current={current(section, "board")}
+          hx-boost="false"
+        >
+          Order board
+        </a>
+      )}
+      {role === "admin" && (
+        <a
+          href="/admin"
+          class="nav-link"
+          aria-current={current(section, "admin")}
+          hx-boost="false"
+        >
+          Admin
+        </a>
+      )}
+      {viewer && <AccountLinks viewer={viewer} section={section} />}
+    </>
+  );
+}
+
+/** The cart link with its count, which may still be read while the page renders. */
+async function HeaderCartLink(
+  { count, current }: { count: number | Promise<number>; current: boolean },
+) {
+  return <CartLink count={await count} current={current} />;
+}
+
 export function Layout(
   { shop, title, description, section, viewer, live, children }: LayoutProps,
 ) {
-  const role = viewer?.user?.role;
   const fullTitle = title === shop.name ? title : `${title} · ${shop.name}`;
   return (
     <>
@@ -82,62 +123,53 @@ export function Layout(
         </head>
         <body class="min-h-screen flex flex-col bg-cream text-ink" hx-boost:inherited="true">
           <a href="#main" class="skip-link">Skip to content</a>
-          <header class="bg-white/80 border-b border-crust/20">
-            <div class="mx-auto max-w-6xl px-4 py-2 flex flex-wrap items-center gap-x-4 min-h-16">
-              <a href="/" class="flex items-center gap-2 font-display text-xl font-bold text-brown">
+          <header class="site-header bg-white/80 border-b border-crust/20">
+            {/* One row on a phone: the shop, the cart and a menu; the links inline from md. */}
+            <div class="mx-auto max-w-6xl px-4 py-2 flex items-center gap-x-2 md:gap-x-4 min-h-14 md:min-h-16">
+              <a
+                href="/"
+                class="flex items-center gap-2 min-w-0 font-display text-lg md:text-xl font-bold text-brown"
+              >
                 <img src={asset(shop, "img/logo.svg")} alt="" width="32" height="32" />
-                <span>{shop.name}</span>
+                <span class="truncate">{shop.name}</span>
               </a>
-              <nav aria-label="Main" class="ml-auto flex flex-wrap items-center gap-1">
-                <a href="/" class="nav-link" aria-current={current(section, "shop")}>
-                  Shop
-                </a>
-                {/* Staff screens load their own styles and scripts: a whole page, not boosted. */}
-                {(role === "staff" || role === "admin") && (
-                  <a
-                    href="/board"
-                    class="nav-link"
-                    aria-current={current(section, "board")}
-                    hx-boost="false"
-                  >
-                    Order board
-                  </a>
-                )}
-                {role === "admin" && (
-                  <a
-                    href="/admin"
-                    class="nav-link"
-                    aria-current={current(section, "admin")}
-                    hx-boost="false"
-                  >
-                    Admin
-                  </a>
-                )}
-                {/* Refetched when a live page hears the cart changed (static/live.js). */}
-                <span
-                  id="cart-count-box"
-                  class="contents"
-                  hx-get={section === "cart" ? "/cart/count?current=1" : "/cart/count"}
-                  hx-trigger="cart-refresh"
-                  hx-target="this"
-                  hx-swap="innerHTML"
-                  hx-sync="this:replace"
-                >
-                  <CartLink count={viewer?.cartCount ?? 0} current={section === "cart"} />
-                </span>
-                {viewer && <AccountLinks viewer={viewer} section={section} />}
+              <nav aria-label="Main" class="hidden md:flex ml-auto flex-wrap items-center gap-1">
+                <NavLinks viewer={viewer} section={section} />
               </nav>
+              {/* Refetched when a live page hears the cart changed (static/live.js). */}
+              <span
+                id="cart-count-box"
+                class="ml-auto md:ml-0"
+                hx-get={section === "cart" ? "/cart/count?current=1" : "/cart/count"}
+                hx-trigger="cart-refresh"
+                hx-target="this"
+                hx-swap="innerHTML"
+                hx-sync="this:replace"
+              >
+                <HeaderCartLink count={viewer?.cartCount ?? 0} current={section === "cart"} />
+              </span>
+              {/* A disclosure: opens and closes without JavaScript. */}
+              <details class="nav-menu md:hidden">
+                <summary class="nav-link">
+                  <svg
+                    aria-hidden="true"
+                    viewBox="0 0 24 24"
+                    width="20"
+                    height="20"
+                    class="fill-none stroke-current stroke-2"
+                  >
+                    <path d="M4 6h16M4 12h16M4 18h16" stroke-linecap="round" />
+                  </svg>
+                  Menu
+                </summary>
+                <nav aria-label="Menu" class="nav-menu-panel">
+                  <NavLinks viewer={viewer} section={section} />
+                </nav>
+              </details>
             </div>
           </header>
           <main id="main" class="flex-1 mx-auto w-full max-w-6xl px-4 py-6">{children}</main>
-          <footer class="border-t border-crust/20 bg-white/60 text-sm text-ink-soft">
-            <div class="mx-auto max-w-6xl px-4 py-6 flex flex-wrap gap-4 justify-between">
-              <p>{shop.name} · baked fresh every morning · order ahead, pick up at the counter</p>
-              <p>
-                <a class="underline" href="/api/docs">API</a>
-              </p>
-            </div>
-          </footer>
+          <ShopFooter shop={shop} contact={viewer?.contact} />
         </body>
       </html>
     </>

@@ -12,6 +12,14 @@ export const REFRESH_COOKIE = "crumb_refresh";
 
 const isApi = (c: Context) => c.req.path.startsWith("/api/");
 
+/** How a client signs in, said on every 401 of the API (RFC 6750). */
+const SIGN_IN_FIRST =
+  "Sign in first: get an access token from POST /api/v1/auth/login and send it as " +
+  "`Authorization: Bearer <access token>`.";
+const challenge = (error?: string) => ({
+  "WWW-Authenticate": error ? `Bearer realm="crumb", error="${error}"` : `Bearer realm="crumb"`,
+});
+
 /**
  * Admin API routes also take the admin's browser session (admin screens call them), when
  * no Authorization header is sent; CSRF protection then applies as to a page.
@@ -58,12 +66,22 @@ export function authentication(
             401,
             "token_invalid",
             "Send the access token as `Authorization: Bearer <token>`.",
+            undefined,
+            challenge("invalid_request"),
           );
         }
         try {
           c.set("user", await accounts.auth.authenticate(bearer[1]));
         } catch (error) {
-          if (error instanceof TokenError) throw new AppError(401, error.code, error.message);
+          if (error instanceof TokenError) {
+            throw new AppError(
+              401,
+              error.code,
+              error.message,
+              undefined,
+              challenge("invalid_token"),
+            );
+          }
           throw error;
         }
       }
@@ -110,13 +128,10 @@ export function requireRole(...allowed: Role[]): MiddlewareHandler<AppEnv> {
         const url = new URL(c.req.url);
         return c.redirect(`/signin?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
       }
-      throw new AppError(
-        401,
-        "unauthorized",
-        isApi(c)
-          ? "Sign in first: send `Authorization: Bearer <access token>`."
-          : "Please sign in to do that.",
-      );
+      if (isApi(c)) {
+        throw new AppError(401, "unauthorized", SIGN_IN_FIRST, undefined, challenge());
+      }
+      throw new AppError(401, "unauthorized", "Please sign in to do that.");
     }
     if (!allowed.includes(user.role)) {
       throw new AppError(403, "forbidden", "Your account is not allowed to use this.");

@@ -55,6 +55,8 @@ const flashes: Record<string, string> = {
 const signInFlashes: Record<string, string> = {
   reset: "Your password was changed and every device was signed out. Sign in with the new one.",
   verified: "Thank you: your email address is confirmed. Sign in to order.",
+  checkout: "You were signed out before the order was placed. Sign in and you'll be back " +
+    "at checkout with your cart, pickup time, note and coupon as you left them.",
 };
 
 const nameSchema = z.object({ name: nameField });

@@ -14,6 +14,7 @@ import { kioskAdminRoutes } from "./kiosks/routes.tsx";
 import { notificationAdminRoutes } from "./notifications/routes.tsx";
 import { orderAdminRoutes } from "./orders/routes.tsx";
 import { productAdminRoutes } from "./products/routes.tsx";
+import { shopAdminRoutes } from "./shop/routes.tsx";
 import { stockAdminRoutes } from "./stock/routes.tsx";
 import { userAdminRoutes } from "./users/routes.tsx";
 
@@ -37,5 +38,6 @@ export function adminRoutes(deps: AdminDeps) {
     .route("/", userAdminRoutes(deps))
     .route("/", couponAdminRoutes(deps))
     .route("/", kioskAdminRoutes(deps))
-    .route("/", jobAdminRoutes(deps));
+    .route("/", jobAdminRoutes(deps))
+    .route("/", shopAdminRoutes(deps));
 }

@@ -126,3 +126,20 @@ export async function saveCartDay(sql: Sql, userId: number, date: string) {
     await tx`update carts set pickup_date = ${date} where user_id = ${userId}`;
   });
 }
+
+/** What the customer chose at checkout, kept with the cart (see draft.ts). */
+export async function savedCheckoutDraft(sql: Queryable, userId: number): Promise<unknown> {
+  const [row] = await sql<{ checkoutDraft: unknown }[]>`
+    select checkout_draft from carts
+    where user_id = ${userId} and used_at > now() - ${CART_LIFETIME}::interval`;
+  return row?.checkoutDraft ?? null;
+}
+
+export async function saveCheckoutDraft(sql: Sql, userId: number, draft: object) {
+  await sql.begin(async (tx) => {
+    await openCart(tx, userId);
+    await tx`update carts set checkout_draft = ${
+      tx.json(draft as never)
+    } where user_id = ${userId}`;
+  });
+}

@@ -19,6 +19,9 @@ const addForm = z.object({
   productId: recordId("Choose a product."),
   quantity: quantity.default(1),
 });
+/** Where on the page the add came from (a card, the product's form): an id, nothing else. */
+const anchorOf = (value: unknown) =>
+  typeof value === "string" && /^[a-z][a-z0-9-]{0,39}$/.test(value) ? value : undefined;
 const updateForm = z.object({ quantity });
 const productParam = recordId("That product is not in your cart.");
 
@@ -56,7 +59,7 @@ export function cartRoutes(
       for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
       extra = { error: error.message, status: 503 };
     }
-    c.set("cartCount", view.count);
+    c.set("cartCount", () => Promise.resolve(view.count));
     c.header("Cache-Control", "no-store");
     const props = { shop, viewer: viewerOf(c), cart: view, day, ...extra };
     if (isHtmx(c) && c.req.method === "POST") {
@@ -72,7 +75,11 @@ export function cartRoutes(
   };
 
   /** Back where the form was (same site only), or the cart. */
-  const back = (c: Context<AppEnv>, done: string) => {
+  const back = (
+    c: Context<AppEnv>,
+    done: string,
+    added?: { productId: number; anchor?: string },
+  ) => {
     const referer = c.req.header("Referer");
     let target = "/cart";
     // A malformed Referer is no reason to fail a request that has already succeeded.
@@ -80,7 +87,12 @@ export function cartRoutes(
     if (url?.origin === new URL(c.req.url).origin) target = url.pathname + url.search;
     const next = new URL(target, "http://x");
     next.searchParams.set("cart", done);
-    return c.redirect(next.pathname + next.search, 303);
+    next.searchParams.delete("added");
+    if (added?.anchor) next.searchParams.set("added", String(added.productId));
+    // Back to the product's card, not the top of a long page (the address has no anchor of
+    // its own: browsers leave it out of Referer).
+    const anchor = added?.anchor ? `#${added.anchor}` : "";
+    return c.redirect(next.pathname + next.search + anchor, 303);
   };
 
   const refuse = (error: unknown) => {
@@ -103,7 +115,8 @@ export function cartRoutes(
       return c.html(<CartLink count={count} current={c.req.query("current") === "1"} />);
     })
     .post("/cart/items", async (c) => {
-      const form = addForm.safeParse(await c.req.parseBody());
+      const body = await c.req.parseBody();
+      const form = addForm.safeParse(body);
       if (!form.success) {
         const message = Object.values(fieldErrors(form.error))[0];
         if (isHtmx(c)) return c.html(<span class="field-error">{message}</span>, 422);
@@ -124,7 +137,7 @@ export function cartRoutes(
             </>,
           );
         }
-        return back(c, "added");
+        return back(c, "added", { productId: form.data.productId, anchor: anchorOf(body.anchor) });
       } catch (error) {
         const message = refuse(error);
         if (isHtmx(c)) return c.html(<span class="field-error">{message}</span>, 422);

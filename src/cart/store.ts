@@ -4,6 +4,7 @@ import type { Store } from "../infra/store.ts";
 import { AppError } from "../http/errors.ts";
 import type { LiveHub } from "../live/hub.ts";
 import { cartAnnouncer } from "./live.ts";
+import { createCheckoutDrafts, guestDraftKey as guestDraftKeyOf } from "./draft.ts";
 import {
   addCartLines,
   type CartLineRow,
@@ -171,7 +172,11 @@ export function createCartStore(
   const quantities = (lines: Map<number, StoredLine>) =>
     new Map([...lines].map(([id, line]) => [id, line.quantity]));
 
+  const drafts = createCheckoutDrafts({ store, sql, ttlMs: CART_TTL_MS });
+
   const cartStore = {
+    /** The choices made at checkout, kept with the cart until it is ordered. */
+    drafts,
     /** The lines as they are now (from the database for customers): what is ordered. */
     async lines(owner: CartOwner): Promise<Map<number, number>> {
       if (!("userId" in owner)) return quantities(await entries(owner));
@@ -220,7 +225,7 @@ export function createCartStore(
         await deleteCart(sql, owner.userId);
         await changed(owner.userId);
       } else {
-        await guest(() => store.delete(guestKey(owner.guestId)));
+        await guest(() => store.delete(guestKey(owner.guestId), guestDraftKeyOf(owner.guestId)));
       }
       announce(owner);
     },
@@ -239,6 +244,7 @@ export function createCartStore(
      * CartUnavailableError while the store is away: the guest's cart waits for a later request.
      */
     async merge(from: { guestId: string }, customer: { userId: number }) {
+      await guest(() => drafts.move(from, customer));
       const incoming = await guestEntries(from.guestId);
       if (incoming.size === 0) return;
       await addCartLines(

@@ -27,7 +27,7 @@ const listProducts = createRoute({
   summary: "List products on sale",
   operationId: "listProducts",
   description:
-    "Paginated, filtered by category and search text, sorted. Stock is live. With `?date=` each product says what can be had for that pickup date.",
+    "Paginated, filtered by category, search text and allergens to avoid (`freeFrom`), sorted. Stock is live. With `?date=` each product says what can be had for that pickup date.",
   security: [],
   request: { query: productListQuery },
   responses: {
@@ -96,6 +96,7 @@ export function toApiProduct(
       }
       : {}),
     allergens: p.allergens,
+    ingredients: p.ingredients,
     imageUrl: p.imagePath,
     category: { slug: p.categorySlug, name: p.categoryName },
   };
@@ -118,6 +119,7 @@ export function catalogApi(
       const { items, total } = await catalog.browse({
         categorySlug: q.category,
         search: q.q,
+        freeFrom: q.freeFrom,
         sort: q.sort,
         limit: q.pageSize,
         offset: (q.page - 1) * q.pageSize,

@@ -78,6 +78,7 @@ describe("GET /api/v1/products", () => {
       kind: "shelf",
       leadTimeHours: 0,
       allergens: ["gluten"],
+      ingredients: "Wheat flour (gluten), water, wholemeal rye flour (gluten), sea salt.",
       imageUrl: "/static/img/products/country-sourdough.svg",
       category: { slug: "breads", name: "Breads" },
     }]);
@@ -217,7 +218,7 @@ describe("API errors and documentation", () => {
       expect.arrayContaining(["/categories", "/products", "/products/{idOrSlug}"]),
     );
     expect(body.paths["/products"].get.parameters!.map((p) => p.name).sort()).toEqual(
-      ["category", "date", "page", "pageSize", "q", "sort"],
+      ["category", "date", "freeFrom", "page", "pageSize", "q", "sort"],
     );
     const { Product, Error: ErrorSchema } = body.components.schemas;
     expect(Object.keys(Product.properties!)).toEqual(

@@ -15,6 +15,8 @@ export interface DemoProduct {
   priceCents: number;
   stock: number;
   allergens: Allergen[];
+  /** As on the label; left out where the demo has none. */
+  ingredients?: string;
 }
 
 export const demoCategories: DemoCategory[] = [
@@ -57,6 +59,7 @@ export const demoProducts: DemoProduct[] = [
     priceCents: 650,
     stock: 24,
     allergens: ["gluten"],
+    ingredients: "Wheat flour (gluten), water, wholemeal rye flour (gluten), sea salt.",
   },
   {
     slug: "seeded-rye",
@@ -67,6 +70,8 @@ export const demoProducts: DemoProduct[] = [
     priceCents: 720,
     stock: 16,
     allergens: ["gluten", "sesame"],
+    ingredients:
+      "Wholemeal rye flour (gluten), water, sunflower seeds, linseed, sesame seeds, rye sourdough (gluten), sea salt.",
   },
   {
     slug: "baguette-tradition",
@@ -106,6 +111,8 @@ export const demoProducts: DemoProduct[] = [
     priceCents: 240,
     stock: 48,
     allergens: ["gluten", "milk", "eggs"],
+    ingredients:
+      "Wheat flour (gluten), butter (milk), water, sugar, free-range egg wash (eggs), yeast, sea salt.",
   },
   {
     slug: "pain-au-chocolat",

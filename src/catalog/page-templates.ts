@@ -15,16 +15,16 @@ export function createPageTemplates() {
   const pages = new Map<string, string[]>();
 
   return {
-    fill(
+    async fill(
       key: string,
       /** The page with BADGE_SLOT for every card's badge, in card order, and TOKEN_SLOT. */
-      render: () => string,
+      render: () => string | Promise<string>,
       products: { id: number; stock: number | null }[],
       token: string,
-    ): string {
+    ): Promise<string> {
       let parts = pages.get(key);
       if (!parts) {
-        parts = render().split(slots);
+        parts = (await render()).split(slots);
         const badges = parts.filter((part) => part === BADGE_SLOT).length;
         if (badges !== products.length) {
           throw new Error(`A catalog page has ${badges} stock badges for ${products.length} cards`);

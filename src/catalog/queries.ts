@@ -10,6 +10,8 @@ export interface ProductInfo {
   description: string;
   priceCents: number;
   allergens: Allergen[];
+  /** What it is made of, as the shop writes it ("" when not given). */
+  ingredients: string;
   imagePath: string | null;
   categoryId: number;
   categorySlug: string;
@@ -35,6 +37,8 @@ export type ProductSort = "name" | "price_asc" | "price_desc" | "newest";
 export interface ProductFilter {
   categorySlug?: string;
   search?: string;
+  /** Leave out products containing any of these allergens. */
+  freeFrom?: Allergen[];
   sort: ProductSort;
   limit: number;
   offset: number;
@@ -42,7 +46,7 @@ export interface ProductFilter {
 
 const productColumns = (sql: Queryable) =>
   sql`
-    p.id, p.slug, p.name, p.description, p.price_cents, p.allergens, p.image_path,
+    p.id, p.slug, p.name, p.description, p.price_cents, p.allergens, p.ingredients, p.image_path,
     p.category_id, c.slug as category_slug, c.name as category_name, p.kind, p.lead_time_hours,
     p.version`;
 
@@ -67,6 +71,9 @@ export async function findProducts(
   if (filter.search) {
     const pattern = likePattern(filter.search);
     conditions.push(sql`(p.name ilike ${pattern} or p.description ilike ${pattern})`);
+  }
+  if (filter.freeFrom?.length) {
+    conditions.push(sql`not (p.allergens && ${filter.freeFrom}::text[])`);
   }
   const where: postgres.Fragment = conditions.reduce((all, next) => sql`${all} and ${next}`);
   // "name" is the shop's own order (category by category); the others span the catalog.
@@ -140,6 +147,7 @@ export interface NewProduct {
   priceCents: number;
   stock: number;
   allergens?: Allergen[];
+  ingredients?: string;
   imagePath?: string | null;
   active?: boolean;
   kind?: "daily" | "made_to_order" | "shelf";
@@ -170,9 +178,10 @@ export async function ensureProduct(
   const [row] = await sql<{ id: number; created: boolean }[]>`
     with inserted as (
       insert into products (category_id, slug, name, description, price_cents, stock, allergens,
-        image_path, active, kind, lead_time_hours, par)
+        ingredients, image_path, active, kind, lead_time_hours, par)
       values (${p.categoryId}, ${p.slug}, ${p.name}, ${p.description ?? ""}, ${p.priceCents},
-              ${p.stock}, ${p.allergens ?? []}::text[], ${p.imagePath ?? null}, ${p.active ?? true},
+              ${p.stock}, ${p.allergens ?? []}::text[], ${p.ingredients ?? ""},
+              ${p.imagePath ?? null}, ${p.active ?? true},
               ${p.kind ?? "shelf"}, ${p.leadTimeHours ?? 0}, ${
     p.par ?? [0, 0, 0, 0, 0, 0, 0]
   }::int[])

@@ -5,6 +5,7 @@ import {
   CatalogPage,
   CatalogResults,
   type CatalogView,
+  ResultCount,
 } from "../../views/catalog/catalog-page.tsx";
 import type { Viewer } from "../../views/context.ts";
 import { ProductPage } from "../../views/catalog/product-page.tsx";
@@ -72,6 +73,7 @@ export function catalogRoutes(
         const { categories, items, total } = await catalog.browse({
           categorySlug: query.category,
           search: query.q,
+          freeFrom: query["free-from"],
           sort: query.sort,
           limit: CATALOG_PAGE_SIZE,
           offset: (query.page - 1) * CATALOG_PAGE_SIZE,
@@ -88,19 +90,34 @@ export function catalogRoutes(
           total,
           page: query.page,
           pageCount: Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE)),
-          query: { q: query.q, category: query.category, sort: query.sort },
+          query: {
+            q: query.q,
+            category: query.category,
+            sort: query.sort,
+            freeFrom: query["free-from"] ?? [],
+          },
           csrf: c.get("csrfToken")(),
           card,
         };
         const viewer = viewerOf(c);
         const flash = cartFlash(c);
+        const added = addedProduct(c);
         const fragment = wantsFragment(c, "catalog-results");
         const render = (view: CatalogView, viewer: Viewer) =>
           fragment
-            ? <CatalogResults {...view} />
-            : <CatalogPage {...view} viewer={viewer} flash={flash} />;
-        // Searches are not kept: every phrase would be a page of its own.
-        if (query.q) return c.html(render(view, viewer));
+            ? (
+              <>
+                <CatalogResults {...view} />
+                <ResultCount total={total} query={view.query} outOfBand />
+              </>
+            )
+            : <CatalogPage {...view} viewer={viewer} flash={flash} addedProductId={added} />;
+        // Searches are not kept (every phrase would be a page of its own), nor the page that
+        // says one visitor's product was just added.
+        if (query.q || added !== undefined) return c.html(render(view, viewer));
+        // The header's count and the footer's hours, read before the page is looked up: they
+        // are part of what makes it the same page.
+        const [cartCount, contact] = await Promise.all([viewer.cartCount, viewer.contact]);
         const key = JSON.stringify([
           fragment,
           view.query,
@@ -108,7 +125,8 @@ export function catalogRoutes(
           total,
           flash ?? null,
           viewer.user,
-          viewer.cartCount,
+          cartCount,
+          contact ?? null,
           categories,
           day,
           // The cards as they show on the day: in stock, sold out or made to order, and
@@ -118,16 +136,23 @@ export function catalogRoutes(
             JSON.stringify(p.onDay ?? null)
           ),
         ]);
-        const withSlots = () =>
-          String(render(
-            {
-              ...view,
-              csrf: TOKEN_SLOT,
-              card: (p, token, options) => card(p, token, { ...options, badge: BADGE_SLOT }),
-            },
-            { ...viewer, csrfToken: () => TOKEN_SLOT },
-          ));
-        return c.html(pages.fill(key, withSlots, products, view.csrf));
+        const withSlots = async () =>
+          String(
+            await render(
+              {
+                ...view,
+                csrf: TOKEN_SLOT,
+                card: (p, token, options) => card(p, token, { ...options, badge: BADGE_SLOT }),
+              },
+              {
+                ...viewer,
+                cartCount,
+                contact: contact ? Promise.resolve(contact) : undefined,
+                csrfToken: () => TOKEN_SLOT,
+              },
+            ).toString(),
+          );
+        return c.html(await pages.fill(key, withSlots, products, view.csrf));
       },
     )
     .get(
@@ -152,6 +177,7 @@ export function catalogRoutes(
             day={day}
             viewer={viewerOf(c)}
             flash={cartFlash(c)}
+            added={addedProduct(c) === product.id}
           />,
         );
       },
@@ -191,8 +217,18 @@ export function catalogRoutes(
     });
 }
 
-/** After adding to the cart without JavaScript, the page it came from says so. */
+/**
+ * After adding to the cart without JavaScript, the page it came from says so: beside the
+ * product's button when the product is known (the page comes back to it), else at the top.
+ */
 const cartFlash = (c: Context) =>
-  c.req.query("cart") === "added" ? "Added to your cart." : undefined;
+  c.req.query("cart") === "added" && addedProduct(c) === undefined
+    ? "Added to your cart."
+    : undefined;
+
+const addedProduct = (c: Context) => {
+  const id = Number(c.req.query("added"));
+  return c.req.query("cart") === "added" && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+};
 
 export { sseHeaders } from "../live/stream-response.ts";

@@ -33,8 +33,42 @@ const page = z.preprocess(
     .min(1, "Page starts at 1").max(10_000, "Page can be at most 10000").default(1),
 ).openapi({ description: "1-based page number", example: 1 });
 
-/** The customer catalog page's query string. */
-export const catalogPageQuery = z.object({ q: search, category: categorySlug, sort, page });
+const FREE_FROM_MESSAGE = `Free from takes allergens from this list: ${allergens.join(", ")}`;
+
+/**
+ * Allergens to leave out, as a comma list (`gluten,milk`) or repeated fields (what a form of
+ * checkboxes sends), in any mix; returned once each, in the list's order.
+ */
+const allergenList = z.preprocess(
+  (v) => {
+    const parts = (Array.isArray(v) ? v : [v]).filter((p) => typeof p === "string")
+      .flatMap((p: string) => p.split(",")).map((p) => p.trim().toLowerCase()).filter(Boolean);
+    return parts.length === 0 ? undefined : parts;
+  },
+  z.array(z.string()).refine(
+    (chosen) =>
+      chosen.length <= allergens.length * 2 &&
+      chosen.every((a) => (allergens as readonly string[]).includes(a)),
+    FREE_FROM_MESSAGE,
+  ).transform((chosen) => allergens.filter((a) => chosen.includes(a))).optional(),
+);
+
+const freeFrom = allergenList.openapi({
+  description: `Only products that contain none of these allergens: a comma-separated list of ${
+    allergens.join(", ")
+  }`,
+  example: "gluten,milk",
+  type: "string",
+});
+
+/** The customer catalog page's query string (`free-from` as checkboxes or a comma list). */
+export const catalogPageQuery = z.object({
+  q: search,
+  category: categorySlug,
+  sort,
+  page,
+  "free-from": allergenList,
+});
 
 const pickupDate = z.preprocess(blankIsAbsent, dateSchema.optional()).openapi({
   description:
@@ -48,6 +82,7 @@ export const productListQuery = z.object({
   date: pickupDate,
   q: search,
   category: categorySlug,
+  freeFrom,
   sort,
   page,
   pageSize: z.preprocess(
@@ -112,6 +147,10 @@ export const productSchema = z.object({
   }),
   allergens: z.array(z.enum(allergens)).openapi({
     description: "The EU-14 allergens this product contains",
+  }),
+  ingredients: z.string().openapi({
+    description: "What it is made of, as the shop writes it (empty when not given)",
+    example: "Wheat flour, water, rye sourdough, salt",
   }),
   imageUrl: z.string().nullable(),
   category: z.object({ slug: z.string(), name: z.string() }),

@@ -37,7 +37,9 @@ export function createCatalog({ sql, cache, live, today }: CatalogDeps) {
   };
 
   const productsEntry = (filter: ProductFilter) => ({
-    key: `products:${filter.categorySlug ?? ""}:${filter.sort}:${filter.limit}:${filter.offset}`,
+    key: `products:${filter.categorySlug ?? ""}:${filter.sort}:${filter.limit}:${filter.offset}${
+      filter.freeFrom?.length ? `:free-from:${filter.freeFrom.join(",")}` : ""
+    }`,
     load: () => findProducts(sql, filter),
   });
 

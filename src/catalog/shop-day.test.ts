@@ -42,7 +42,7 @@ const slugOf = async (id: number) =>
 
 /** The markup of one product's card on a catalog page. */
 function card(html: string, id: number) {
-  const cards = html.split('<li class="product-card">').slice(1);
+  const cards = html.split(/<li class="product-card"[^>]*>/).slice(1);
   const found = cards.find((c) => c.includes(`stock-${id}"`) || c.includes(`stock-${id} `));
   expect(found, `the card of product ${id}`).toBeDefined();
   return found!;

@@ -1,4 +1,5 @@
 import type { AuthUser } from "../accounts/roles.ts";
+import type { ShopContact } from "../../views/context.ts";
 
 /** What middleware puts on the context for the routes after it. */
 export interface AppEnv {
@@ -10,7 +11,12 @@ export interface AppEnv {
     meta: { ip: string; userAgent: string };
     /** Token for the hidden `_csrf` field of forms (the cookie is set on first use). */
     csrfToken: () => string;
-    /** Items in the visitor's cart (pages only). */
-    cartCount: number;
+    /**
+     * Items in the visitor's cart, read when a full page renders (after the handler's own
+     * writes), so every page shows the count as it is, whatever request produced it.
+     */
+    cartCount: () => Promise<number>;
+    /** The shop's address, phone and today's hours, read when a full page renders. */
+    shopContact: () => Promise<ShopContact>;
   };
 }

@@ -200,7 +200,7 @@ describe("the order confirmation", () => {
     }
     expect((await other.get("/orders/abc")).res.status).toBe(404);
     expect((await other.get("/orders/99999999999")).res.status).toBe(404);
-    const cancel = await other.post(`/orders/${order.id}/cancel`);
+    const cancel = await other.post(`/orders/${order.id}/cancel`, { confirm: "yes" });
     expect(cancel.res.status).toBe(404);
     expect(await statusOf(order.id)).toBe("placed");
 
@@ -266,7 +266,7 @@ describe("POST /orders/:id/cancel", () => {
     await client.next();
     await client.next();
 
-    const { res } = await browser.post(`/orders/${id}/cancel`);
+    const { res } = await browser.post(`/orders/${id}/cancel`, { confirm: "yes" });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe(`/orders/${id}`);
     expect(await statusOf(id)).toBe("cancelled");
@@ -289,7 +289,7 @@ describe("POST /orders/:id/cancel", () => {
     const order = await quickOrder(who, tart, 1);
     await t.services.orders.changeStatus(order.id, "baking", staff);
 
-    const { res, html } = await browser.post(`/orders/${order.id}/cancel`);
+    const { res, html } = await browser.post(`/orders/${order.id}/cancel`, { confirm: "yes" });
     expect(res.status).toBe(409);
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(textOf(html, "order-error")).toBe(
@@ -335,7 +335,7 @@ describe("the account's orders and messages", () => {
     ]
       .map((m) => Number(m[1]));
     expect(listed).toEqual(orders.slice(1).reverse().map((o) => o.id));
-    expect(section).toContain(`>${orders[5].code}</a>`);
+    expect(section).toContain(`<span class="sr-only">Order</span> ${orders[5].code}</a>`);
     expect(section).toContain('<span class="text-sm">6 items</span>');
     expect(section).toContain(`<span class="status-pill status-baking">${statusLabels.baking}`);
     expect(section).toContain('<a href="/account/orders" class="text-link">All 6 orders</a>');

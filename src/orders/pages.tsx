@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import type { ShopView } from "../../views/context.ts";
+import type { DayHours, ShopView } from "../../views/context.ts";
 import { OrderHistoryPage } from "../../views/orders/order-lists.tsx";
 import { OrderPage } from "../../views/orders/order-page.tsx";
 import { OrderActionsGone, OrderProgress } from "../../views/orders/order-status.tsx";
@@ -19,11 +19,13 @@ const PAGE_SIZE = 20;
 
 /** The customer's order pages: confirmation with live status, cancel, history. */
 export function orderPages(
-  { shop, orders, live, format }: {
+  { shop, orders, live, format, pickupHours }: {
     shop: ShopView;
     orders: Orders;
     live: LiveHub;
     format: ShopFormat;
+    /** The shop's hours on the local date of a pickup, for the order's page. */
+    pickupHours?: (at: Date) => Promise<DayHours>;
   },
 ) {
   const idOf = (c: Context<AppEnv>) => {
@@ -35,9 +37,10 @@ export function orderPages(
   const show = async (
     c: Context<AppEnv>,
     id: number,
-    extra: { error?: string; flash?: string; status?: 200 | 409 } = {},
+    extra: { error?: string; flash?: string; status?: 200 | 409; confirmCancel?: boolean } = {},
   ) => {
     const detail = await orders.detail(id, c.get("user")!);
+    const hours = await pickupHours?.(detail.order.pickupAt);
     c.header("Cache-Control", "private, no-store");
     return c.html(
       <OrderPage
@@ -47,7 +50,10 @@ export function orderPages(
         justPlaced={c.req.query("placed") === "1"}
         error={extra.error}
         flash={extra.flash}
+        confirmCancel={extra.confirmCancel}
         dateTime={format.dateTime}
+        pickupHours={hours}
+        pickupDay={format.date(detail.order.pickupAt)}
       />,
       extra.status ?? 200,
     );
@@ -74,9 +80,18 @@ export function orderPages(
         });
       return liveStream(c, live, orderTopic(id), { first });
     })
-    .post("/orders/:id/cancel", requireUser(), async (c) => {
+    .post("/orders/:id/cancel", async (c) => {
       const id = idOf(c);
-      const user = c.get("user")!;
+      const user = c.get("user");
+      // The session ended meanwhile: an expected event, so sign in and come back to the order
+      // (which asks again), not an error page.
+      if (!user) {
+        return c.redirect(`/signin?next=${encodeURIComponent(`/orders/${id}`)}`, 303);
+      }
+      // Cancelling asks once: a form sent without the confirmation (an old page, a stray
+      // click) shows the question instead of cancelling.
+      const { confirm } = await c.req.parseBody();
+      if (confirm !== "yes") return show(c, id, { confirmCancel: true });
       try {
         await orders.changeStatus(id, "cancelled", user, {
           meta: c.get("meta"),

@@ -17,7 +17,8 @@ describe("customer catalog in Chromium", () => {
   it("opens the catalog with products, prices, allergens and stock", async () => {
     await page.goto("/");
     await expect.poll(() => productCards().count()).toBe(24);
-    await expect.poll(() => page.locator("#catalog-results").textContent()).toContain(
+    // The count is a live region of its own, beside the results.
+    await expect.poll(() => page.locator("#result-count").textContent()).toContain(
       "30 products",
     );
     const croissant = page.locator(".product-card", { hasText: "Butter Croissant" });

@@ -38,12 +38,14 @@ beforeAll(async () => {
     name: "from",
     value: "baking",
   });
-  // Forms shown only with a valid link (a reset, an address to confirm) or to an account
-  // whose address is not confirmed yet: their fields, as those pages send them.
+  // Forms shown only with a valid link (a reset, an address to confirm), to an account whose
+  // address is not confirmed yet, or beside a short cart line: their fields, as sent.
   const known: [string, string[]][] = [
     ["/reset-password", ["token", "password"]],
     ["/verify-email", ["token"]],
     ["/account/verification", ["next"]],
+    // Shown on the checkout only beside a line the pickup day cannot give.
+    ["/checkout/lines", ["line", "remove", "quantity-1", "pickup", "note", "coupon"]],
   ];
   for (const [pattern, names] of known) {
     const spec = specs.find((s) => s.pattern === pattern && s.method === "POST");

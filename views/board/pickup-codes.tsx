@@ -40,8 +40,10 @@ export function PickupPage(
         </head>
         <body class="pickup-screen">
           <div hx-sse:connect="/pickup/events" hx-swap="none" hidden></div>
-          <h1>{shop.name} · Orders</h1>
-          <PickupCodes baking={baking} ready={ready} />
+          <main id="main">
+            <h1>{shop.name} · Orders</h1>
+            <PickupCodes baking={baking} ready={ready} />
+          </main>
         </body>
       </html>
     </>

@@ -2,11 +2,11 @@ import { MAX_LINE_QUANTITY } from "../../src/cart/store.ts";
 import { CsrfField } from "../accounts/form-parts.tsx";
 
 /**
- * "Add to cart": a plain POST form (back to the page it came from), which htmx sends in
- * place; the answer updates the header count and says what happened, next to the button.
+ * "Add to cart": a plain POST form (back to the page it came from, at `anchor`), which htmx
+ * sends in place; the answer updates the header count and says what happened, next to the button.
  */
 export function AddToCart(
-  { productId, productName, stock, csrf, withQuantity, unavailable }: {
+  { productId, productName, stock, csrf, withQuantity, unavailable, anchor, added }: {
     productId: number;
     productName: string;
     /** null: made to order, no cap. */
@@ -15,6 +15,10 @@ export function AddToCart(
     withQuantity?: boolean;
     /** It cannot be ordered for the chosen day (the page says why beside it). */
     unavailable?: boolean;
+    /** The id the page comes back to after adding without JavaScript. */
+    anchor: string;
+    /** Just added (the page came back here without JavaScript): say so beside the button. */
+    added?: boolean;
   },
 ) {
   const feedback = `added-${productId}`;
@@ -22,6 +26,7 @@ export function AddToCart(
     <form
       method="post"
       action="/cart/items"
+      id={`add-${productId}`}
       class="add-to-cart flex flex-wrap items-end gap-2"
       hx-post="/cart/items"
       hx-target={`#${feedback}`}
@@ -30,6 +35,7 @@ export function AddToCart(
     >
       <CsrfField token={csrf} />
       <input type="hidden" name="productId" value={productId} />
+      <input type="hidden" name="anchor" value={anchor} />
       {withQuantity
         ? (
           <label class="text-sm font-semibold" for={`add-qty-${productId}`}>
@@ -54,7 +60,13 @@ export function AddToCart(
       >
         Add to cart <span class="sr-only">: {productName}</span>
       </button>
-      <p id={feedback} class="cart-feedback w-full text-sm" role="status"></p>
+      <p id={feedback} class="cart-feedback w-full text-sm" role="status">
+        {added && (
+          <span class="flash-inline">
+            Added to your cart. <a href="/cart" class="text-link">View cart</a>
+          </span>
+        )}
+      </p>
     </form>
   );
 }

@@ -20,8 +20,9 @@ export function CartLink(
       >
         <path d="M3 9h18l-2 11H5L3 9Zm5 0 4-6 4 6" stroke-linejoin="round" />
       </svg>
-      <span>
-        Cart <span class="sr-only">, items:</span>
+      {/* On a phone the icon and the count say it; the word returns from md. */}
+      <span class="whitespace-nowrap">
+        <span class="sr-only md:not-sr-only">Cart</span> <span class="sr-only">, items:</span>
         <span class="cart-badge">{count}</span>
       </span>
     </a>

@@ -4,7 +4,7 @@ import { MAX_LINE_QUANTITY } from "../../src/cart/store.ts";
 import type { ShopView, Viewer } from "../context.ts";
 import { formatMoney } from "../format.ts";
 import { Layout } from "../layout.tsx";
-import { StockBadge } from "../catalog/stock-badge.tsx";
+import { StockBadge, StockNews } from "../catalog/stock-badge.tsx";
 import { CsrfField, ErrorBanner, Flash } from "../accounts/form-parts.tsx";
 import { DayPicker, type ShopDay } from "../catalog/day-picker.tsx";
 
@@ -109,7 +109,15 @@ export function CartSection({ shop, viewer, cart, day, flash, error }: CartPageP
       hx-swap="outerHTML"
       hx-sync="this:replace"
     >
-      <h1 id="cart-heading" class="font-display text-3xl font-bold text-brown mb-4">Your cart</h1>
+      {/* Where keyboard focus lands after an in-page change removed what had it. */}
+      <h1
+        id="cart-heading"
+        class="font-display text-3xl font-bold text-brown mb-4"
+        tabindex={-1}
+        data-focus-after-swap
+      >
+        Your cart
+      </h1>
       <Flash message={flash} />
       <ErrorBanner id="cart-error" message={error} />
       <DayPicker day={day} href={(date) => `/cart?date=${date}`} />
@@ -162,6 +170,7 @@ export function CartPage(props: CartPageProps) {
         hidden
       >
       </div>
+      <StockNews />
       <CartSection {...props} />
     </Layout>
   );

@@ -15,6 +15,9 @@ import { ProductImage } from "./product-image.tsx";
  */
 export type ProductWithStock = ProductInfo & { stock: number | null; onDay?: ProductOnDay };
 
+/** The card's own anchor: adding to the cart without JavaScript comes back to it. */
+export const productAnchor = (productId: number) => `product-${productId}`;
+
 /** How wide a card's photo is shown: one, two, three, then four cards to a row. */
 const CARD_IMAGE_SIZES = "(min-width: 1280px) 270px, (min-width: 1024px) 31vw, " +
   "(min-width: 640px) 47vw, 92vw";
@@ -32,7 +35,7 @@ export function AllergenList({ product }: { product: ProductInfo }) {
 }
 
 export function ProductCard(
-  { shop, product, csrf, badge, lazy = true }: {
+  { shop, product, csrf, badge, lazy = true, added }: {
     shop: ShopView;
     product: ProductWithStock;
     csrf: string;
@@ -40,10 +43,12 @@ export function ProductCard(
     badge?: Child;
     /** Below the fold: the photo loads when it is scrolled near. */
     lazy?: boolean;
+    /** Just added without JavaScript: the page came back to this card, which says so. */
+    added?: boolean;
   },
 ) {
   return (
-    <li class="product-card">
+    <li class="product-card" id={productAnchor(product.id)}>
       <a href={`/products/${product.slug}`} class="block rounded-t-xl overflow-hidden">
         <ProductImage
           shop={shop}
@@ -75,6 +80,8 @@ export function ProductCard(
             stock={product.stock}
             csrf={csrf}
             unavailable={product.onDay?.orderable === false}
+            anchor={productAnchor(product.id)}
+            added={added}
           />
         </div>
       </div>
@@ -89,7 +96,7 @@ export function ProductCard(
 export type CardRenderer = (
   product: ProductWithStock,
   csrf: string,
-  options?: { badge?: string; lazy?: boolean },
+  options?: { badge?: string; lazy?: boolean; added?: boolean },
 ) => string;
 
 /**
@@ -139,7 +146,20 @@ export function createCardRenderer(shop: ShopView): CardRenderer {
     }
     return parts;
   };
-  return (product, csrf, { badge, lazy = true } = {}) => {
+  return (product, csrf, { badge, lazy = true, added } = {}) => {
+    // The card that says "Added to your cart" is one visitor's, once: never kept.
+    if (added) {
+      return String(
+        <ProductCard
+          shop={shop}
+          product={product}
+          csrf={csrf}
+          badge={raw(badge ?? stockBadgeHtml(product.id, product.stock))}
+          lazy={lazy}
+          added
+        />,
+      );
+    }
     const key = cardKey(product);
     let card = cards.get(key);
     if (!card) {

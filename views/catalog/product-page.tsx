@@ -4,13 +4,13 @@ import { formatMoney } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import type { ProductWithStock } from "./product-card.tsx";
 import { ProductImage } from "./product-image.tsx";
-import { StockBadge } from "./stock-badge.tsx";
+import { StockBadge, StockNews } from "./stock-badge.tsx";
 import { AddToCart } from "../cart/add-to-cart.tsx";
 import { Flash } from "../accounts/form-parts.tsx";
 import { DayAvailability, DayPicker, type ShopDay } from "./day-picker.tsx";
 
 export function ProductPage(
-  { shop, product, viewer, flash, day }: {
+  { shop, product, viewer, flash, day, added }: {
     shop: ShopView;
     product: ProductWithStock;
     viewer: Viewer;
@@ -18,6 +18,8 @@ export function ProductPage(
     day: ShopDay;
     /** A confirmation after a form without JavaScript came back here. */
     flash?: string;
+    /** Just added without JavaScript: the form says so beside its button. */
+    added?: boolean;
   },
 ) {
   const contains = new Set(product.allergens);
@@ -31,6 +33,7 @@ export function ProductPage(
       viewer={viewer}
     >
       <div hx-sse:connect={`/events/stock?date=${day.date}`} hx-swap="none" hidden></div>
+      <StockNews />
       <Flash message={flash} />
       <nav aria-label="Breadcrumb" class="text-sm mb-4">
         <ol class="flex flex-wrap gap-2 text-ink-soft">
@@ -46,7 +49,11 @@ export function ProductPage(
           <li aria-current="page">{product.name}</li>
         </ol>
       </nav>
-      <article class="grid gap-8 md:grid-cols-2 items-start">
+      {
+        /* One column on a phone that never grows past the screen: the day list scrolls
+          inside it, instead of widening the page until the image covers the button. */
+      }
+      <article class="grid gap-8 grid-cols-1 md:grid-cols-2 items-start">
         <ProductImage
           shop={shop}
           imagePath={product.imagePath}
@@ -57,7 +64,7 @@ export function ProductPage(
           lazy={false}
           class="w-full rounded-2xl shadow-sm bg-wheat aspect-[4/3] object-cover"
         />
-        <div class="flex flex-col gap-4">
+        <div class="flex flex-col gap-4 min-w-0">
           <h1 class="font-display text-3xl font-bold text-brown">{product.name}</h1>
           <p class="text-2xl font-semibold">
             {formatMoney(product.priceCents, shop.currency, shop.locale)}
@@ -75,8 +82,16 @@ export function ProductPage(
             csrf={viewer.csrfToken()}
             withQuantity
             unavailable={product.onDay?.orderable === false}
+            anchor={`add-${product.id}`}
+            added={added}
           />
           <p class="leading-relaxed">{product.description}</p>
+          {product.ingredients && (
+            <section aria-labelledby="ingredients-heading">
+              <h2 id="ingredients-heading" class="font-semibold mb-1">Ingredients</h2>
+              <p class="leading-relaxed whitespace-pre-line">{product.ingredients}</p>
+            </section>
+          )}
           <section aria-labelledby="allergen-heading" class="rounded-xl bg-white p-4 shadow-sm">
             <h2 id="allergen-heading" class="font-semibold mb-2">Allergens</h2>
             {contains.size === 0

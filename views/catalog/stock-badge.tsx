@@ -50,3 +50,11 @@ export function StockBadge(
 export function StockUpdate({ items }: { items: { id: number; stock: number | null }[] }) {
   return <>{items.map(({ id, stock }) => <StockBadge productId={id} stock={stock} outOfBand />)}</>;
 }
+
+/**
+ * Where stock changes on this page are told to screen readers, politely and at most every
+ * few seconds (static/live.js fills it): it stays in the page while the badges are replaced.
+ */
+export function StockNews() {
+  return <p id="stock-news" class="sr-only" role="status" aria-live="polite"></p>;
+}

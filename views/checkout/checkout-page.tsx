@@ -24,6 +24,8 @@ export interface CheckoutProps {
   coupon?: CouponPreview;
   error?: string;
   fields?: Record<string, string>;
+  /** Said beside the summary: a line was fixed in place. */
+  flash?: string;
   /** How the shop writes times and dates. */
   time: (at: Date) => string;
   /** "Thu 18:00" */
@@ -62,12 +64,54 @@ function DayChooser(
   );
 }
 
+/**
+ * A line the pickup day cannot give, fixed where it is shown: a new quantity (what is left
+ * by default) or, when none is left, removed. Buttons of the checkout form, sent to their
+ * own address with every choice, so nothing typed is lost.
+ */
+function LineFix({ line }: { line: CartView["lines"][number] }) {
+  const id = line.product.id;
+  const left = line.available === null ? line.quantity : Math.max(0, line.available);
+  const fix = "/checkout/lines";
+  if (left === 0 || !line.product.active) {
+    return (
+      <span>
+        <button type="submit" class="btn-secondary" formaction={fix} name="remove" value={id}>
+          Remove <span class="sr-only">{line.product.name}</span> from the order
+        </button>
+      </span>
+    );
+  }
+  return (
+    <span class="flex flex-wrap items-end gap-2">
+      <label class="text-sm font-semibold" for={`fix-${id}`}>
+        Quantity <span class="sr-only">of {line.product.name}</span>
+        <input
+          id={`fix-${id}`}
+          class="field w-20 block"
+          type="number"
+          name={`quantity-${id}`}
+          min="1"
+          max={left}
+          value={left}
+        />
+      </label>
+      <button type="submit" class="btn-secondary" formaction={fix} name="line" value={id}>
+        Update <span class="sr-only">{line.product.name}</span>
+      </button>
+    </span>
+  );
+}
+
 export function CheckoutPage(props: CheckoutProps) {
   const { shop, cart, values, coupon, fields = {} } = props;
   // Times already too soon are left out; fully booked ones stay, disabled, saying so.
   const slots = props.slots.filter((s) => !s.tooSoon);
   const money = (cents: number) => formatMoney(cents, shop.currency, shop.locale);
   const discount = coupon?.ok ? coupon.discountCents : 0;
+  // Every line at its quantity: a line the day cannot give still counts until it is fixed,
+  // so the totals never read as nothing after a shortfall.
+  const subtotal = cart.lines.reduce((sum, line) => sum + line.lineCents, 0);
   const chosen = values.pickup ?? "asap";
   return (
     <Layout shop={shop} title="Checkout" section="cart" viewer={props.viewer}>
@@ -181,27 +225,35 @@ export function CheckoutPage(props: CheckoutProps) {
             </p>
           </div>
         </div>
-        <aside class="panel flex flex-col gap-3" aria-label="Order summary">
+        <aside
+          id="order-summary"
+          class="panel flex flex-col gap-3 scroll-mt-4"
+          aria-label="Order summary"
+        >
           <h2 class="font-semibold text-lg">Your order</h2>
-          <ul class="flex flex-col gap-1 text-sm">
+          {props.flash && <p class="flash" role="status">{props.flash}</p>}
+          <ul class="flex flex-col gap-2 text-sm">
             {cart.lines.map((l) => (
-              <li class="flex justify-between gap-2">
-                <span>
-                  {l.quantity} × {l.product.name}
-                  {l.previousPriceCents !== undefined && (
-                    <span class="price-changed block">
-                      Price now {money(l.product.priceCents)} (was {money(l.previousPriceCents)})
-                    </span>
-                  )}
-                  {l.problem && <span class="field-error block">{l.problem}</span>}
+              <li class="flex flex-col gap-1">
+                <span class="flex justify-between gap-2">
+                  <span>
+                    {l.quantity} × {l.product.name}
+                    {l.previousPriceCents !== undefined && (
+                      <span class="price-changed block">
+                        Price now {money(l.product.priceCents)} (was {money(l.previousPriceCents)})
+                      </span>
+                    )}
+                    {l.problem && <span class="field-error block">{l.problem}</span>}
+                  </span>
+                  <span>{money(l.lineCents)}</span>
                 </span>
-                <span>{money(l.lineCents)}</span>
+                {l.problem && <LineFix line={l} />}
               </li>
             ))}
           </ul>
           <dl class="summary">
             <dt>Subtotal</dt>
-            <dd>{money(cart.subtotalCents)}</dd>
+            <dd>{money(subtotal)}</dd>
             {discount > 0 && (
               <>
                 <dt>Discount</dt>
@@ -209,8 +261,13 @@ export function CheckoutPage(props: CheckoutProps) {
               </>
             )}
             <dt class="font-semibold">Total, paid at pickup</dt>
-            <dd class="font-semibold">{money(cart.subtotalCents - discount)}</dd>
+            <dd class="font-semibold">{money(Math.max(0, subtotal - discount))}</dd>
           </dl>
+          {!cart.orderable && (
+            <p class="text-sm field-error">
+              Fix the lines marked above to place the order: the totals are for the cart as it is.
+            </p>
+          )}
           <button
             type="submit"
             class="btn-primary"

@@ -24,14 +24,26 @@ export function OrderTable(
   return (
     <ul class="flex flex-col divide-y divide-crust/15">
       {orders.map((o) => (
-        <li class="py-2 flex flex-wrap items-center justify-between gap-2">
-          <a href={`/orders/${o.id}`} class="text-link font-semibold">{o.code}</a>
-          <span class="text-sm">{dateTime(o.placedAt)}</span>
+        <li class="order-row py-3 flex flex-wrap items-center justify-between gap-x-4 gap-y-1">
+          {/* When to come for it leads: that is what a customer looks up. */}
+          <p class="w-full sm:w-auto sm:min-w-48">
+            <span class="text-sm text-ink-soft block">Pickup</span>
+            <time class="font-semibold text-lg" datetime={o.pickupAt.toISOString()}>
+              {o.pickupAsap ? "As soon as possible, around " : ""}
+              {dateTime(o.pickupAt)}
+            </time>
+          </p>
+          <a href={`/orders/${o.id}`} class="text-link font-semibold">
+            <span class="sr-only">Order</span> {o.code}
+          </a>
           <span class="text-sm">
             {o.itemCount} {o.itemCount === 1 ? "item" : "items"}
           </span>
           <span class="text-sm">{formatMoney(o.totalCents, shop.currency, shop.locale)}</span>
           <span class={`status-pill status-${o.status}`}>{statusLabels[o.status]}</span>
+          <span class="text-xs text-ink-soft w-full">
+            Placed <time datetime={o.placedAt.toISOString()}>{dateTime(o.placedAt)}</time>
+          </span>
         </li>
       ))}
     </ul>

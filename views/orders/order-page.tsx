@@ -1,10 +1,11 @@
 import type { OrderItemRow, OrderRow, StatusChangeRow } from "../../src/orders/queries.ts";
 import { statusLabels } from "../../src/orders/status.ts";
-import type { ShopView, Viewer } from "../context.ts";
+import type { DayHours, ShopView, Viewer } from "../context.ts";
+import { PickupPlace } from "../shop/contact.tsx";
 import { formatMoney } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { CsrfField, ErrorBanner, Flash } from "../accounts/form-parts.tsx";
-import { OrderProgress } from "./order-status.tsx";
+import { OrderProgress, OrderStatusNews } from "./order-status.tsx";
 
 export interface OrderPageProps {
   shop: ShopView;
@@ -15,7 +16,41 @@ export interface OrderPageProps {
   justPlaced: boolean;
   error?: string;
   flash?: string;
+  /** The cancel question is open (a cancel was sent without its confirmation). */
+  confirmCancel?: boolean;
   dateTime: (at: Date) => string;
+  /** The shop's hours on the pickup's date, and that date in words ("Sat 21 Nov"). */
+  pickupHours?: DayHours;
+  pickupDay?: string;
+}
+
+/**
+ * Cancelling asks once: "Cancel this order…" opens the question in place (a disclosure, no
+ * JavaScript needed), and only its "Yes" sends the cancel.
+ */
+function CancelQuestion({ order, open, csrf }: { order: OrderRow; open?: boolean; csrf: string }) {
+  return (
+    <details class="panel cancel-question" open={open}>
+      <summary class="btn-secondary cursor-pointer">Cancel this order…</summary>
+      <form
+        method="post"
+        action={`/orders/${order.id}/cancel`}
+        class="flex flex-col gap-3 mt-3"
+        aria-labelledby={`cancel-question-${order.id}`}
+      >
+        <CsrfField token={csrf} />
+        <input type="hidden" name="confirm" value="yes" />
+        <p id={`cancel-question-${order.id}`} class="font-semibold">
+          Cancel order {order.code}? The bakers will not prepare it, and this cannot be undone.
+        </p>
+        <div class="flex flex-wrap gap-2">
+          <button type="submit" class="btn-danger">Yes, cancel the order</button>
+          <a href={`/orders/${order.id}`} class="btn-secondary">No, keep it</a>
+        </div>
+      </form>
+      <p class="text-sm text-ink-soft mt-2">You can cancel until we start preparing it.</p>
+    </details>
+  );
 }
 
 /** An order: its code for the counter, pickup time, live status, lines and history. */
@@ -56,6 +91,12 @@ export function OrderPage(props: OrderPageProps) {
           </div>
         </header>
         <OrderProgress orderId={order.id} status={order.status} />
+        <OrderStatusNews orderId={order.id} />
+        <PickupPlace
+          contact={props.viewer.contact}
+          hours={props.pickupHours}
+          day={props.pickupDay}
+        />
         <section class="panel" aria-labelledby="items-heading">
           <h2 id="items-heading" class="section-heading">What you ordered</h2>
           <ul class="flex flex-col gap-1">
@@ -95,17 +136,11 @@ export function OrderPage(props: OrderPageProps) {
         </section>
         <div id={`order-actions-${order.id}`}>
           {order.status === "placed" && (
-            <form
-              method="post"
-              action={`/orders/${order.id}/cancel`}
-              class="panel flex flex-col gap-2"
-            >
-              <CsrfField token={props.viewer.csrfToken()} />
-              <p>Changed your mind? You can cancel until we start preparing it.</p>
-              <div>
-                <button type="submit" class="btn-secondary">Cancel this order</button>
-              </div>
-            </form>
+            <CancelQuestion
+              order={order}
+              open={props.confirmCancel}
+              csrf={props.viewer.csrfToken()}
+            />
           )}
         </div>
         <p>

@@ -16,7 +16,7 @@ export interface NotifyDeps {
   siteUrl: string;
   money: (cents: number) => string;
   dateTime: (at: Date) => string;
-  /** The shop's zone: the sales rollups are cut in its days. */
+  /** The shop's zone: a pickup's local date (that day's hours); rollups cut in its days. */
   timeZone: string;
 }
 

@@ -14,6 +14,8 @@ import { refreshOrderRollups } from "../../src/analytics/rollups.ts";
 import { type NotificationRow, recordNotification } from "../../src/notify/queries.ts";
 import { deliver, type NotifyDeps } from "./deliver.ts";
 import { onceByMessageId } from "./once.ts";
+import { contactLines, shopContact } from "../../src/shop/details.ts";
+import { localParts } from "../../src/shop/hours.ts";
 
 /**
  * An order event names the order and nothing else that is believed: a status, an actor, a
@@ -86,12 +88,19 @@ async function announce(
     });
     const items = await orderItems(tx, order.id);
     const lines = items.map((i) => `  ${i.quantity} × ${i.name}`).join("\n");
+    // Where to collect it, and the shop's hours on the pickup's own date.
+    const contact = await shopContact(tx, {
+      date: localParts(order.pickupAt, deps.timeZone).date,
+      fallbackName: deps.shopName,
+    });
+    const place = contactLines(contact, "Hours that day").join("\n");
     return await notify(
       "order_confirmation",
       `Your order ${order.code} is confirmed`,
       `thank you for your order ${order.code}:\n${lines}\n\n` +
         `Total: ${deps.money(order.totalCents)}\n` +
         `Pickup: ${deps.dateTime(order.pickupAt)}\n\n` +
+        `Collect it at:\n${place}\n\n` +
         `We will tell you when it is ready.`,
     );
   }

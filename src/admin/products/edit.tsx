@@ -67,6 +67,7 @@ const typedValues = (body: FormBody): ProductFormValues => ({
   categoryId: text(body, "categoryId"),
   description: text(body, "description"),
   allergens: texts(body, "allergens"),
+  ingredients: text(body, "ingredients"),
   lowStockThreshold: text(body, "lowStockThreshold"),
   active: text(body, "active") === "1",
 });

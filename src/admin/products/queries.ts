@@ -27,6 +27,7 @@ export interface AdminProduct {
   priceCents: number;
   categoryId: number;
   allergens: Allergen[];
+  ingredients: string;
   imagePath: string | null;
   lowStockThreshold: number;
   active: boolean;
@@ -81,7 +82,7 @@ export async function listAdminProducts(
 }
 
 const productColumns = (sql: Queryable) =>
-  sql`id, slug, name, description, price_cents, category_id, allergens, image_path,
+  sql`id, slug, name, description, price_cents, category_id, allergens, ingredients, image_path,
       low_stock_threshold, active, stock, version`;
 
 export async function findAdminProduct(sql: Queryable, id: number): Promise<AdminProduct | null> {
@@ -116,9 +117,10 @@ export async function insertProduct(
 ): Promise<{ id: number; version: number } | null> {
   const [row] = await sql<{ id: number; version: number }[]>`
     insert into products (category_id, slug, name, description, price_cents, stock, allergens,
-                          image_path, active, low_stock_threshold)
+                          ingredients, image_path, active, low_stock_threshold)
     values (${p.categoryId}, ${p.slug}, ${p.name}, ${p.description}, ${p.price}, 0,
-            ${p.allergens}::text[], ${p.imagePath}, ${p.active}, ${p.lowStockThreshold})
+            ${p.allergens}::text[], ${p.ingredients}, ${p.imagePath}, ${p.active},
+            ${p.lowStockThreshold})
     on conflict (slug) do nothing
     returning id, version`;
   return row ?? null;
@@ -134,7 +136,8 @@ export async function updateProduct(
     update products set
       category_id = ${p.categoryId}, slug = ${p.slug}, name = ${p.name},
       description = ${p.description}, price_cents = ${p.price},
-      allergens = ${p.allergens}::text[], image_path = ${p.imagePath}, active = ${p.active},
+      allergens = ${p.allergens}::text[], ingredients = ${p.ingredients},
+      image_path = ${p.imagePath}, active = ${p.active},
       low_stock_threshold = ${p.lowStockThreshold}, version = version + 1, updated_at = now()
     where id = ${id}
     returning version`;

@@ -46,6 +46,10 @@ export const productFormSchema = z.object({
     "A description can be at most 2000 characters.",
   ),
   allergens: z.array(z.enum(allergens, { message: "Choose allergens from the list." })),
+  ingredients: multilineText().trim().max(
+    2000,
+    "The ingredients can be at most 2000 characters.",
+  ),
   lowStockThreshold: wholeNumber("Enter a whole number from 0 to 10000.", 0, 10_000),
   active: z.boolean(),
 }).transform(withSlug);

@@ -50,6 +50,7 @@ function changesOf(before: AdminProduct, after: ProductRecord) {
     ["category_id", before.categoryId, after.categoryId],
     ["description", before.description, after.description],
     ["allergens", before.allergens.join(","), after.allergens.join(",")],
+    ["ingredients", before.ingredients, after.ingredients],
     ["low_stock_threshold", before.lowStockThreshold, after.lowStockThreshold],
     ["active", before.active, after.active],
     ["image_path", before.imagePath, after.imagePath],

@@ -29,6 +29,7 @@ export interface ProductFormValues {
   categoryId: string;
   description: string;
   allergens: string[];
+  ingredients: string;
   lowStockThreshold: string;
   active: boolean;
 }
@@ -40,6 +41,7 @@ export const newProductValues: ProductFormValues = {
   categoryId: "",
   description: "",
   allergens: [],
+  ingredients: "",
   lowStockThreshold: "5",
   active: true,
 };
@@ -51,6 +53,7 @@ export const formValuesOf = (p: Omit<AdminProduct, "id" | "stock" | "version" | 
   categoryId: String(p.categoryId),
   description: p.description,
   allergens: [...p.allergens],
+  ingredients: p.ingredients,
   lowStockThreshold: String(p.lowStockThreshold),
   active: p.active,
 });
@@ -93,7 +96,16 @@ export interface ProductFormView extends FormProblems {
   yours?: Yours;
 }
 
-const order = ["name", "slug", "price", "categoryId", "description", "allergens", "image"];
+const order = [
+  "name",
+  "slug",
+  "price",
+  "categoryId",
+  "description",
+  "allergens",
+  "ingredients",
+  "image",
+];
 
 export function ProductForm(view: ProductFormView) {
   const { values, fields = {}, yours = {}, product } = view;
@@ -175,6 +187,16 @@ export function ProductForm(view: ProductFormView) {
         values={values.allergens}
         error={fields.allergens}
         note={note("allergens")}
+      />
+      <TextArea
+        id="product-ingredients"
+        name="ingredients"
+        label="Ingredients"
+        hint="As on the label, allergens included: shown on the product's page."
+        value={values.ingredients}
+        maxlength={2000}
+        error={fields.ingredients}
+        note={note("ingredients")}
       />
       <Input
         id="product-threshold"

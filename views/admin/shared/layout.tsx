@@ -18,7 +18,8 @@ export type AdminArea =
   | "kiosks"
   | "audit"
   | "notifications"
-  | "jobs";
+  | "jobs"
+  | "shop";
 
 const areas: [AdminArea, string, string][] = [
   ["dashboard", "Dashboard", "/admin"],
@@ -36,6 +37,7 @@ const areas: [AdminArea, string, string][] = [
   ["audit", "Audit log", "/admin/audit"],
   ["notifications", "Notifications", "/admin/notifications"],
   ["jobs", "Jobs", "/admin/jobs"],
+  ["shop", "Shop settings", "/admin/shop"],
 ];
 
 /** Every admin screen: the shop's layout, the admin navigation, a flash and an error slot. */

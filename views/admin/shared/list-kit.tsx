@@ -81,7 +81,14 @@ export function EmptyState({ children }: { children: Child }) {
  * ones sit inside a panel that is already there.
  */
 export function DataTable(
-  props: { columns: (string | Child)[]; flush?: boolean; inset?: boolean; children: Child },
+  props: {
+    columns: (string | Child)[];
+    flush?: boolean;
+    inset?: boolean;
+    /** Names the scrollable region for screen readers. */
+    label?: string;
+    children: Child;
+  },
 ) {
   const frame = props.inset
     ? "overflow-x-auto"
@@ -89,7 +96,8 @@ export function DataTable(
     ? "panel overflow-x-auto p-0"
     : "panel overflow-x-auto";
   return (
-    <div class={frame}>
+    // Focusable, so a keyboard can scroll a table wider than a phone.
+    <div class={frame} tabindex={0} role="region" aria-label={props.label ?? "Table"}>
       <table class="admin-table">
         <thead>
           <tr>
