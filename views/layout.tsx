@@ -90,7 +90,10 @@ export function Layout({ shop, title, description, section, viewer, children }: 
                     Admin
                   </a>
                 )}
-                <CartLink count={viewer?.cartCount ?? 0} current={section === "cart"} />
+                {/* The counter and the office do not shop from their own screens. */}
+                {role !== "staff" && role !== "admin" && (
+                  <CartLink count={viewer?.cartCount ?? 0} current={section === "cart"} />
+                )}
                 {viewer && <AccountLinks viewer={viewer} section={section} />}
               </nav>
             </div>
