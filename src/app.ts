@@ -33,6 +33,7 @@ import { createPasswordChecks } from "./accounts/password-checks.ts";
 import { authentication } from "./accounts/middleware.ts";
 import { accountsApi } from "./accounts/api.ts";
 import { accountPages } from "./accounts/pages.tsx";
+import { invitationPages } from "./accounts/invitation-pages.tsx";
 import { boardRoutes } from "./board/routes.tsx";
 import { type Board, createBoard } from "./board/service.ts";
 import { adminRoutes } from "./admin/routes.tsx";
@@ -162,6 +163,7 @@ export function createServices(deps: AppDeps): Services {
     log: deps.log,
     now,
     closeStreams: (ids) => deps.live.endSessions(ids),
+    invitationSecret: deps.config.sessionSecret,
   });
   const catalog = createCatalog({ sql, cache, live: deps.live, today: bakery.today });
   return {
@@ -320,6 +322,10 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       }),
     }),
   );
+  app.route(
+    "/",
+    invitationPages({ shop, accounts: services.accounts, cookieSecure }),
+  );
   app.route("/", cartRoutes({ shop, cart: services.cart, owners }));
   app.route(
     "/",
@@ -363,6 +369,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       now,
       catalog: services.catalog,
       accounts: services.accounts,
+      publicUrl: config.publicUrl,
       orders: services.orders,
       dashboardChanged: services.dashboardChanged,
       queue: deps.queue,

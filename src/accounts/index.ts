@@ -1,6 +1,7 @@
 import { createAuthentication } from "./authenticate.ts";
 import { createAccountManagement } from "./manage.ts";
 import { createRefresh } from "./refresh.ts";
+import { createInvitations } from "./invitations.ts";
 import { type AccountsDeps, createSessions } from "./service.ts";
 
 /** Everything about accounts and sign-in, wired to one set of dependencies. */
@@ -11,6 +12,7 @@ export function createAccounts(deps: AccountsDeps) {
     refresh: createRefresh(deps),
     auth,
     manage: createAccountManagement(deps, auth),
+    invitations: createInvitations(deps, deps.invitationSecret),
   };
 }
 

@@ -31,7 +31,9 @@ export interface AdminDeps {
   /** Drops the cached catalog after a product or category changed. */
   catalog: Pick<Catalog, "changed">;
   /** Role changes, disabling, and ending a kiosk's session, with their rules and audit rows. */
-  accounts: Pick<Accounts, "manage" | "auth">;
+  accounts: Pick<Accounts, "manage" | "auth" | "invitations">;
+  /** The shop's public address (PUBLIC_URL) for links shown to admins; else the request's. */
+  publicUrl?: string;
   /** An order's detail and its status changes, through the same rules as the board. */
   orders: Pick<Orders, "detail" | "changeStatus">;
   /** Tells open dashboards the figures changed (after a stock change). */

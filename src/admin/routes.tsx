@@ -12,6 +12,7 @@ import { orderAdminRoutes } from "./orders/routes.tsx";
 import { productAdminRoutes } from "./products/routes.tsx";
 import { stockAdminRoutes } from "./stock/routes.tsx";
 import { userAdminRoutes } from "./users/routes.tsx";
+import { invitationAdminRoutes } from "./users/invitations.tsx";
 
 /**
  * Every admin screen, mounted here and only here: a screen mounts its own routes and never
@@ -26,6 +27,8 @@ export function adminRoutes(deps: AdminDeps) {
     .route("/", categoryAdminRoutes(deps))
     .route("/", stockAdminRoutes(deps))
     .route("/", orderAdminRoutes(deps))
+    // Before the user pages: "/admin/users/invitations" is not a user's id.
+    .route("/", invitationAdminRoutes(deps))
     .route("/", userAdminRoutes(deps))
     .route("/", couponAdminRoutes(deps))
     .route("/", kioskAdminRoutes(deps))

@@ -10,6 +10,10 @@ export interface NotifyDeps {
   shopName: string;
   money: (cents: number) => string;
   dateTime: (at: Date) => string;
+  /** The shop's address for links in mails (PUBLIC_URL, or this host in development). */
+  publicUrl: string;
+  /** Derives invitation links, as the app does. */
+  invitationSecret: string;
 }
 
 /** Mails recorded notifications when SMTP is configured; the outcome is written back. */

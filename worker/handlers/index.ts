@@ -25,6 +25,8 @@ export function workerDeps(
     shopName: config.shopName,
     money: format.money,
     dateTime: format.dateTime,
+    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    invitationSecret: config.sessionSecret,
   };
 }
 

@@ -6,6 +6,8 @@ import { USERS_QUEUE } from "../../src/outbox/outbox.ts";
 import { ACCOUNT_FAILURES, PASSWORD_CHECK_FAILURES } from "../../src/accounts/brute-force.ts";
 import { deliver, type NotifyDeps } from "./deliver.ts";
 import { onceByMessageId } from "./once.ts";
+import { invitationMail } from "./invitation-mail.ts";
+import type { Handler } from "./user-handler.ts";
 
 /** Account events name the account; what happened is read from the database. */
 const aboutUser = z.object({ userId: z.number().int().positive().max(2_147_483_647) });
@@ -14,8 +16,8 @@ const aboutUser = z.object({ userId: z.number().int().positive().max(2_147_483_6
 const WARNING_EVERY = "12 hours";
 
 /**
- * Account events: a welcome note to every new customer, and a warning to an account's
- * owner when its password is being guessed.
+ * Account events: a welcome note to every new customer, an invitation's link to invited
+ * staff and admins, and a warning to an account's owner when its password is being guessed.
  */
 export function usersHandler(deps: NotifyDeps): JobHandler {
   return async (message) => {
@@ -35,14 +37,9 @@ export function usersHandler(deps: NotifyDeps): JobHandler {
   };
 }
 
-type Handler = (
-  tx: Tx,
-  deps: NotifyDeps,
-  message: JobMessage,
-  user: { id: number; email: string; name: string },
-) => Promise<NotificationRow | null>;
-
 const handlers: Record<string, Handler> = {
+  "user.invited": invitationMail,
+
   "user.registered": async (tx, deps, message, user) => {
     // One welcome per account, whatever a (repeated or forged) message says.
     const [greeted] = await tx`

@@ -65,6 +65,9 @@ export function UsersPage(
       title="Users"
       flash={props.flash}
     >
+      <p>
+        <a class="btn-primary" href="/admin/users/invitations">Invite staff or an admin</a>
+      </p>
       <FilterBar
         action="/admin/users"
         label="Filter users"
