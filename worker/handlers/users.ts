@@ -1,6 +1,5 @@
 import { z } from "zod";
-import type { Tx } from "../../src/infra/db.ts";
-import type { JobHandler, JobMessage } from "../../src/infra/queue.ts";
+import type { JobHandler } from "../../src/infra/queue.ts";
 import { type NotificationRow, recordNotification } from "../../src/notify/queries.ts";
 import { USERS_QUEUE } from "../../src/outbox/outbox.ts";
 import { ACCOUNT_FAILURES, PASSWORD_CHECK_FAILURES } from "../../src/accounts/brute-force.ts";
