@@ -370,6 +370,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       catalog: services.catalog,
       accounts: services.accounts,
       publicUrl: config.publicUrl,
+      mailConfigured: !!config.smtpUrl,
       orders: services.orders,
       dashboardChanged: services.dashboardChanged,
       queue: deps.queue,

@@ -34,6 +34,8 @@ export interface AdminDeps {
   accounts: Pick<Accounts, "manage" | "auth" | "invitations">;
   /** The shop's public address (PUBLIC_URL) for links shown to admins; else the request's. */
   publicUrl?: string;
+  /** Mail goes out (SMTP_URL is set); without it notifications are recorded only. */
+  mailConfigured: boolean;
   /** An order's detail and its status changes, through the same rules as the board. */
   orders: Pick<Orders, "detail" | "changeStatus">;
   /** Tells open dashboards the figures changed (after a stock change). */

@@ -6,6 +6,7 @@ import { ACCOUNT_FAILURES, PASSWORD_CHECK_FAILURES } from "../../src/accounts/br
 import { deliver, type NotifyDeps } from "./deliver.ts";
 import { onceByMessageId } from "./once.ts";
 import { invitationMail } from "./invitation-mail.ts";
+import { resendNotification } from "./resend.ts";
 import type { Handler } from "./user-handler.ts";
 
 /** Account events name the account; what happened is read from the database. */
@@ -38,6 +39,7 @@ export function usersHandler(deps: NotifyDeps): JobHandler {
 
 const handlers: Record<string, Handler> = {
   "user.invited": invitationMail,
+  "notification.resend": resendNotification,
 
   "user.registered": async (tx, deps, message, user) => {
     // One welcome per account, whatever a (repeated or forged) message says.

@@ -63,6 +63,18 @@ export function describeEntry(row: AuditRow): string {
       return self ? `${who} changed their password` : `${who} changed the password of ${target}`;
     case "user.role_changed":
       return `${who} changed the role of ${target} from ${d.from} to ${d.to}`;
+    case "user.invited":
+      return `${who} invited ${target} as ${text(d.role) ?? "staff"}`;
+    case "user.reinvited":
+      return `${who} sent ${target} a new invitation (${text(d.role) ?? "staff"})`;
+    case "user.invitation_withdrawn":
+      return `${who} withdrew the invitation of ${target}`;
+    case "account.invitation_accepted":
+      return `${who} accepted the invitation and chose a password`;
+    case "notification.resent":
+      return `${who} sent a notification again${text(d.subject) ? ` (“${d.subject}”)` : ""}${
+        text(d.recipient) ? ` to ${d.recipient}` : ""
+      }`;
     case "user.disabled":
       return `${who} disabled ${target}`;
     case "user.enabled":
@@ -70,7 +82,7 @@ export function describeEntry(row: AuditRow): string {
     case "order.status_changed": {
       const order = entityName(row);
       if (d.to === "cancelled") {
-        return `${who} cancelled ${order}${text(d.reason) ? ` (${d.reason})` : ""}`;
+        return `${who} cancelled ${order}${text(d.reason) ? `: ${d.reason}` : ""}`;
       }
       return `${who} moved ${order} from ${statusName(d.from)} to ${statusName(d.to)}`;
     }
@@ -90,21 +102,45 @@ export function describeEntry(row: AuditRow): string {
   return `${who}: ${actionWords(row.action)}${thing ? ` — ${thing}` : ""}`;
 }
 
-/** "sessionId" → "Session id". */
+/** "sessionId" → "Session id"; "total_cents" → "Total". */
 const keyWords = (key: string) => {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/_/g, " ").toLowerCase();
+  const words = key.replace(/_?cents$/i, "").replace(/Cents$/, "")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/_/g, " ").toLowerCase().trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
-const valueText = (value: unknown): string => {
+/** Amounts are kept in cents under keys ending so ("total_cents", "priceCents"). */
+const isMoneyKey = (key: string) => /(^|_)cents$|[a-z]Cents$/.test(key);
+
+/** Internal references that mean nothing to a person reading the log. */
+const isInternalKey = (key: string) => /^(session_?id|jti|message_?id|token.*)$/i.test(key);
+
+type Money = (cents: number) => string;
+
+/** A detail's value in words; numbers under a money key (`asMoney`) as money. */
+const valueText = (value: unknown, money: Money, asMoney = false): string => {
   if (value === null || value === undefined) return "—";
+  if (typeof value === "number" && asMoney) return money(value);
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return value.map(valueText).join(", ");
-  return JSON.stringify(value);
+  if (Array.isArray(value)) return value.map((v) => valueText(v, money, asMoney)).join(", ");
+  if (typeof value === "object") {
+    if ("from" in value && "to" in value) {
+      const { from, to } = value as { from: unknown; to: unknown };
+      return `${valueText(from, money, asMoney)} → ${valueText(to, money, asMoney)}`;
+    }
+    return Object.entries(value).map(([k, v]) =>
+      `${keyWords(k)}: ${valueText(v, money, isMoneyKey(k))}`
+    ).join("; ");
+  }
+  return String(value);
 };
 
-/** An entry's details as readable key: value pairs (the view escapes them). */
-export function detailPairs(details: Record<string, unknown>): [string, string][] {
-  return Object.entries(details ?? {}).map(([key, value]) => [keyWords(key), valueText(value)]);
+/** An entry's details as readable key: value pairs, money as money (the view escapes them). */
+export function detailPairs(
+  details: Record<string, unknown>,
+  money: Money = (cents) => (cents / 100).toFixed(2),
+): [string, string][] {
+  return Object.entries(details ?? {}).filter(([key]) => !isInternalKey(key))
+    .map(([key, value]) => [keyWords(key), valueText(value, money, isMoneyKey(key))]);
 }

@@ -76,11 +76,11 @@ describe("admin notifications", () => {
     const { html } = await page("?status=failed");
     expect(html).toContain("1 notification");
     const [row] = tableRows(html);
-    expect(row).toContain("<code>order_ready</code>");
+    expect(row).toContain("Order ready");
     expect(row).toContain("carla@example.com");
     expect(row).toContain(`href="/orders/${orderId}">C007</a>`);
-    expect(row).toContain('class="notification-status status-failed">failed</span>');
-    expect(row).toContain("550 &lt;i&gt;mailbox unavailable&lt;/i&gt;");
+    expect(row).toContain('class="notification-status status-failed">Failed</span>');
+    expect(row).toContain("Reason: 550 &lt;i&gt;mailbox unavailable&lt;/i&gt;");
     expect(row).toMatch(/<time datetime="[^"]+">/);
   });
 
@@ -107,8 +107,8 @@ describe("admin notifications", () => {
     expect(tableRows(waiting.html)[0]).toContain("Message 100");
     const kinds = await page("?kind=order_ready");
     expect(kinds.html).toContain("2 notifications");
-    expect(kinds.html).toContain('<option value="order_ready" selected="">order_ready</option>');
-    expect(kinds.html).toContain('<option value="welcome">welcome</option>');
+    expect(kinds.html).toContain('<option value="order_ready" selected="">Order ready</option>');
+    expect(kinds.html).toContain('<option value="welcome">Welcome</option>');
     // An unknown status is no filter.
     expect((await page("?status=lost")).html).toContain("29 notifications");
     expect((await page("?kind=nothing")).html).toContain("No notification matches");

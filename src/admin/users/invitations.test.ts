@@ -45,9 +45,9 @@ async function mailedLink(email: string, count = 1) {
     const rows = await t.sql<{ body: string; subject: string; status: string }[]>`
       select body, subject, status from notifications
       where recipient = ${email} and kind = 'invitation' order by id`;
-    return rows.length === count ? rows : false;
+    return rows.length === count ? [...rows] : undefined;
   });
-  const last = notes[count - 1];
+  const last = notes![count - 1];
   expect(last.subject).toContain("invited");
   const url = last.body.match(/https?:\/\/\S+\/invitations\/[\w-]+/)?.[0];
   expect(url).toBeTruthy();
