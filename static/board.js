@@ -42,9 +42,11 @@
     if (due && now - lastRefresh > 10000) refresh();
     const clock = $("[data-clock]");
     if (clock) {
+      // 24-hour like every other screen, whatever the device's locale prefers.
       clock.textContent = new Date().toLocaleTimeString([], {
         hour: "2-digit",
         minute: "2-digit",
+        hourCycle: "h23",
         timeZone: body.dataset.timeZone,
       });
     }

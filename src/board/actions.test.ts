@@ -144,7 +144,9 @@ describe("moving tickets through htmx", () => {
     const order = await place();
     await advance(order.id, "baking", "ready");
     const res = await staff.post(`/board/orders/${order.id}/cancel`, { from: "ready" }, htmx);
-    expect(triggerOf(res)["board-notice"]?.message).toMatch(/ready for pickup cannot become/i);
+    expect(triggerOf(res)["board-notice"]?.message).toMatch(
+      /An order that is ready cannot become/i,
+    );
     expect(await statusOf(t, order.id)).toBe("ready");
   });
 });
@@ -164,7 +166,7 @@ describe("plain form posts (no JavaScript)", () => {
     const location = stale.headers.get("Location")!;
     expect(location).toMatch(/^\/board\?notice=/);
     const { html } = await staff.get(location);
-    expect(html).toContain("This order is already being prepared.");
+    expect(html).toContain("This order is already baking.");
     expect(await statusOf(t, order.id)).toBe("baking");
   });
 

@@ -222,7 +222,7 @@ describe("concurrent staff", () => {
       409,
       "status_changed",
     );
-    expect(error.message).toMatch(/already being prepared/i);
+    expect(error.message).toMatch(/already baking/i);
     await expectError(
       await move(subject.id, "cancelled", staff, { expectedFrom: "placed" }),
       409,

@@ -5,7 +5,12 @@ import { enqueue, ORDERS_QUEUE } from "../outbox/outbox.ts";
 import type { Role } from "../accounts/roles.ts";
 import { findOrder, insertStatusChange, type OrderRow } from "./queries.ts";
 import { giveBack, type GivenBack } from "../bakery/take.ts";
-import { canBecome, type OrderStatus, statusLabels, stepBack } from "./status.ts";
+import { canBecome, type OrderStatus, statusWord, stepBack } from "./status.ts";
+
+/** Customers may cancel only what the kitchen has not started. */
+const TOO_LATE_TO_CANCEL =
+  "The kitchen has already started this order, so it can no longer be cancelled here. " +
+  "Please call the shop.";
 
 export interface StatusActor {
   id: number;
@@ -54,7 +59,7 @@ export async function changeOrderStatus(
       throw new AppError(
         409,
         "status_changed",
-        `This order is already ${statusLabels[from].toLowerCase()}.`,
+        `This order is already ${statusWord(from)}.`,
       );
     }
     if (!isStaff && change.to === "cancelled" && from !== "placed" && from !== "cancelled") {
@@ -63,7 +68,7 @@ export async function changeOrderStatus(
         "too_late",
         from === "picked_up"
           ? "This order was already picked up, so it can no longer be cancelled."
-          : "This order is already being prepared, so it can no longer be cancelled here. Please call the shop.",
+          : TOO_LATE_TO_CANCEL,
       );
     }
     const stepsBack = change.back === true && isStaff && stepBack[from] === change.to;
@@ -71,16 +76,14 @@ export async function changeOrderStatus(
       throw new AppError(
         409,
         "illegal_transition",
-        `An order that is ${statusLabels[from].toLowerCase()} cannot become ${
-          statusLabels[change.to].toLowerCase()
-        }.`,
+        `An order that is ${statusWord(from)} cannot become ${statusWord(change.to)}.`,
       );
     }
     if (!isStaff && !(change.to === "cancelled" && from === "placed")) {
       throw new AppError(
         409,
         "too_late",
-        "This order is already being prepared, so it can no longer be cancelled here. Please call the shop.",
+        TOO_LATE_TO_CANCEL,
       );
     }
     const reason = change.reason?.trim() || null;

@@ -29,13 +29,20 @@ export const nextStatus: Partial<Record<OrderStatus, OrderStatus>> = {
   ready: "picked_up",
 };
 
+/**
+ * The one set of words for an order's status, on the board, the admin screens, the
+ * customer's pages, exports and mails: the board's columns are these words.
+ */
 export const statusLabels: Record<OrderStatus, string> = {
-  placed: "Received",
-  baking: "Being prepared",
-  ready: "Ready for pickup",
+  placed: "New",
+  baking: "Baking",
+  ready: "Ready",
   picked_up: "Picked up",
   cancelled: "Cancelled",
 };
+
+/** The status inside a sentence: "new", "baking", "picked up". */
+export const statusWord = (status: OrderStatus) => statusLabels[status].toLowerCase();
 
 export const openStatuses: OrderStatus[] = ["placed", "baking", "ready"];
 

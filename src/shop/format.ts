@@ -1,10 +1,16 @@
 import { formatMoney } from "../../views/format.ts";
 
-/** How the shop writes money, dates and times: its currency, locale and time zone. */
+/**
+ * How the shop writes money, dates and times, on every screen and in every mail: its
+ * currency, locale and time zone, and always the 24-hour clock (a locale's 12-hour habit,
+ * as en-US has, is overruled so the board, the admin and the mails agree).
+ */
 export interface ShopFormat {
   money(cents: number): string;
   /** "Sat 21 Nov" */
   date(at: Date): string;
+  /** "Sat 21 Nov 2026": dates that may lie in another year (accounts, exports' ranges). */
+  datedDay(at: Date): string;
   /** "Sat 21 Nov, 10:45" */
   dateTime(at: Date): string;
   /** "10:45" */
@@ -27,11 +33,25 @@ export function createShopFormat(
     month: "short",
     hour: "2-digit",
     minute: "2-digit",
+    hourCycle: "h23",
   });
-  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit" });
+  const datedDay = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+  });
+  const time = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
   return {
     money: (cents) => formatMoney(cents, currency, locale),
     date: (at) => date.format(at),
+    datedDay: (at) => datedDay.format(at),
     dateTime: (at) => dateTime.format(at),
     time: (at) => time.format(at),
   };

@@ -1,18 +1,10 @@
-import { type OrderStatus, statuses } from "../../orders/status.ts";
+import { type OrderStatus, statuses, statusLabels, statusWord } from "../../orders/status.ts";
 import type { AuditRow } from "./queries.ts";
 
 /** Audit entries in words: "Ada Admin changed the role of Kim Kitchen from customer to staff". */
 
-const boardNames: Record<OrderStatus, string> = {
-  placed: "new",
-  baking: "baking",
-  ready: "ready",
-  picked_up: "picked up",
-  cancelled: "cancelled",
-};
-
 const statusName = (value: unknown) =>
-  statuses.includes(value as OrderStatus) ? boardNames[value as OrderStatus] : String(value);
+  statuses.includes(value as OrderStatus) ? statusWord(value as OrderStatus) : String(value);
 
 const text = (value: unknown) => typeof value === "string" && value !== "" ? value : undefined;
 
@@ -121,7 +113,9 @@ type Money = (cents: number) => string;
 const valueText = (value: unknown, money: Money, asMoney = false): string => {
   if (value === null || value === undefined) return "—";
   if (typeof value === "number" && asMoney) return money(value);
-  if (typeof value === "string") return value;
+  if (typeof value === "string") {
+    return statuses.includes(value as OrderStatus) ? statusLabels[value as OrderStatus] : value;
+  }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return value.map((v) => valueText(v, money, asMoney)).join(", ");
   if (typeof value === "object") {
