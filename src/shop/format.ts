@@ -11,6 +11,8 @@ export interface ShopFormat {
   date(at: Date): string;
   /** "Sat 21 Nov 2026": dates that may lie in another year (accounts, exports' ranges). */
   datedDay(at: Date): string;
+  /** "Sat 21 Nov" for a calendar date written YYYY-MM-DD (a pickup day, an order code's day). */
+  day(date: string): string;
   /** "Sat 21 Nov, 10:45" */
   dateTime(at: Date): string;
   /** "10:45" */
@@ -42,6 +44,12 @@ export function createShopFormat(
     month: "short",
     year: "numeric",
   });
+  const calendarDay = new Intl.DateTimeFormat(locale, {
+    timeZone: "UTC",
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+  });
   const time = new Intl.DateTimeFormat(locale, {
     timeZone,
     hour: "2-digit",
@@ -52,6 +60,8 @@ export function createShopFormat(
     money: (cents) => formatMoney(cents, currency, locale),
     date: (at) => date.format(at),
     datedDay: (at) => datedDay.format(at),
+    // A calendar date is the same day everywhere: formatted at noon UTC, in UTC.
+    day: (day) => calendarDay.format(new Date(`${day}T12:00:00Z`)),
     dateTime: (at) => dateTime.format(at),
     time: (at) => time.format(at),
   };

@@ -142,18 +142,18 @@ export function AuditResults(view: AuditView) {
       <DataTable flush columns={["When", "What happened", "Who", "Entity", "Details", "From"]}>
         {view.entries.map((e) => (
           <tr>
-            <td class="whitespace-nowrap">
+            <td data-label="When" class="whitespace-nowrap">
               <time datetime={e.at.toISOString()}>{view.dateTime(e.at)}</time>
             </td>
-            <td>{e.words}</td>
-            <td>
+            <td data-label="What happened">{e.words}</td>
+            <td data-label="Who">
               {e.actorName ?? <span class="text-ink-soft">—</span>}
               {e.actorEmail && <span class="block text-xs break-all">{e.actorEmail}</span>}
             </td>
-            <td>
+            <td data-label="Entity">
               <Entity e={e} />
             </td>
-            <td>
+            <td data-label="Details">
               {e.pairs.length === 0 ? <span class="text-ink-soft">—</span> : (
                 <dl class="pairs">
                   {e.pairs.map(([key, value]) => (
@@ -164,7 +164,7 @@ export function AuditResults(view: AuditView) {
                 </dl>
               )}
             </td>
-            <td class="text-xs">
+            <td data-label="From" class="text-xs">
               {e.ip ?? "—"}
               {e.browser && (
                 <span class="block text-ink-soft" title={e.userAgent ?? undefined}>

@@ -120,29 +120,29 @@ export function NotificationResults(view: NotificationsView) {
       <DataTable flush columns={columns}>
         {view.rows.map((n) => (
           <tr id={`notification-${n.id}`}>
-            <td class="whitespace-nowrap">
+            <td data-label="Created" class="whitespace-nowrap">
               <time datetime={n.createdAt.toISOString()}>{view.dateTime(n.createdAt)}</time>
             </td>
-            <td>
+            <td data-label="Kind">
               {kindWords(n.kind)}
               <span class="block text-xs text-ink-soft">by {n.channel}</span>
             </td>
-            <td class="break-all">{n.recipient}</td>
-            <td>
+            <td data-label="To" class="break-all">{n.recipient}</td>
+            <td data-label="Subject and message">
               <details class="notification-body">
                 <summary>{n.subject}</summary>
                 <pre>{n.body}</pre>
               </details>
             </td>
-            <td>
+            <td data-label="Order">
               {n.orderId
                 ? <a class="text-link" href={`/orders/${n.orderId}`}>{n.orderCode}</a>
                 : <span class="text-ink-soft">—</span>}
             </td>
-            <td>
+            <td data-label="Status">
               <Status n={n} view={view} />
             </td>
-            <td class="whitespace-nowrap">
+            <td data-label="Sent" class="whitespace-nowrap">
               {n.sentAt
                 ? <time datetime={n.sentAt.toISOString()}>{view.dateTime(n.sentAt)}</time>
                 : <span class="text-ink-soft">—</span>}

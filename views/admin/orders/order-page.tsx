@@ -122,10 +122,10 @@ export function OrderDetail(props: OrderDetailView) {
         <DataTable inset columns={["Product", "Unit price", "Quantity", "Line"]}>
           {items.map((i) => (
             <tr>
-              <td>{i.name}</td>
-              <td>{money(i.unitPriceCents)}</td>
-              <td>{i.quantity}</td>
-              <td>{money(i.unitPriceCents * i.quantity)}</td>
+              <td data-label="Product">{i.name}</td>
+              <td data-label="Unit price">{money(i.unitPriceCents)}</td>
+              <td data-label="Quantity">{i.quantity}</td>
+              <td data-label="Line">{money(i.unitPriceCents * i.quantity)}</td>
             </tr>
           ))}
         </DataTable>

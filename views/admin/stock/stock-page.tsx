@@ -134,17 +134,17 @@ export function StockPage(view: StockPageView) {
         <DataTable columns={["Product", "In stock", "Low at", "Change"]}>
           {view.rows.map((row) => (
             <tr id={`stock-row-${row.id}`}>
-              <td>
+              <td data-label="Product">
                 <a href={`/admin/stock/${row.id}`} class="font-semibold underline">
                   {row.name}
                 </a>
                 {!row.active && <div class="text-ink-soft">Archived</div>}
               </td>
-              <td class="tabular-nums text-lg font-semibold">
+              <td data-label="In stock" class="tabular-nums text-lg font-semibold">
                 {row.stock} <LowFlag row={row} />
               </td>
-              <td class="tabular-nums">{row.lowStockThreshold}</td>
-              <td>
+              <td data-label="Low at" class="tabular-nums">{row.lowStockThreshold}</td>
+              <td data-label="Change">
                 <StockForm
                   csrfToken={view.csrfToken}
                   product={row}
@@ -205,12 +205,12 @@ export function StockHistoryPage(
           <DataTable columns={["When", "Change", "Stock after", "Reason", "Note", "By"]}>
             {view.movements.map((m) => (
               <tr>
-                <td>{view.dateTime(m.at)}</td>
-                <td class="tabular-nums">{signed(m.delta)}</td>
-                <td class="tabular-nums">{m.stockAfter}</td>
-                <td>{reasonLabels[m.reason] ?? m.reason}</td>
-                <td>{m.note}</td>
-                <td>{m.actorName ?? "—"}</td>
+                <td data-label="When">{view.dateTime(m.at)}</td>
+                <td data-label="Change" class="tabular-nums">{signed(m.delta)}</td>
+                <td data-label="Stock after" class="tabular-nums">{m.stockAfter}</td>
+                <td data-label="Reason">{reasonLabels[m.reason] ?? m.reason}</td>
+                <td data-label="Note">{m.note}</td>
+                <td data-label="By">{m.actorName ?? "—"}</td>
               </tr>
             ))}
           </DataTable>

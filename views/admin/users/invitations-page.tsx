@@ -92,12 +92,12 @@ function InvitationList(props: InvitationsView) {
     <DataTable columns={["Name", "Email", "Role", "State", "Invited", "Link", "Actions"]}>
       {props.invitations.map((i) => (
         <tr>
-          <td>
+          <td data-label="Name">
             <a class="text-link" href={`/admin/users/${i.userId}`}>{i.name}</a>
           </td>
-          <td>{i.email}</td>
-          <td>{roleLabels[i.role]}</td>
-          <td>
+          <td data-label="Email">{i.email}</td>
+          <td data-label="Role">{roleLabels[i.role]}</td>
+          <td data-label="State">
             {stateWords[i.state]}
             {i.state === "open" && (
               <span class="block text-sm text-ink-soft">
@@ -105,11 +105,11 @@ function InvitationList(props: InvitationsView) {
               </span>
             )}
           </td>
-          <td>
+          <td data-label="Invited">
             {props.dateTime(i.createdAt)}
             {i.invitedByName && <span class="block text-sm">by {i.invitedByName}</span>}
           </td>
-          <td>
+          <td data-label="Link">
             {i.state === "open"
               ? (
                 <input
@@ -121,7 +121,7 @@ function InvitationList(props: InvitationsView) {
               )
               : "—"}
           </td>
-          <td class="flex flex-wrap gap-2">
+          <td data-label="Actions" class="flex flex-wrap gap-2">
             <ActionButton
               action={`/admin/users/${i.userId}/invitation/renew`}
               csrfToken={props.csrfToken}

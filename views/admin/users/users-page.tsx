@@ -38,14 +38,18 @@ export function UserResults(props: UserResultsView) {
       <DataTable columns={["Name", "Email", "Role", "Account", "Created", "Last sign-in"]}>
         {props.users.map((u) => (
           <tr>
-            <td>
+            <td data-label="Name">
               <a class="text-link" href={`/admin/users/${u.id}`}>{u.name}</a>
             </td>
-            <td>{u.email}</td>
-            <td>{roleLabels[u.role]}</td>
-            <td>{u.disabled ? <strong class="text-out">Disabled</strong> : "Active"}</td>
-            <td>{props.date(u.createdAt)}</td>
-            <td>{u.lastSignInAt ? props.dateTime(u.lastSignInAt) : "Never"}</td>
+            <td data-label="Email">{u.email}</td>
+            <td data-label="Role">{roleLabels[u.role]}</td>
+            <td data-label="Account">
+              {u.disabled ? <strong class="text-out">Disabled</strong> : "Active"}
+            </td>
+            <td data-label="Created">{props.date(u.createdAt)}</td>
+            <td data-label="Last sign-in">
+              {u.lastSignInAt ? props.dateTime(u.lastSignInAt) : "Never"}
+            </td>
           </tr>
         ))}
       </DataTable>
