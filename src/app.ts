@@ -11,6 +11,7 @@ import type { ShopView } from "../views/context.ts";
 import { CATALOG_PREFIX, createCatalogCache } from "./catalog/cache.ts";
 import { type Catalog, createCatalog } from "./catalog/service.ts";
 import { catalogRoutes } from "./catalog/routes.tsx";
+import { shopDays } from "./catalog/day.ts";
 import { catalogApi } from "./catalog/api.ts";
 import { apiRoutes } from "./api/routes.tsx";
 import { opsRoutes } from "./ops/routes.ts";
@@ -35,6 +36,7 @@ import { accountsApi } from "./accounts/api.ts";
 import { accountPages } from "./accounts/pages.tsx";
 import { invitationPages } from "./accounts/invitation-pages.tsx";
 import { boardRoutes } from "./board/routes.tsx";
+import { bakeListRoutes } from "./board/bake-list.tsx";
 import { type Board, createBoard } from "./board/service.ts";
 import { adminRoutes } from "./admin/routes.tsx";
 import { publishDashboard } from "./admin/dashboard/publish.ts";
@@ -127,7 +129,12 @@ export function createServices(deps: AppDeps): Services {
   const sql = deps.db.sql;
   const format = createShopFormat(deps.config);
   const relay = createOutboxRelay({ sql, queue: deps.queue, log: deps.log });
-  const carts = createCartStore({ store: deps.store, sql: deps.db.sql, log: deps.log });
+  const carts = createCartStore({
+    store: deps.store,
+    sql: deps.db.sql,
+    log: deps.log,
+    live: deps.live,
+  });
   const words = createWords({ locale: deps.config.locale, timeZone: deps.config.timeZone });
   const bakery = createBakery({
     sql,
@@ -143,7 +150,16 @@ export function createServices(deps: AppDeps): Services {
     redWaiting: deps.config.boardRedMinutes,
     prepMinutes: deps.config.prepMinutes,
   };
-  const board = createBoard({ sql, live: deps.live, rules: agingRules, format, now });
+  const board = createBoard({
+    sql,
+    live: deps.live,
+    rules: agingRules,
+    format,
+    now,
+    today: bakery.today,
+    dateLabel: words.day,
+    timeZone: deps.config.timeZone,
+  });
   const dashboardChanged = () =>
     publishDashboard({
       sql,
@@ -271,6 +287,13 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   app.use(privateWhenSignedIn());
   app.use("/api/*", apiRateLimit(services.limiter, config.apiRateLimitPerMinute));
   const owners = cartOwners(services.carts, config.sessionSecret, cookieSecure);
+  const days = shopDays({
+    bakery: services.bakery,
+    cart: services.cart,
+    owners,
+    words: services.words,
+    log,
+  });
   app.use(cartCount(owners, services.carts));
   // Browsers ask for /favicon.ico on pages that name no icon (and on plain files).
   app.get("/favicon.ico", (c) => c.redirect(`/static/img/logo.svg?v=${deps.assetVersion}`, 301));
@@ -304,6 +327,8 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       log,
       today: () => now().toISOString().slice(0, 10),
       bakery: services.bakery,
+      owners,
+      days,
     }),
   );
   app.route(
@@ -326,7 +351,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
     "/",
     invitationPages({ shop, accounts: services.accounts, cookieSecure }),
   );
-  app.route("/", cartRoutes({ shop, cart: services.cart, owners }));
+  app.route("/", cartRoutes({ shop, cart: services.cart, owners, days }));
   app.route(
     "/",
     checkoutRoutes({
@@ -358,6 +383,18 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   );
   app.route(
     "/",
+    bakeListRoutes({
+      shop,
+      planning: services.planning,
+      today: services.bakery.today,
+      dateLabel: services.words.day,
+      time: services.words.time,
+      dateTime: services.format.dateTime,
+      now,
+    }),
+  );
+  app.route(
+    "/",
     adminRoutes({
       shop,
       sql: deps.db.sql,
@@ -375,6 +412,9 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       dashboardChanged: services.dashboardChanged,
       queue: deps.queue,
       bakery: services.bakery,
+      planning: services.planning,
+      calendar: services.calendar,
+      words: services.words,
     }),
   );
   return app;

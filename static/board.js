@@ -34,12 +34,23 @@
         : `${-minutes} min late`;
       const waited = status === "placed" ? ` · waiting ${Math.floor(waiting)} min` : "";
       const el = ticket.querySelector("[data-age]");
-      if (el) el.textContent = label + waited;
+      if (el) {
+        // The waiting time in its own element: the compact layout leaves it to the colour.
+        el.textContent = label;
+        if (waited) {
+          const span = document.createElement("span");
+          span.className = "ticket-waited";
+          span.textContent = waited;
+          el.append(span);
+        }
+      }
     }
     // An upcoming order moves to New when its preparation is due: ask for the board then.
     const due = [...document.querySelectorAll("#col-upcoming [data-starts-at]")]
       .some((item) => Date.parse(item.dataset.startsAt) <= now);
-    if (due && now - lastRefresh > 10000) refresh();
+    // At the shop's midnight the next day's orders become today's.
+    const dayEndsAt = Date.parse($("#board-state")?.dataset.dayEndsAt ?? "");
+    if ((due || dayEndsAt <= now) && now - lastRefresh > 10000) refresh();
     const clock = $("[data-clock]");
     if (clock) {
       // 24-hour like every other screen, whatever the device's locale prefers.

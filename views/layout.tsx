@@ -92,7 +92,18 @@ export function Layout({ shop, title, description, section, viewer, children }: 
                 )}
                 {/* The counter and the office do not shop from their own screens. */}
                 {role !== "staff" && role !== "admin" && (
-                  <CartLink count={viewer?.cartCount ?? 0} current={section === "cart"} />
+                  // Refetched when a live page hears the cart changed (static/app.js).
+                  <span
+                    id="cart-count-box"
+                    class="contents"
+                    hx-get={section === "cart" ? "/cart/count?current=1" : "/cart/count"}
+                    hx-trigger="cart-refresh"
+                    hx-target="this"
+                    hx-swap="innerHTML"
+                    hx-sync="this:replace"
+                  >
+                    <CartLink count={viewer?.cartCount ?? 0} current={section === "cart"} />
+                  </span>
                 )}
                 {viewer && <AccountLinks viewer={viewer} section={section} />}
               </nav>

@@ -8,6 +8,9 @@ import type { LiveHub } from "../live/hub.ts";
 import type { Orders } from "../orders/service.ts";
 import type { ShopFormat } from "../shop/format.ts";
 import type { Bakery } from "../bakery/service.ts";
+import type { CalendarAdmin } from "../bakery/calendar-admin.ts";
+import type { Planning } from "../bakery/plan.ts";
+import type { Words } from "../bakery/words.ts";
 
 /**
  * What the admin screens need, and all they get: the app composes it (src/app.ts) and
@@ -43,5 +46,11 @@ export interface AdminDeps {
   /** The job queues: counts, dead letters, and retrying or discarding one. */
   queue: Pick<Queue, "stats" | "peekDeadLetters" | "retryDeadLetter" | "discardDeadLetter">;
   /** Bakery days: the shop's today, plans per date, their live remaining. */
-  bakery: Pick<Bakery, "today" | "announce">;
+  bakery: Pick<Bakery, "today" | "announce" | "rules">;
+  /** Plans per date and product schedules (kind, lead time, par), with their rules. */
+  planning: Pick<Planning, "setPlans" | "schedule" | "setSchedule">;
+  /** Pickup settings, the usual week, closures and special hours. */
+  calendar: CalendarAdmin;
+  /** Dates and times as the bakery says them ("Thu 17 Apr", "07:30"). */
+  words: Words;
 }

@@ -1,6 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { auditAdminRoutes } from "./audit/routes.tsx";
+import { bakePlanAdminRoutes } from "./bake-plan/routes.tsx";
+import { calendarAdminRoutes } from "./calendar/routes.tsx";
+import { pickupSettingsAdminRoutes } from "./pickup-settings/routes.tsx";
 import { categoryAdminRoutes } from "./categories/routes.tsx";
 import { couponAdminRoutes } from "./coupons/routes.tsx";
 import { dashboardAdminRoutes } from "./dashboard/routes.tsx";
@@ -26,6 +29,9 @@ export function adminRoutes(deps: AdminDeps) {
     .route("/", productAdminRoutes(deps))
     .route("/", categoryAdminRoutes(deps))
     .route("/", stockAdminRoutes(deps))
+    .route("/", bakePlanAdminRoutes(deps))
+    .route("/", calendarAdminRoutes(deps))
+    .route("/", pickupSettingsAdminRoutes(deps))
     .route("/", orderAdminRoutes(deps))
     // Before the user pages: "/admin/users/invitations" is not a user's id.
     .route("/", invitationAdminRoutes(deps))

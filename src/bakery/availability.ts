@@ -34,6 +34,8 @@ export interface Availability {
   reason: string | null;
   /** The last moment to order it for the date, when there is one. */
   orderBy: Date | null;
+  /** The earliest later date it can be ordered for, within the horizon, when it cannot now. */
+  nextDate?: string | null;
   /** Machine-readable reason: the refusal code a checkout would give. */
   code: "closed" | "beyond_horizon" | "cutoff" | "lead_time" | "insufficient_stock" | null;
 }
@@ -126,7 +128,7 @@ export function availabilityOn(
     const when = later.orderBy
       ? `Order by ${rules.words.dayTime(later.orderBy)} for ${rules.words.day(next)}.`
       : `It can be had from ${rules.words.day(next)}.`;
-    return { ...result, reason: `${result.reason} ${when}` };
+    return { ...result, reason: `${result.reason} ${when}`, nextDate: next };
   }
   return result;
 }

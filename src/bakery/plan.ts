@@ -107,55 +107,78 @@ export function createPlanning(
 
     /** Sets the plan of daily products for one date, all or nothing. */
     async setPlan(date: string, items: { productId: number; quantity: number }[], who: Who) {
-      writable(date);
-      const ids = items.map((i) => i.productId);
+      await this.setPlans([{ date, items }], who);
+      return await bakeList(sql, date);
+    },
+
+    /**
+     * Sets plans of several dates (the plan grid) in one transaction: all or nothing. A
+     * refused item is named by its `field` (default `items.<index>.quantity`).
+     */
+    async setPlans(
+      dates: {
+        date: string;
+        items: { productId: number; quantity: number; field?: string }[];
+      }[],
+      who: Who,
+    ) {
+      for (const { date } of dates) writable(date);
+      const ids = [...new Set(dates.flatMap((d) => d.items.map((i) => i.productId)))];
       const products = await productSchedules(sql, ids);
       const fields: Record<string, string> = {};
-      items.forEach((item, i) => {
-        const p = products.get(item.productId);
-        if (ids.indexOf(item.productId) !== i) {
-          fields[`items.${i}.productId`] = "This product is named twice.";
-        } else if (!p) fields[`items.${i}.productId`] = "There is no such product.";
-        else if (p.kind !== "daily") {
-          fields[`items.${i}.productId`] =
-            `${p.name} is not a daily product, so it has no plan per date.`;
-        }
-      });
+      for (const { items } of dates) {
+        const seen = new Set<number>();
+        items.forEach((item, i) => {
+          const field = item.field ?? `items.${i}.productId`;
+          const p = products.get(item.productId);
+          if (seen.has(item.productId)) fields[field] = "This product is named twice.";
+          else if (!p) fields[field] = "There is no such product.";
+          else if (p.kind !== "daily") {
+            fields[field] = `${p.name} is not a daily product, so it has no plan per date.`;
+          }
+          seen.add(item.productId);
+        });
+      }
       if (Object.keys(fields).length) {
         throw new AppError(400, "validation_failed", Object.values(fields).join(" "), fields);
       }
-      const day = (await words()).day(date);
-      const changed = await sql.begin(async (tx) => {
+      const w = await words();
+      const plans = await sql.begin(async (tx) => {
         const refusals = [];
-        const changed: { id: number; stock: number }[] = [];
-        // In product-id order, as checkouts take them.
-        const order = items.map((item, index) => ({ ...item, index }))
-          .sort((a, b) => a.productId - b.productId);
-        for (const item of order) {
-          const row = await setDatePlan(tx, item.productId, date, item.quantity);
-          if (row) changed.push({ id: item.productId, stock: row.remaining });
-          else {
-            refusals.push({
-              field: `items.${item.index}.quantity`,
-              name: products.get(item.productId)!.name,
-              taken: await takenOn(tx, item.productId, date),
-              day,
-            });
+        const plans: { date: string; items: { id: number; stock: number }[] }[] = [];
+        for (const { date, items } of dates) {
+          const changed: { id: number; stock: number }[] = [];
+          // In product-id order, as checkouts take them.
+          const order = items.map((item, index) => ({ ...item, index }))
+            .sort((a, b) => a.productId - b.productId);
+          for (const item of order) {
+            const row = await setDatePlan(tx, item.productId, date, item.quantity);
+            if (row) changed.push({ id: item.productId, stock: row.remaining });
+            else {
+              refusals.push({
+                field: item.field ?? `items.${item.index}.quantity`,
+                name: products.get(item.productId)!.name,
+                taken: await takenOn(tx, item.productId, date),
+                day: w.day(date),
+              });
+            }
           }
+          plans.push({ date, items: changed });
         }
         if (refusals.length) throw belowOrdered(refusals);
-        await recordAudit(tx, {
-          ...who,
-          action: "plan.changed",
-          entityType: "date",
-          entityId: date,
-          details: { items },
-        });
-        return changed;
+        for (const { date, items } of dates) {
+          await recordAudit(tx, {
+            ...who,
+            action: "plan.changed",
+            entityType: "date",
+            entityId: date,
+            details: { items: items.map(({ productId, quantity }) => ({ productId, quantity })) },
+          });
+        }
+        return plans;
       });
-      // After the commit, beside the answer: pages showing the date follow.
-      void bakery.announce({ plans: [{ date, items: changed }] });
-      return await bakeList(sql, date);
+      // After the commit, beside the answer: pages showing the dates follow.
+      void bakery.announce({ plans });
     },
 
     /** A product's schedule. */

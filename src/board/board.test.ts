@@ -117,7 +117,7 @@ describe("what the board shows", () => {
     }
   });
 
-  it("holds an order for a far later slot in Upcoming, not in New", async () => {
+  it("keeps an order for a later day out of New and Upcoming, counted under Later with its bake list", async () => {
     const tomorrow = await slotsTomorrow(t.services);
     expect(tomorrow.length).toBeGreaterThan(0);
     const later = await place({ "seeded-rye": 2 }, { pickup: tomorrow.at(-1)!.toISOString() });
@@ -125,11 +125,22 @@ describe("what the board shows", () => {
     const asap = await place({ "seeded-rye": 1 });
     expect(asap.pickupAsap).toBe(true);
 
-    const columns = boardColumns(await board());
-    expect(columns.upcoming).toContain(later.code);
-    expect(columns.new).not.toContain(later.code);
+    const html = await board();
+    const columns = boardColumns(html);
+    for (const column of [columns.new, columns.baking, columns.ready, columns.upcoming]) {
+      expect(column).not.toContain(later.code);
+    }
     expect(columns.new).toContain(asap.code);
     expect(columns.upcoming).not.toContain(asap.code);
+    const date = (await t.services.bakery.days())[1].date;
+    const [{ n }] = await t.sql<{ n: number }[]>`
+      select count(*)::int as n from orders
+      where pickup_date = ${date}::date and status in ('placed', 'baking', 'ready')`;
+    expect(html).toMatch(
+      new RegExp(
+        `href="/board/bake-list\\?date=${date}"[^>]*data-later-date="${date}">[^<]* · ${n} orders?`,
+      ),
+    );
   });
 
   it("lists picked-up and cancelled orders in the recently-done strip, with a recall for pickups", async () => {
@@ -194,9 +205,12 @@ describe("what the board shows", () => {
     await move(extra[1].id, "baking");
     await move(extra[2].id, "baking", "ready", "picked_up");
     await move(extra[3].id, "cancelled");
+    // Today's: orders for later days wait under Later.
+    const today = t.services.bakery.today();
     const expected = await t.sql<{ name: string; quantity: number }[]>`
       select i.name, sum(i.quantity)::int as quantity from order_items i
       join orders o on o.id = i.order_id where o.status in ('placed', 'baking', 'ready')
+        and o.pickup_date <= ${today}::date
       group by i.name`;
     const shown = boardColumns(await board()).allDay;
     expect(shown).toEqual(Object.fromEntries(expected.map((r) => [r.name, r.quantity])));
@@ -204,9 +218,8 @@ describe("what the board shows", () => {
     const [{ open }] = await t.sql<{ open: number }[]>`
       select coalesce(sum(i.quantity), 0)::int as open from order_items i
       join orders o on o.id = i.order_id
-      where o.status in ('placed', 'baking', 'ready') and i.product_id = ${
-      products["walnut-spelt-loaf"]
-    }`;
+      where o.status in ('placed', 'baking', 'ready') and o.pickup_date <= ${today}::date
+        and i.product_id = ${products["walnut-spelt-loaf"]}`;
     expect(shown["Walnut & Spelt Loaf"]).toBe(open);
     expect(open).toBeGreaterThanOrEqual(5);
   });
@@ -250,17 +263,27 @@ describe("aging on the board", () => {
     expect(ticketOf(await board(browser), baking.code)).toContain("due now");
   });
 
-  it("moves a booked order from Upcoming to New when its prep is due, waiting from then", async () => {
+  it("moves a booked order from Later through Upcoming to New, waiting from its prep", async () => {
     const { app, clock, services } = withClock(t, Date.now());
     const { browser } = await signedIn(t, "staff", { app });
     const [slot] = await slotsTomorrow(services);
     const booked = await place({ "seeded-rye": 1 }, { services, pickup: slot.toISOString() });
     const prepStart = slot.getTime() - t.deps.config.prepMinutes * MINUTE;
+    const tomorrow = (await services.bakery.days())[1].date;
 
     const before = await board(browser);
-    expect(boardColumns(before).upcoming).toContain(booked.code);
-    // The browser asks for the board again when that time comes.
-    expect(before).toContain(`data-starts-at="${new Date(prepStart).toISOString()}"`);
+    expect(boardColumns(before).upcoming).not.toContain(booked.code);
+    expect(before).toContain(`data-later-date="${tomorrow}"`);
+    // The browser asks for the board again at the shop's midnight.
+    const midnight = /data-day-ends-at="([^"]+)"/.exec(before)![1];
+    expect(services.bakery.today()).not.toBe(tomorrow);
+    clock.now = Date.parse(midnight);
+    expect(services.bakery.today()).toBe(tomorrow);
+    if (prepStart > clock.now) {
+      const morning = await board(browser);
+      expect(boardColumns(morning).upcoming).toContain(booked.code);
+      expect(morning).toContain(`data-starts-at="${new Date(prepStart).toISOString()}"`);
+    }
 
     clock.now = prepStart + MINUTE;
     const due = await board(browser);

@@ -37,13 +37,48 @@ const ticketColumns = (sql: Queryable) =>
       '[]'::json)
      from order_items i where i.order_id = o.id) as items`;
 
-/** Open orders (placed, baking, ready), soonest pickup first. */
-export async function openTickets(sql: Queryable): Promise<Ticket[]> {
+/**
+ * The day the counter works: its date, and the instant before which a pickup must be
+ * prepared now (an order just after midnight is started the evening before).
+ */
+export interface WorkingDay {
+  today: string;
+  prepareBy: Date;
+}
+
+/**
+ * Orders the counter works today: due today or earlier (one left over from yesterday still
+ * needs handing out) or to be prepared already. Orders from before pickup dates were
+ * recorded count as today's.
+ */
+const worked = (sql: Queryable, day: WorkingDay) =>
+  sql`(coalesce(o.pickup_date, ${day.today}::date) <= ${day.today}::date
+    or o.pickup_at <= ${day.prepareBy})`;
+
+/** Today's open orders (placed, baking, ready), soonest pickup first. */
+export async function openTickets(sql: Queryable, day: WorkingDay): Promise<Ticket[]> {
   return await sql<Ticket[]>`
     select ${ticketColumns(sql)}
     from orders o join users u on u.id = o.user_id
-    where o.status in ('placed', 'baking', 'ready')
+    where o.status in ('placed', 'baking', 'ready') and ${worked(sql, day)}
     order by o.pickup_at, o.id`;
+}
+
+export interface LaterDay {
+  /** YYYY-MM-DD, a shop date after today. */
+  date: string;
+  orders: number;
+}
+
+/** Open orders for the days after today, counted per date (the next `limit` dates). */
+export async function laterDays(sql: Queryable, day: WorkingDay, limit = 14): Promise<LaterDay[]> {
+  return await sql<LaterDay[]>`
+    select o.pickup_date::text as date, count(*)::int as orders
+    from orders o
+    where o.status in ('placed', 'baking', 'ready') and not ${worked(sql, day)}
+    group by o.pickup_date
+    order by o.pickup_date
+    limit ${limit}`;
 }
 
 /** The last orders that left the board (picked up or cancelled), newest first, for recall. */
@@ -61,12 +96,12 @@ export interface AllDayCount {
   quantity: number;
 }
 
-/** What still has to go out: quantities per product over every open order. */
-export async function allDayCounts(sql: Queryable): Promise<AllDayCount[]> {
+/** What still has to go out today: quantities per product over today's open orders. */
+export async function allDayCounts(sql: Queryable, day: WorkingDay): Promise<AllDayCount[]> {
   return await sql<AllDayCount[]>`
     select i.name, sum(i.quantity)::int as quantity
     from order_items i join orders o on o.id = i.order_id
-    where o.status in ('placed', 'baking', 'ready')
+    where o.status in ('placed', 'baking', 'ready') and ${worked(sql, day)}
     group by i.name
     order by quantity desc, i.name`;
 }

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { ShopView } from "../../views/context.ts";
 import { BoardPage } from "../../views/board/board-page.tsx";
@@ -15,6 +16,8 @@ import type { AgingRules } from "./aging.ts";
 import { type Board, BOARD_TOPIC, PICKUP_TOPIC } from "./service.ts";
 import type { ShopFormat } from "../shop/format.ts";
 import { recordId, text } from "../http/fields.ts";
+
+const LAYOUT_COOKIE = "board_layout";
 
 const orderId = recordId("That ticket could not be found.");
 const fromField = z.object({
@@ -97,6 +100,17 @@ export function boardRoutes(
       const state = await board.state();
       c.header("Cache-Control", "no-store");
       const notice = c.req.query("notice");
+      // The layout is the device's: a tablet at the counter keeps it across reloads.
+      const asked = c.req.query("layout");
+      if (asked === "compact" || asked === "roomy") {
+        setCookie(c, LAYOUT_COOKIE, asked, {
+          path: "/board",
+          httpOnly: true,
+          sameSite: "Lax",
+          maxAge: 400 * 24 * 3600,
+        });
+      }
+      const compact = (asked ?? getCookie(c, LAYOUT_COOKIE)) === "compact";
       return c.html(
         <BoardPage
           shop={shop}
@@ -105,12 +119,14 @@ export function boardRoutes(
           rules={rules}
           time={format.time}
           day={format.date}
+          dateLabel={board.dateLabel}
           csrf={c.get("csrfToken")()}
           after={after}
           staffName={c.get("user")!.name}
           heartbeatMs={heartbeatMs}
           timeZone={timeZone}
           notice={notice && notice.length < 200 ? notice : undefined}
+          compact={compact}
         />,
       );
     })

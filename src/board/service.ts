@@ -5,11 +5,13 @@ import { coalesce } from "../live/coalesce.ts";
 import type { ShopFormat } from "../shop/format.ts";
 import { BoardState } from "../../views/board/board-state.tsx";
 import { PickupCodes } from "../../views/board/pickup-codes.tsx";
+import { addDays, instantAt } from "../shop/hours.ts";
 import type { AgingRules } from "./aging.ts";
 import {
   allDayCounts,
   eventsAfter,
   eventsOf,
+  laterDays,
   latestEventId,
   openTickets,
   recentlyClosed,
@@ -30,6 +32,11 @@ export interface BoardDeps {
   rules: AgingRules;
   format: ShopFormat;
   now: () => Date;
+  /** The shop's date today (YYYY-MM-DD): the board works today's orders. */
+  today: () => string;
+  /** "Thu 17 Apr" for a YYYY-MM-DD date. */
+  dateLabel: (date: string) => string;
+  timeZone: string;
 }
 
 /**
@@ -37,14 +44,21 @@ export interface BoardDeps {
  * history, so ids are global and ordered) goes out with the whole board state rendered once:
  * a board applying it cannot end up with a ticket missing or twice.
  */
-export function createBoard({ sql, live, rules, format, now }: BoardDeps) {
+export function createBoard(
+  { sql, live, rules, format, now, today, dateLabel, timeZone }: BoardDeps,
+) {
   const state = async () => {
-    const [tickets, closed, counts] = await Promise.all([
-      openTickets(sql),
+    const date = today();
+    const day = { today: date, prepareBy: new Date(now().getTime() + rules.prepMinutes * 60_000) };
+    const [tickets, closed, counts, later] = await Promise.all([
+      openTickets(sql, day),
       recentlyClosed(sql),
-      allDayCounts(sql),
+      allDayCounts(sql, day),
+      laterDays(sql, day),
     ]);
-    return { tickets, closed, counts };
+    // At the shop's midnight tomorrow's orders become today's: the board asks again then.
+    const dayEndsAt = instantAt(addDays(date, 1), 0, timeZone);
+    return { tickets, closed, counts, later, today: date, dayEndsAt };
   };
 
   const render = async (options: { csrf?: string; outOfBand?: boolean } = {}) =>
@@ -55,6 +69,7 @@ export function createBoard({ sql, live, rules, format, now }: BoardDeps) {
         rules,
         time: format.time,
         day: format.date,
+        dateLabel,
         ...options,
       }),
     );
@@ -84,6 +99,7 @@ export function createBoard({ sql, live, rules, format, now }: BoardDeps) {
 
   return {
     state,
+    dateLabel,
     render,
     pickupCodes,
     latestEventId: () => latestEventId(sql),

@@ -36,6 +36,14 @@ export function cartOwners(carts: CartStore, secret: string, secure: boolean) {
       return guest ? { guestId: guest } : null;
     },
 
+    /** The owner of the request's cart, without moving a guest's cart (event streams). */
+    async peek(c: Context<AppEnv>): Promise<CartOwner | null> {
+      const user = c.get("user");
+      if (user) return { userId: user.id };
+      const guest = c.req.header("Cookie")?.includes(CART_COOKIE) ? await guestId(c) : undefined;
+      return guest ? { guestId: guest } : null;
+    },
+
     /** The owner to write to: a new guest id (and cookie) when there is none yet. */
     async forWriting(c: Context<AppEnv>): Promise<CartOwner> {
       const owner = await this.current(c);

@@ -11,6 +11,7 @@ import type { CartOwners } from "./owner.ts";
 import { type Cart, notInCart } from "./service.ts";
 import { CartUnavailableError, MAX_LINE_QUANTITY } from "./store.ts";
 import { recordId } from "../http/fields.ts";
+import type { ShopDays } from "../catalog/day.ts";
 
 const quantity = z.coerce.number({ message: "Enter a quantity." }).int("Enter a whole number.")
   .min(1, "Enter at least 1.").max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY} per product.`);
@@ -29,7 +30,13 @@ const flashes: Record<string, string> = {
 
 /** The cart: a page, and POST forms that work without JavaScript and in place with htmx. */
 export function cartRoutes(
-  { shop, cart, owners }: { shop: ShopView; cart: Cart; owners: CartOwners },
+  { shop, cart, owners, days }: {
+    shop: ShopView;
+    cart: Cart;
+    owners: CartOwners;
+    /** The pickup day the cart is for (`?date=` chooses another). */
+    days: ShopDays;
+  },
 ) {
   const app = new Hono<AppEnv>();
 
@@ -37,20 +44,21 @@ export function cartRoutes(
     c: Context<AppEnv>,
     extra: { flash?: string; error?: string; status?: 200 | 400 | 404 | 422 | 503 } = {},
   ) => {
+    const day = await days.chosen(c);
     const owner = await owners.current(c);
     let view;
     try {
-      view = owner ? await cart.view(owner) : await cart.empty();
+      view = owner ? await cart.view(owner, day.date) : { ...await cart.empty(), date: day.date };
     } catch (error) {
       // A guest's cart while the store is away: the page says so instead of failing.
       if (!(error instanceof CartUnavailableError)) throw error;
-      view = await cart.empty();
+      view = { ...await cart.empty(), date: day.date };
       for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
       extra = { error: error.message, status: 503 };
     }
     c.set("cartCount", view.count);
     c.header("Cache-Control", "no-store");
-    const props = { shop, viewer: viewerOf(c), cart: view, ...extra };
+    const props = { shop, viewer: viewerOf(c), cart: view, day, ...extra };
     if (isHtmx(c) && c.req.method === "POST") {
       return c.html(
         <>
@@ -82,6 +90,18 @@ export function cartRoutes(
 
   return app
     .get("/cart", (c) => page(c, { flash: flashes[c.req.query("cart") ?? ""] }))
+    // The header's cart link as it is now: pages fetch it when they hear the cart changed.
+    .get("/cart/count", async (c) => {
+      c.header("Cache-Control", "no-store");
+      let count = 0;
+      try {
+        const owner = await owners.peek(c);
+        if (owner) count = await cart.count(owner);
+      } catch (error) {
+        if (!(error instanceof CartUnavailableError)) throw error;
+      }
+      return c.html(<CartLink count={count} current={c.req.query("current") === "1"} />);
+    })
     .post("/cart/items", async (c) => {
       const form = addForm.safeParse(await c.req.parseBody());
       if (!form.success) {

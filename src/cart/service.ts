@@ -5,6 +5,7 @@ import { isDate } from "../bakery/calendar.ts";
 import type { Bakery } from "../bakery/service.ts";
 import { type CartProduct, cartProducts } from "./queries.ts";
 import { type CartOwner, type CartStore, MAX_LINE_QUANTITY } from "./store.ts";
+import { cartState } from "./live.ts";
 
 export interface CartLine {
   product: CartProduct;
@@ -28,6 +29,8 @@ export interface CartView {
   subtotalCents: number;
   /** True when every line can be ordered for the date. */
   orderable: boolean;
+  /** Lines and chosen day in short: pages compare it with a `cart-changed` event's. */
+  state: string;
 }
 
 /** "Sold out." / "Only 3 left." (shelf), with the date for a daily product's plan. */
@@ -69,10 +72,14 @@ export function createCart(
     new AppError(400, "validation_failed", message, { quantity: message });
 
   /** The cart's date: the customer's choice while it is not past, else the first open one. */
-  const dateOf = async (owner: CartOwner) => {
+  const dateOf = async (owner: CartOwner) => (await chosenDay(owner)).date;
+  const chosenDay = async (owner: CartOwner) => {
     const chosen = await carts.day(owner);
     const today = bakery.today();
-    return chosen && isDate(chosen) && chosen >= today ? chosen : await bakery.firstOrderableDay();
+    const date = chosen && isDate(chosen) && chosen >= today
+      ? chosen
+      : await bakery.firstOrderableDay();
+    return { chosen, date };
   };
 
   const product = async (productId: number, date: string) => {
@@ -108,11 +115,12 @@ export function createCart(
     /** A visitor without a cart yet. */
     async empty(): Promise<CartView> {
       const date = await bakery.firstOrderableDay();
-      return { date, lines: [], count: 0, subtotalCents: 0, orderable: false };
+      return { date, lines: [], count: 0, subtotalCents: 0, orderable: false, state: "@" };
     },
 
     async view(owner: CartOwner, date?: string): Promise<CartView> {
-      const day = date ?? await dateOf(owner);
+      const { chosen, date: cartDate } = await chosenDay(owner);
+      const day = date ?? cartDate;
       const stored = await carts.entries(owner);
       const ids = [...stored.keys()];
       const [products, availability] = await Promise.all([
@@ -147,6 +155,7 @@ export function createCart(
         count: lines.reduce((n, l) => n + l.quantity, 0),
         subtotalCents: lines.reduce((n, l) => n + (l.problem ? 0 : l.lineCents), 0),
         orderable: lines.length > 0 && lines.every((l) => !l.problem),
+        state: cartState(new Map(lines.map((l) => [l.product.id, l.quantity])), chosen),
       };
     },
 

@@ -2,6 +2,8 @@ import type { Sql } from "../infra/db.ts";
 import { errorFields, type Logger, silentLogger } from "../infra/log.ts";
 import type { Store } from "../infra/store.ts";
 import { AppError } from "../http/errors.ts";
+import type { LiveHub } from "../live/hub.ts";
+import { cartAnnouncer } from "./live.ts";
 import {
   addCartLines,
   type CartLineRow,
@@ -86,8 +88,24 @@ const encode = (line: StoredLine) =>
  * quantities only: names, prices and stock come from the database when shown or ordered.
  */
 export function createCartStore(
-  { store, sql, log = silentLogger }: { store: Store; sql: Sql; log?: Logger },
+  { store, sql, log = silentLogger, live }: {
+    store: Store;
+    sql: Sql;
+    log?: Logger;
+    /** When given, every change is announced to the owner's other tabs and devices. */
+    live?: LiveHub;
+  },
 ) {
+  const announce = live
+    ? cartAnnouncer({
+      live,
+      log,
+      read: async (owner) => ({
+        lines: await cartStore.lines(owner),
+        day: await cartStore.day(owner),
+      }),
+    })
+    : () => {};
   /** Customers whose cached cart could not be dropped (the store was away): not trusted. */
   const stale = new Set<number>();
 
@@ -153,7 +171,7 @@ export function createCartStore(
   const quantities = (lines: Map<number, StoredLine>) =>
     new Map([...lines].map(([id, line]) => [id, line.quantity]));
 
-  return {
+  const cartStore = {
     /** The lines as they are now (from the database for customers): what is ordered. */
     async lines(owner: CartOwner): Promise<Map<number, number>> {
       if (!("userId" in owner)) return quantities(await entries(owner));
@@ -181,24 +199,30 @@ export function createCartStore(
     ) {
       if ("userId" in owner) {
         await saveCartLine(sql, owner.userId, { productId, quantity, seenPriceCents });
-        return await changed(owner.userId);
+        await changed(owner.userId);
+      } else {
+        const fields = { [productId]: encode({ quantity, seenPriceCents }) };
+        await guest(() => store.hashSet(guestKey(owner.guestId), fields, CART_TTL_MS));
       }
-      const fields = { [productId]: encode({ quantity, seenPriceCents }) };
-      await guest(() => store.hashSet(guestKey(owner.guestId), fields, CART_TTL_MS));
+      announce(owner);
     },
     async remove(owner: CartOwner, productId: number) {
       if ("userId" in owner) {
         await deleteCartLine(sql, owner.userId, productId);
-        return await changed(owner.userId);
+        await changed(owner.userId);
+      } else {
+        await guest(() => store.hashDelete(guestKey(owner.guestId), String(productId)));
       }
-      await guest(() => store.hashDelete(guestKey(owner.guestId), String(productId)));
+      announce(owner);
     },
     async clear(owner: CartOwner) {
       if ("userId" in owner) {
         await deleteCart(sql, owner.userId);
-        return await changed(owner.userId);
+        await changed(owner.userId);
+      } else {
+        await guest(() => store.delete(guestKey(owner.guestId)));
       }
-      await guest(() => store.delete(guestKey(owner.guestId)));
+      announce(owner);
     },
     /** The pickup date the customer chose (YYYY-MM-DD), or null. */
     async day(owner: CartOwner): Promise<string | null> {
@@ -206,8 +230,9 @@ export function createCartStore(
       return await guest(() => store.get(guestDayKey(owner.guestId)));
     },
     async setDay(owner: CartOwner, date: string) {
-      if ("userId" in owner) return await saveCartDay(sql, owner.userId, date);
-      await guest(() => store.set(guestDayKey(owner.guestId), date, CART_TTL_MS));
+      if ("userId" in owner) await saveCartDay(sql, owner.userId, date);
+      else await guest(() => store.set(guestDayKey(owner.guestId), date, CART_TTL_MS));
+      announce(owner);
     },
     /**
      * Moves a guest's lines into a customer's cart (quantities add up, capped at 99). Throws
@@ -231,8 +256,10 @@ export function createCartStore(
         await saveCartDay(sql, customer.userId, guestDay);
       }
       await guest(() => store.delete(guestKey(from.guestId), guestDayKey(from.guestId)));
+      announce(customer);
     },
   };
+  return cartStore;
 }
 
 export type CartStore = ReturnType<typeof createCartStore>;

@@ -22,6 +22,9 @@ import { isDate } from "../bakery/calendar.ts";
 import { DATE_MESSAGE } from "../bakery/schema.ts";
 import { AppError } from "../http/errors.ts";
 import { ANALYTICS_QUEUE } from "../jobs/names.ts";
+import type { CartOwners } from "../cart/owner.ts";
+import { cartTopic } from "../cart/live.ts";
+import type { ShopDays } from "./day.ts";
 
 export const CATALOG_PAGE_SIZE = 24;
 
@@ -34,11 +37,14 @@ export interface CatalogRouteDeps {
   log: Logger;
   today: () => string;
   bakery: Bakery;
+  owners: CartOwners;
+  /** The pickup day a shopper looks at, and products as they can be had on it. */
+  days: ShopDays;
 }
 
 /** The customer catalog: browsing, product pages and the live stock stream. */
 export function catalogRoutes(
-  { shop, catalog, sql, live, queue, log, today, bakery }: CatalogRouteDeps,
+  { shop, catalog, sql, live, queue, log, today, bakery, owners, days }: CatalogRouteDeps,
 ) {
   return new Hono<AppEnv>()
     .get(
@@ -48,6 +54,7 @@ export function catalogRoutes(
       }),
       async (c) => {
         const query = c.req.valid("query");
+        const day = await days.chosen(c);
         const { categories, items, total } = await catalog.browse({
           categorySlug: query.category,
           search: query.q,
@@ -61,7 +68,8 @@ export function catalogRoutes(
         const view = {
           shop,
           categories,
-          products: items,
+          products: await days.apply(day.date, items),
+          day,
           total,
           page: query.page,
           pageCount: Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE)),
@@ -78,15 +86,23 @@ export function catalogRoutes(
         if (!result.success) throw notFound("That product");
       }),
       async (c) => {
-        const product = await catalog.product(c.req.valid("param").idOrSlug);
-        if (!product) throw notFound("That product");
+        const found = await catalog.product(c.req.valid("param").idOrSlug);
+        if (!found) throw notFound("That product");
+        const day = await days.chosen(c);
+        const [product] = await days.apply(day.date, [found]);
         // Counting views must never slow or fail the page.
         queue.publish(
           ANALYTICS_QUEUE,
           newMessage("product.viewed", { productId: product.id, day: today() }),
         ).catch((error) => log.debug("product view not recorded", { error: error.message }));
         return c.html(
-          <ProductPage shop={shop} product={product} viewer={viewerOf(c)} flash={cartFlash(c)} />,
+          <ProductPage
+            shop={shop}
+            product={product}
+            day={day}
+            viewer={viewerOf(c)}
+            flash={cartFlash(c)}
+          />,
         );
       },
     )
@@ -96,6 +112,10 @@ export function catalogRoutes(
       const reconnecting = c.req.header("Last-Event-ID") !== undefined;
       const date = c.req.query("date");
       const shopToday = bakery.today();
+      // The owner's cart topic rides on the same stream: the header's count and the cart
+      // page follow changes made in other tabs and on other devices.
+      const owner = await owners.peek(c);
+      const cart = owner ? [cartTopic(owner)] : [];
       if (date === undefined || date === shopToday) {
         // Read after subscribing (the hub holds events meanwhile): no change slips between.
         const first = () =>
@@ -104,7 +124,7 @@ export function catalogRoutes(
               { id: "stock", data: String(StockUpdate({ items })) },
             ])
             : [{ id: "stock", data: "" }];
-        return liveStream(c, live, STOCK_TOPIC, { first });
+        return liveStream(c, live, STOCK_TOPIC, { first, also: cart });
       }
       // Another date: that date's plans and the shelf, as one stream.
       if (!isDate(date)) {
@@ -117,7 +137,7 @@ export function catalogRoutes(
             { id: "stock", data: String(StockUpdate({ items })) },
           ])
           : [{ id: "stock", data: "" }];
-      return liveStream(c, live, dayTopic(date), { first, also: [SHELF_TOPIC] });
+      return liveStream(c, live, dayTopic(date), { first, also: [SHELF_TOPIC, ...cart] });
     });
 }
 

@@ -15,8 +15,8 @@ import {
   updateProductRow,
 } from "./queries.ts";
 
-/** `stock`: what the shop has today; null for made to order (no cap). */
-export type ProductWithStock = ProductInfo & { stock: number | null };
+export type { ProductWithStock } from "../../views/catalog/product-card.tsx";
+import type { ProductWithStock } from "../../views/catalog/product-card.tsx";
 
 export interface CatalogDeps {
   sql: Sql;

@@ -3,6 +3,7 @@ import type { AppEnv } from "../http/env.ts";
 import { AppError } from "../http/errors.ts";
 import { clientNetwork } from "../http/client-network.ts";
 import type { LiveEvent, LiveHub } from "./hub.ts";
+import { mergeStreams } from "./merge.ts";
 
 export const sseHeaders = {
   "Content-Type": "text/event-stream; charset=utf-8",
@@ -49,34 +50,10 @@ export function liveStream(
     network: user ? undefined : network,
     visibleHeartbeat: options.visibleHeartbeat,
   });
-  const more = (options.also ?? []).map((extra) => live.open(extra, { signal, sessionId }));
-  const body = more.length ? merged(main, ...more) : main;
+  // The other topics live and end with the main one, which alone follows the session (so a
+  // session's end is said once, then the whole stream closes).
+  const more = (options.also ?? []).map((extra) => live.open(extra, { signal }));
+  const body = mergeStreams(main, ...more);
   // Through the context, so headers set by middleware (X-Request-Id) are kept.
   return c.body(body, 200, sseHeaders);
-}
-
-/** Event streams as one: each chunk is a whole frame, so they interleave safely. */
-function merged(...streams: ReadableStream<Uint8Array>[]): ReadableStream<Uint8Array> {
-  const readers = streams.map((s) => s.getReader());
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const pump = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return;
-          controller.enqueue(value);
-        }
-      };
-      // The first to end ends them all: a session closed ends the page's whole stream.
-      Promise.race(readers.map(pump)).finally(() => {
-        for (const reader of readers) reader.cancel().catch(() => {});
-        try {
-          controller.close();
-        } catch { /* already closed */ }
-      });
-    },
-    async cancel() {
-      await Promise.allSettled(readers.map((r) => r.cancel()));
-    },
-  });
 }

@@ -129,6 +129,11 @@ describe("/metrics outside development", () => {
     SESSION_SECRET: randomBytes(32).toString("hex"),
     JWT_KEYS: `k1:${randomBytes(32).toString("hex")}`,
     PUBLIC_URL: "https://shop.example.com",
+    // The test servers (with their sample passwords) stand in for the shop's own: production
+    // would refuse their URLs, and only the metrics route is under test here.
+    DATABASE_URL: "",
+    REDIS_URL: "",
+    AMQP_URL: "",
   };
 
   it("is not served in production without a token or a port of its own", async () => {

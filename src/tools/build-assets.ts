@@ -53,6 +53,8 @@ const hashed = [
   "static/build/app.css",
   "static/app.js",
   "static/api-docs.js",
+  "static/board.js",
+  "static/print.js",
   ...vendored.map(([, to]) => `static/vendor/${to}`),
 ];
 const hash = await crypto.subtle.digest(

@@ -5,6 +5,7 @@ import { hashPassword } from "../../src/accounts/passwords.ts";
 import { insertUser } from "../../src/accounts/queries.ts";
 import { createLogger } from "../../src/infra/log.ts";
 import { seedDemoCoupons } from "../../src/coupons/demo.ts";
+import { addDays } from "../../src/shop/hours.ts";
 import { createTestContext, type TestContext } from "../harness.ts";
 
 /**
@@ -72,6 +73,22 @@ export async function openFuzzShop(): Promise<FuzzShop> {
   const [category] = await t.sql<{ id: number }[]>`select min(id) as id from categories`;
   await seedDemoCoupons(t.sql);
   const [coupon] = await t.sql<{ id: number }[]>`select min(id) as id from coupons`;
+  // A daily product, a closure and special hours: the plan grid and the calendar show their forms.
+  const [daily] = await t.sql<{ id: number }[]>`
+    update products set kind = 'daily', par = '{5,5,5,5,5,5,5}'
+    where id = (select min(id) from products where active and id <> ${product.id})
+    returning id`;
+  const later = addDays(t.services.bakery.today(), 30);
+  const who = { actorId: admin.id };
+  const { closure } = await t.services.calendar.addClosure(
+    { from: later, reason: "Closed for the fuzz" },
+    who,
+  );
+  await t.services.calendar.setSpecialHours(
+    addDays(later, 1),
+    { opens: "09:00", closes: "12:00" },
+    who,
+  );
   const order = () =>
     t.services.orders.place({
       userId: customer.id,
@@ -94,6 +111,9 @@ export async function openFuzzShop(): Promise<FuzzShop> {
     [/^\/admin\/products\/.*\/restore$/, { id: String(archived.id) }],
     [/^\/board\/orders\/.*\/recall$/, { id: String(collected.order.id) }],
     [/^\/admin\/categories/, { id: String(category.id) }],
+    [/^\/admin\/bake-plan/, { id: String(daily.id) }],
+    [/^\/admin\/calendar\/closures/, { id: String(closure.id) }],
+    [/^\/admin\/calendar\/special/, { date: addDays(later, 1) }],
     [/^\/admin\/coupons/, { id: String(coupon.id) }],
     [/^\/admin\/(products|stock)/, { id: String(product.id) }],
     [/^\/admin\/users/, { id: String(bystander.id) }],

@@ -12,6 +12,8 @@ export interface BoardPageProps extends BoardStateProps {
   heartbeatMs: number;
   /** The shop's time zone, for the clock. */
   timeZone: string;
+  /** Smaller tickets, so a tablet shows many new orders at once in a rush. */
+  compact: boolean;
 }
 
 /** The kitchen display: full screen, high contrast, large type, live. */
@@ -33,7 +35,7 @@ export function BoardPage(props: BoardPageProps) {
           <script src={asset(shop, "board.js")} defer></script>
         </head>
         <body
-          class="board"
+          class={props.compact ? "board board-compact" : "board"}
           data-amber-before={rules.amberBeforePickup}
           data-amber-waiting={rules.amberWaiting}
           data-red-waiting={rules.redWaiting}
@@ -60,6 +62,10 @@ export function BoardPage(props: BoardPageProps) {
             <div class="board-tools">
               <button type="button" id="sound-toggle" aria-pressed="false">Sound off</button>
               <span class="board-clock" data-clock></span>
+              <a href={`/board?layout=${props.compact ? "roomy" : "compact"}`} class="board-link">
+                {props.compact ? "Larger tickets" : "Compact view"}
+              </a>
+              <a href={`/board/bake-list?date=${props.today}`} class="board-link">Bake list</a>
               <a href="/pickup" class="board-link">Pickup screen</a>
               <a href="/" class="board-link">Shop</a>
               <span class="board-user">{props.staffName}</span>

@@ -7,13 +7,21 @@ import {
   ticketTone,
   waitingSince,
 } from "../../src/board/aging.ts";
-import type { AllDayCount, Ticket } from "../../src/board/queries.ts";
+import type { AllDayCount, LaterDay, Ticket } from "../../src/board/queries.ts";
+import { LaterStrip } from "./later-strip.tsx";
 import { nextStatus, type OrderStatus, statusLabels } from "../../src/orders/status.ts";
 
 export interface BoardStateProps {
   tickets: Ticket[];
   closed: Ticket[];
   counts: AllDayCount[];
+  /** Open orders for the dates after today, per date. */
+  later: LaterDay[];
+  /** The shop's date (YYYY-MM-DD). */
+  today: string;
+  /** The shop's next midnight: the board asks for its state again then. */
+  dayEndsAt: Date;
+  dateLabel: (date: string) => string;
   now: Date;
   rules: AgingRules;
   time: (at: Date) => string;
@@ -159,7 +167,13 @@ export function BoardState(props: BoardStateProps) {
   const baking = column("baking");
   const ready = column("ready");
   return (
-    <div id="board-state" hx-swap-oob={props.outOfBand ? "true" : undefined} class="board-state">
+    <div
+      id="board-state"
+      hx-swap-oob={props.outOfBand ? "true" : undefined}
+      class="board-state"
+      data-day-ends-at={props.dayEndsAt.toISOString()}
+    >
+      <LaterStrip later={props.later} today={props.today} dateLabel={props.dateLabel} />
       <div class="board-columns">
         <Column id="col-new" title="New" tickets={fresh} props={props} first={1} />
         <Column

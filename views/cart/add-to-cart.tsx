@@ -6,13 +6,15 @@ import { CsrfField } from "../accounts/form-parts.tsx";
  * place; the answer updates the header count and says what happened, next to the button.
  */
 export function AddToCart(
-  { productId, productName, stock, csrf, withQuantity }: {
+  { productId, productName, stock, csrf, withQuantity, unavailable }: {
     productId: number;
     productName: string;
     /** null: made to order, no cap. */
     stock: number | null;
     csrf: string;
     withQuantity?: boolean;
+    /** It cannot be ordered for the chosen day (the page says why beside it). */
+    unavailable?: boolean;
   },
 ) {
   const feedback = `added-${productId}`;
@@ -45,7 +47,11 @@ export function AddToCart(
           </label>
         )
         : <input type="hidden" name="quantity" value="1" />}
-      <button type="submit" class="btn-primary" disabled={stock !== null && stock <= 0}>
+      <button
+        type="submit"
+        class="btn-primary"
+        disabled={unavailable || (stock !== null && stock <= 0)}
+      >
         Add to cart <span class="sr-only">: {productName}</span>
       </button>
       <p id={feedback} class="cart-feedback w-full text-sm" role="status"></p>

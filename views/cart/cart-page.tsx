@@ -5,11 +5,14 @@ import { formatMoney } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { StockBadge } from "../catalog/stock-badge.tsx";
 import { CsrfField, ErrorBanner, Flash } from "../accounts/form-parts.tsx";
+import { DayPicker, type ShopDay } from "../catalog/day-picker.tsx";
 
 export interface CartPageProps {
   shop: ShopView;
   viewer: Viewer;
   cart: CartView;
+  /** The pickup day the lines are checked against, and the days to choose from. */
+  day: ShopDay;
   flash?: string;
   error?: string;
 }
@@ -88,13 +91,24 @@ function CartLineRow(
 }
 
 /** The cart: the part htmx replaces after each change. */
-export function CartSection({ shop, viewer, cart, flash, error }: CartPageProps) {
+export function CartSection({ shop, viewer, cart, day, flash, error }: CartPageProps) {
   const csrf = viewer.csrfToken();
   return (
-    <section id="cart" aria-labelledby="cart-heading">
+    <section
+      id="cart"
+      aria-labelledby="cart-heading"
+      data-cart-state={cart.state}
+      hx-get="/cart"
+      hx-trigger="cart-refresh"
+      hx-select="#cart"
+      hx-target="this"
+      hx-swap="outerHTML"
+      hx-sync="this:replace"
+    >
       <h1 id="cart-heading" class="font-display text-3xl font-bold text-brown mb-4">Your cart</h1>
       <Flash message={flash} />
       <ErrorBanner id="cart-error" message={error} />
+      <DayPicker day={day} href={(date) => `/cart?date=${date}`} />
       {cart.lines.length === 0
         ? (
           <div class="panel">

@@ -3,6 +3,7 @@ import type { ShopView, Viewer } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Flash } from "../accounts/form-parts.tsx";
 import { ProductCard, type ProductWithStock } from "./product-card.tsx";
+import { DayPicker, type ShopDay } from "./day-picker.tsx";
 
 export interface CatalogView {
   shop: ShopView;
@@ -14,6 +15,8 @@ export interface CatalogView {
   query: { q?: string; category?: string; sort: string };
   /** Token for the add-to-cart forms. */
   csrf: string;
+  /** The pickup day the stock and availability are for. */
+  day: ShopDay;
 }
 
 /** The URL of this catalog state with some parameters changed; empty ones are left out. */
@@ -149,7 +152,7 @@ export function CatalogPage(view: CatalogView & { viewer: Viewer; flash?: string
       section="shop"
       viewer={view.viewer}
     >
-      <div hx-sse:connect="/events/stock" hx-swap="none" hidden></div>
+      <div hx-sse:connect={`/events/stock?date=${view.day.date}`} hx-swap="none" hidden></div>
       <div class="mb-6">
         <h1 class="font-display text-3xl font-bold text-brown">
           {current ? current.name : "Fresh from the oven"}
@@ -161,6 +164,7 @@ export function CatalogPage(view: CatalogView & { viewer: Viewer; flash?: string
         </p>
       </div>
       <Flash message={view.flash} />
+      <DayPicker day={view.day} href={(date) => catalogHref(view.query, { date })} />
       <CatalogFilters categories={view.categories} query={view.query} />
       <CatalogResults {...view} />
     </Layout>

@@ -4,9 +4,13 @@ import { formatMoney } from "../format.ts";
 import type { ShopView } from "../context.ts";
 import { StockBadge } from "./stock-badge.tsx";
 import { AddToCart } from "../cart/add-to-cart.tsx";
+import { DayAvailability, type ProductOnDay } from "./day-picker.tsx";
 
-/** `stock`: what the shop has today; null for made to order (no cap). */
-export type ProductWithStock = ProductInfo & { stock: number | null };
+/**
+ * `stock`: what the shop has on the day shown (today's unless a day was chosen); null for
+ * made to order (no cap). `onDay`: whether it can be ordered for the chosen day, and why not.
+ */
+export type ProductWithStock = ProductInfo & { stock: number | null; onDay?: ProductOnDay };
 
 export function productImage(shop: ShopView, product: ProductInfo) {
   return product.imagePath ?? `/static/img/placeholder.svg?v=${shop.assetVersion}`;
@@ -51,11 +55,13 @@ export function ProductCard(
         <AllergenList product={product} />
         <div class="mt-auto pt-1 flex flex-col gap-3">
           <StockBadge productId={product.id} stock={product.stock} />
+          <DayAvailability onDay={product.onDay} path={`/products/${product.slug}`} />
           <AddToCart
             productId={product.id}
             productName={product.name}
             stock={product.stock}
             csrf={csrf}
+            unavailable={product.onDay?.orderable === false}
           />
         </div>
       </div>

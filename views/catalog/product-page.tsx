@@ -6,12 +6,15 @@ import { productImage, type ProductWithStock } from "./product-card.tsx";
 import { StockBadge } from "./stock-badge.tsx";
 import { AddToCart } from "../cart/add-to-cart.tsx";
 import { Flash } from "../accounts/form-parts.tsx";
+import { DayAvailability, DayPicker, type ShopDay } from "./day-picker.tsx";
 
 export function ProductPage(
-  { shop, product, viewer, flash }: {
+  { shop, product, viewer, flash, day }: {
     shop: ShopView;
     product: ProductWithStock;
     viewer: Viewer;
+    /** The pickup day shown (the visit's choice). */
+    day: ShopDay;
     /** A confirmation after a form without JavaScript came back here. */
     flash?: string;
   },
@@ -25,7 +28,7 @@ export function ProductPage(
       section="shop"
       viewer={viewer}
     >
-      <div hx-sse:connect="/events/stock" hx-swap="none" hidden></div>
+      <div hx-sse:connect={`/events/stock?date=${day.date}`} hx-swap="none" hidden></div>
       <Flash message={flash} />
       <nav aria-label="Breadcrumb" class="text-sm mb-4">
         <ol class="flex flex-wrap gap-2 text-ink-soft">
@@ -54,15 +57,19 @@ export function ProductPage(
           <p class="text-2xl font-semibold">
             {formatMoney(product.priceCents, shop.currency, shop.locale)}
           </p>
+          <DayPicker day={day} href={(date) => `/products/${product.slug}?date=${date}`} />
           <div>
             <StockBadge productId={product.id} stock={product.stock} />
+            <span class="text-sm text-ink-soft ml-1">for {day.label}</span>
           </div>
+          <DayAvailability onDay={product.onDay} path={`/products/${product.slug}`} />
           <AddToCart
             productId={product.id}
             productName={product.name}
             stock={product.stock}
             csrf={viewer.csrfToken()}
             withQuantity
+            unavailable={product.onDay?.orderable === false}
           />
           <p class="leading-relaxed">{product.description}</p>
           <section aria-labelledby="allergen-heading" class="rounded-xl bg-white p-4 shadow-sm">

@@ -23,6 +23,12 @@ import type { NewImage, ProductWrites, SaveResult } from "./writes.ts";
 import { type AdminProduct, categoryOptions, findAdminProduct } from "./queries.ts";
 import { productFormSchema, type ProductInput } from "./schema.ts";
 import {
+  ScheduleForm,
+  type ScheduleFormView,
+} from "../../../views/admin/products/schedule-form.tsx";
+import { scheduleFromForm } from "./schedule.ts";
+import {
+  actorOf,
   auditBy,
   finish,
   FIX_FIELDS,
@@ -43,7 +49,10 @@ const flashes: Record<string, string> = {
   saved: "Your changes were saved. The shop shows them now.",
   archived: "The product was archived: it is gone from the shop and kept on past orders.",
   restored: "The product was restored: it is back in the shop.",
+  schedule: "The baking schedule was saved. Dates that follow the par moved with it.",
 };
+
+type ScheduleProblems = Pick<ScheduleFormView, "error" | "fields" | "typed">;
 
 const TOO_BIG_BANNER =
   "Nothing was saved: the upload was larger than 5 MB, so the form could not be read. Choose a smaller image and enter your changes again.";
@@ -63,7 +72,7 @@ const typedValues = (body: FormBody): ProductFormValues => ({
 });
 
 /** New-product and edit-product forms with image upload and the optimistic lock. */
-export function productEditRoutes({ shop, sql }: AdminDeps, writes: ProductWrites) {
+export function productEditRoutes({ shop, sql, planning }: AdminDeps, writes: ProductWrites) {
   const admin = requireRole("admin");
 
   const render = async (
@@ -71,6 +80,7 @@ export function productEditRoutes({ shop, sql }: AdminDeps, writes: ProductWrite
     view: Omit<ProductFormView, "csrfToken" | "currency" | "categories">,
     status: ContentfulStatusCode,
     stored?: AdminProduct,
+    scheduleProblems?: ScheduleProblems,
   ) => {
     noStore(c);
     const full: ProductFormView = {
@@ -81,13 +91,22 @@ export function productEditRoutes({ shop, sql }: AdminDeps, writes: ProductWrite
     };
     if (wantsFragment(c, PRODUCT_FORM_ID)) return c.html(<ProductForm {...full} />, status);
     const title = stored ? `Edit ${stored.name}` : "New product";
+    const schedule = stored && await planning.schedule(stored.id);
     const page: Parameters<typeof ProductFormPage>[0] = {
       ...full,
       shop,
       viewer: viewerOf(c),
       title,
       stored,
-      flash: flashOf(c, flashes),
+      flash: scheduleProblems ? undefined : flashOf(c, flashes),
+      schedule: schedule && (
+        <ScheduleForm
+          csrfToken={full.csrfToken}
+          productId={schedule.productId}
+          schedule={schedule}
+          {...scheduleProblems}
+        />
+      ),
     };
     return c.html(<ProductFormPage {...page} />, status);
   };
@@ -193,5 +212,20 @@ export function productEditRoutes({ shop, sql }: AdminDeps, writes: ProductWrite
           stored,
         );
       },
-    );
+    )
+    .post("/admin/products/:id{[0-9]+}/schedule", admin, async (c) => {
+      const stored = await productOf(c);
+      const { typed, input, fields } = scheduleFromForm(await readForm(c));
+      const again = (problems: ScheduleProblems, status: ContentfulStatusCode) =>
+        render(c, editView(stored), status, stored, problems);
+      if (!input) return await again({ error: FIX_FIELDS, fields, typed }, 422);
+      try {
+        await planning.setSchedule(stored.id, input, actorOf(c));
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status === 404) throw error;
+        const status = error.status === 409 ? 409 : 422;
+        return await again({ error: error.message, fields: error.fields, typed }, status);
+      }
+      return c.redirect(`/admin/products/${stored.id}?done=schedule#schedule-title`, 303);
+    });
 }

@@ -84,6 +84,9 @@ export function auditBy(c: Ctx): Who {
   return { actorId: c.get("user")!.id, ip: meta.ip, userAgent: meta.userAgent };
 }
 
+/** The same, typed for services that always name a person (bakery plans and calendar). */
+export const actorOf = (c: Ctx) => ({ ...auditBy(c), actorId: c.get("user")!.id });
+
 /** Cents as a plain decimal for forms and files: 1250 → "12.50". */
 export const decimalMoney = (cents: number) =>
   `${cents < 0 ? "-" : ""}${Math.floor(Math.abs(cents) / 100)}.${

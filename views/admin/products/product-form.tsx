@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { allergenLabels, allergens } from "../../../src/catalog/allergens.ts";
 import type { AdminProduct } from "../../../src/admin/products/queries.ts";
 import { priceText } from "../../../src/admin/products/schema.ts";
@@ -225,6 +226,8 @@ export function ProductFormPage(
     title: string;
     flash?: string;
     stored?: AdminProduct;
+    /** The product's baking schedule form, once it exists. */
+    schedule?: Child;
   },
 ) {
   const { stored } = view;
@@ -266,6 +269,7 @@ export function ProductFormPage(
       <section class="panel" aria-label="Product details">
         <ProductForm {...view} />
       </section>
+      {view.schedule}
     </AdminLayout>
   );
 }

@@ -8,6 +8,9 @@ export type AdminArea =
   | "products"
   | "categories"
   | "stock"
+  | "bake-plan"
+  | "calendar"
+  | "pickup-settings"
   | "orders"
   | "users"
   | "coupons"
@@ -21,6 +24,9 @@ const areas: [AdminArea, string, string][] = [
   ["products", "Products", "/admin/products"],
   ["categories", "Categories", "/admin/categories"],
   ["stock", "Stock", "/admin/stock"],
+  ["bake-plan", "Bake plan", "/admin/bake-plan"],
+  ["calendar", "Calendar", "/admin/calendar"],
+  ["pickup-settings", "Pickup", "/admin/pickup-settings"],
   ["orders", "Orders", "/admin/orders"],
   ["users", "Users", "/admin/users"],
   ["coupons", "Coupons", "/admin/coupons"],
