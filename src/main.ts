@@ -8,6 +8,7 @@ import { catalogIsEmpty, seedDemoCatalog } from "./catalog/seed.ts";
 import { seedDemoCoupons } from "./coupons/demo.ts";
 import { demoAccounts, generateDemoPassword, seedDemoAccounts } from "./accounts/demo.ts";
 import { startConsumers, stopConsumers, workerDeps } from "../worker/handlers/index.ts";
+import { startHousekeepingSchedule } from "./housekeeping/schedule.ts";
 import { hostname } from "node:os";
 import { createMetrics } from "./metrics/metrics.ts";
 import { metricsPlacement, metricsRoute } from "./metrics/http.ts";
@@ -64,6 +65,12 @@ async function start() {
   const services = createServices(deps);
   const app = createApp(deps, services);
   services.relay.start();
+  // Due clean-ups go on the queue like any job; one instance enqueues each run.
+  const housekeeping = startHousekeepingSchedule({
+    sql: db.sql,
+    log,
+    afterEnqueue: () => void services.relay.kick(),
+  });
   // On embedded parts there is no separate worker: the same handlers run here.
   const consumers = config.workerInProcess
     ? await startConsumers(workerDeps(config, { sql: db.sql, queue, log }))
@@ -138,6 +145,7 @@ async function start() {
     const serverDone = server.shutdown();
     await live.close(); // ends the open event streams so the server can drain
     await serverDone;
+    await housekeeping.stop();
     await metricsServer?.shutdown();
     await control?.shutdown();
     await rm(socketPath, { force: true }).catch(() => {});

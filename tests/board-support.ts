@@ -93,6 +93,7 @@ export async function account(t: TestContext, role: Role, name = `Test ${role}`)
     { email, password: PASSWORD, name },
     meta,
     role,
+    { emailVerified: true },
   );
   return { id: user.id, email, name, role } as Account;
 }

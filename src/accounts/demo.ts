@@ -26,10 +26,11 @@ export async function seedDemoAccounts(sql: Sql, password: string) {
   await sql.begin(async (tx) => {
     for (const account of demoAccounts) {
       await tx`
-        insert into users (email, name, password_hash, role)
-        values (${account.email}, ${account.name}, ${passwordHash}, ${account.role})
+        insert into users (email, name, password_hash, role, email_verified_at)
+        values (${account.email}, ${account.name}, ${passwordHash}, ${account.role}, now())
         on conflict (lower(email)) do update
           set password_hash = excluded.password_hash, role = excluded.role, disabled = false,
+              email_verified_at = coalesce(users.email_verified_at, now()),
               sessions_valid_after = now(), updated_at = now()`;
     }
   });

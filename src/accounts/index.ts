@@ -2,6 +2,8 @@ import { createAuthentication } from "./authenticate.ts";
 import { createAccountManagement } from "./manage.ts";
 import { createRefresh } from "./refresh.ts";
 import { createInvitations } from "./invitations.ts";
+import { createRecovery } from "./recovery.ts";
+import { createErasure } from "./erasure.ts";
 import { type AccountsDeps, createSessions } from "./service.ts";
 
 /** Everything about accounts and sign-in, wired to one set of dependencies. */
@@ -13,6 +15,8 @@ export function createAccounts(deps: AccountsDeps) {
     auth,
     manage: createAccountManagement(deps, auth),
     invitations: createInvitations(deps, deps.invitationSecret),
+    recovery: createRecovery(deps, auth),
+    erasure: createErasure(deps, auth),
   };
 }
 

@@ -3,9 +3,10 @@ import { enqueue, USERS_QUEUE } from "../outbox/outbox.ts";
 import { AppError } from "../http/errors.ts";
 import { clientNetwork } from "../http/client-network.ts";
 import { errorFields } from "../infra/log.ts";
-import { limited, PASSWORD_CHECK_FAILURES, SIGNUPS } from "./brute-force.ts";
+import { limited, SIGNUPS } from "./brute-force.ts";
+import { checkCurrentPassword } from "./current-password.ts";
 import type { Authentication } from "./authenticate.ts";
-import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
+import { hashPassword, passwordProblem } from "./passwords.ts";
 import {
   findUserById,
   insertUser,
@@ -18,15 +19,14 @@ import {
 } from "./queries.ts";
 import type { AuthUser, Role } from "./roles.ts";
 import type { AccountsDeps, RequestMeta } from "./service.ts";
+import { queueVerification } from "./recovery-mail.ts";
 
 const invalid = (field: string, message: string) =>
   new AppError(400, "validation_failed", message, { [field]: message });
 
 /** Creating accounts and changing them: names, passwords, roles, disabling. */
-export function createAccountManagement(
-  { sql, now, log, closeStreams, limiter, passwordChecks }: AccountsDeps,
-  auth: Authentication,
-) {
+export function createAccountManagement(deps: AccountsDeps, auth: Authentication) {
+  const { sql, now, log, closeStreams, limiter, passwordChecks } = deps;
   /** argon2 work for a request, through the bounded queue under the client's network. */
   const argon2 = <T>(meta: RequestMeta, work: () => Promise<T>) =>
     passwordChecks.run(clientNetwork(meta.ip), work);
@@ -51,12 +51,14 @@ export function createAccountManagement(
       input: { email: string; password: string; name: string },
       meta: RequestMeta,
       role: Role = "customer",
+      /** The shop vouches for the address (an account made from the command line). */
+      { emailVerified = false }: { emailVerified?: boolean } = {},
     ): Promise<UserRow> {
       const problem = passwordProblem(input.password, input);
       if (problem) throw invalid("password", problem);
       const passwordHash = await argon2(meta, () => hashPassword(input.password));
       return await sql.begin(async (tx) => {
-        const user = await insertUser(tx, { ...input, passwordHash, role });
+        const user = await insertUser(tx, { ...input, passwordHash, role, emailVerified });
         if (!user) {
           throw invalid("email", "An account with this email already exists. Sign in instead?");
         }
@@ -74,6 +76,8 @@ export function createAccountManagement(
           type: "user.registered",
           payload: { userId: user.id },
         });
+        // And mails the link that proves the address (needed before the first order).
+        if (!emailVerified) await queueVerification(tx, user.id, user.email, now());
         return user;
       });
     },
@@ -99,44 +103,7 @@ export function createAccountManagement(
       meta: RequestMeta,
     ) {
       // A stolen session must not become a way to guess the password it would change.
-      const key = `user:${user.id}`;
-      const check = await limiter.hitUndoable(PASSWORD_CHECK_FAILURES, key);
-      if (!check.state.allowed) {
-        throw limited(
-          check.state,
-          PASSWORD_CHECK_FAILURES,
-          (wait) => `Too many wrong current passwords. Try again in ${wait}.`,
-        );
-      }
-      const row = await findUserById(sql, user.id);
-      let right = false;
-      try {
-        right = !!row &&
-          await argon2(meta, () => verifyPassword(row.passwordHash, input.currentPassword));
-      } catch (error) {
-        await check.undo();
-        throw error;
-      }
-      if (!right || !row) {
-        await sql.begin(async (tx) => {
-          await recordAudit(tx, {
-            actorId: user.id,
-            action: "account.password_check_failed",
-            entityType: "user",
-            entityId: user.id,
-            ...meta,
-          });
-          if (check.state.count === PASSWORD_CHECK_FAILURES.limit) {
-            await enqueue(tx, {
-              queue: USERS_QUEUE,
-              type: "user.signin_failures",
-              payload: { userId: user.id },
-            });
-          }
-        });
-        throw invalid("currentPassword", "That is not your current password.");
-      }
-      await limiter.reset(PASSWORD_CHECK_FAILURES, key);
+      const row = await checkCurrentPassword(deps, user, input.currentPassword, meta);
       const problem = passwordProblem(input.newPassword, row);
       if (problem) throw invalid("newPassword", problem);
       if (input.newPassword === input.currentPassword) {

@@ -1,11 +1,9 @@
 import type { Child } from "hono/jsx";
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "@hono/zod-openapi";
 import type { ShopView } from "../../views/context.ts";
 import {
-  AccountPage,
-  type AccountView,
   NAME_FORM_ID,
   NameForm,
   PASSWORD_FORM_ID,
@@ -26,6 +24,8 @@ import {
 } from "../../views/accounts/signup-page.tsx";
 import type { AppEnv } from "../http/env.ts";
 import { AppError, fieldErrors } from "../http/errors.ts";
+import { accountPageRenderer } from "./account-page-view.tsx";
+import { type Ctx, field, finish, FIX_FIELDS, problemsOf } from "./form-helpers.ts";
 import { wantsFragment } from "../http/htmx.ts";
 import { viewerOf } from "../http/viewer.ts";
 import type { Accounts } from "./index.ts";
@@ -40,48 +40,26 @@ import { passwordProblem } from "./passwords.ts";
 import { readDevice, rememberDevice } from "./device-cookie.ts";
 import { changePasswordSchema, loginSchema, nameField, registerSchema } from "./schema.ts";
 
-type Ctx = Context<AppEnv>;
-
-const FIX_FIELDS = "Please correct the fields marked below.";
-
 /** Confirmations shown on the account page after a redirect (`?done=`): fixed texts only. */
 const flashes: Record<string, string> = {
   signup: "Welcome! Your account is ready.",
   name: "Your name was saved.",
   password: "Password changed. Other devices were signed out.",
+  verified: "Thank you: your email address is confirmed.",
+  verification_sent: "We sent you a new link. Open it to confirm your email address.",
+  email_change: "We sent a link to your new address. Your address changes when you open it.",
+};
+
+/** Confirmations on the sign-in page (`?done=`). */
+const signInFlashes: Record<string, string> = {
+  reset: "Your password was changed and every device was signed out. Sign in with the new one.",
+  verified: "Thank you: your email address is confirmed. Sign in to order.",
 };
 
 const nameSchema = z.object({ name: nameField });
 
-/** A text field of a submitted form; files and missing fields read as "". */
-const field = (body: Record<string, unknown>, name: string) => {
-  const value = body[name];
-  return typeof value === "string" ? value : "";
-};
-
 /** `next` as given to the form: a same-origin path, or undefined when there is none. */
 const returnPath = (next: string | undefined) => next ? safeReturnPath(next) : undefined;
-
-/** Problems of a failed submit, from an AppError (anything else is not ours to handle). */
-function problemsOf(c: Ctx, error: unknown): FormProblems & { status: ContentfulStatusCode } {
-  if (!(error instanceof AppError)) throw error;
-  for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
-  if (error.fields) return { status: 422, error: FIX_FIELDS, fields: error.fields };
-  return { status: error.status, error: error.message };
-}
-
-/**
- * After a successful submit: a 303 to the next page for plain and boosted forms; a form
- * htmx swaps in place is told to load the next page instead (a followed redirect would put
- * the whole page inside the form).
- */
-function finish(c: Ctx, formId: string, location: string) {
-  if (wantsFragment(c, formId)) {
-    c.header("HX-Redirect", location);
-    return c.body(null, 204);
-  }
-  return c.redirect(location, 303);
-}
 
 /** Sign-in and sign-up replace any session this browser had; the old one is ended. */
 async function endPreviousSession(c: Ctx, accounts: Accounts) {
@@ -122,16 +100,7 @@ export function accountPages(
       await readDevice(c, deviceSecret),
     );
 
-  const accountView = (c: Ctx): AccountView => {
-    const user = c.get("user")!;
-    c.header("Cache-Control", "private, no-store");
-    return {
-      shop,
-      viewer: viewerOf(c),
-      user: { name: user.name, email: user.email, role: user.role },
-      csrfToken: c.get("csrfToken")(),
-    };
-  };
+  const accountPage = accountPageRenderer({ shop, accounts, accountSections });
 
   return new Hono<AppEnv>()
     .get("/signin", (c) => {
@@ -140,6 +109,7 @@ export function accountPages(
       return signInPage(c, {
         csrfToken: c.get("csrfToken")(),
         next: returnPath(c.req.query("next")),
+        flash: signInFlashes[c.req.query("done") ?? ""],
       });
     })
     .post("/signin", async (c) => {
@@ -224,8 +194,7 @@ export function accountPages(
     })
     .get("/account", requireUser(), async (c) => {
       const flash = flashes[c.req.query("done") ?? ""];
-      const more = await accountSections?.(c);
-      return c.html(<AccountPage {...accountView(c)} flash={flash} more={more} />);
+      return await accountPage(c, { flash });
     })
     .post("/account/name", requireUser(), async (c) => {
       const user = c.get("user")!;
@@ -236,7 +205,7 @@ export function accountPages(
         const csrfToken = c.get("csrfToken")();
         return wantsFragment(c, NAME_FORM_ID)
           ? c.html(<NameForm csrfToken={csrfToken} {...problems} />, 422)
-          : c.html(<AccountPage {...accountView(c)} nameForm={problems} />, 422);
+          : await accountPage(c, { nameForm: problems }, 422);
       }
       await accounts.manage.changeName(user, parsed.data.name, c.get("meta"));
       return finish(c, NAME_FORM_ID, "/account?done=name");
@@ -270,7 +239,7 @@ export function accountPages(
             <PasswordForm csrfToken={c.get("csrfToken")()} email={user.email} {...problems} />,
             status,
           )
-          : c.html(<AccountPage {...accountView(c)} passwordForm={problems} />, status);
+          : await accountPage(c, { passwordForm: problems }, status);
       }
       // Every session ended with the old password, this one too: sign in again with the
       // new one (the same checks as the sign-in form, and a fresh session).

@@ -34,7 +34,7 @@ export interface AdminDeps {
   /** Drops the cached catalog after a product or category changed. */
   catalog: Pick<Catalog, "changed">;
   /** Role changes, disabling, and ending a kiosk's session, with their rules and audit rows. */
-  accounts: Pick<Accounts, "manage" | "auth" | "invitations">;
+  accounts: Pick<Accounts, "manage" | "auth" | "invitations" | "erasure">;
   /** The shop's public address (PUBLIC_URL) for links shown to admins; else the request's. */
   publicUrl?: string;
   /** Mail goes out (SMTP_URL is set); without it notifications are recorded only. */

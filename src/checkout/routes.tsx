@@ -56,8 +56,10 @@ const pickupOf = (v: Partial<CheckoutValues>) => v.slot || v.pickup || "asap";
  * slots follow, full ones shown and disabled.
  */
 export function checkoutRoutes(
-  { shop, cart, carts, orders, bakery, words }: {
+  { shop, cart, carts, orders, bakery, words, emailVerified }: {
     shop: ShopView;
+    /** Whether the account's address is confirmed (a first order needs it). */
+    emailVerified: (userId: number) => Promise<boolean>;
     cart: Cart;
     carts: CartStore;
     orders: Orders;
@@ -68,7 +70,11 @@ export function checkoutRoutes(
   const render = async (
     c: Context<AppEnv>,
     values: Partial<CheckoutValues>,
-    problems: { error?: string; fields?: Record<string, string>; status?: 400 | 409 | 422 } = {},
+    problems: {
+      error?: string;
+      fields?: Record<string, string>;
+      status?: 400 | 403 | 409 | 422;
+    } = {},
   ) => {
     const user = c.get("user")!;
     const owner = { userId: user.id };
@@ -85,6 +91,7 @@ export function checkoutRoutes(
     const coupon = code && !problems.fields?.coupon
       ? await orders.previewCoupon(code, user.id, view.subtotalCents)
       : undefined;
+    const verified = await emailVerified(user.id);
     c.header("Cache-Control", "no-store");
     return c.html(
       <CheckoutPage
@@ -103,6 +110,7 @@ export function checkoutRoutes(
         time={words.time}
         dayTime={words.dayTime}
         dayOf={words.day}
+        unverifiedEmail={verified ? undefined : user.email}
       />,
       problems.status ?? 200,
     );
@@ -158,7 +166,7 @@ export function checkoutRoutes(
         return render(c, values, {
           error: fields.pickupAt || fields.couponCode ? undefined : message,
           fields: { pickup: fields.pickupAt, coupon: fields.couponCode },
-          status: error.status === 409 ? 409 : 422,
+          status: error.status === 409 || error.status === 403 ? error.status : 422,
         });
       }
     });

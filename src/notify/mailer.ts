@@ -4,6 +4,11 @@ export interface Mail {
   to: string;
   subject: string;
   text: string;
+  /**
+   * The same for every attempt at one notification: a mail sent again after a crash carries
+   * the Message-ID of the first, so the receiving side can tell it is the same message.
+   */
+  messageId?: string;
 }
 
 export interface Mailer {
@@ -34,8 +39,33 @@ export function createMailer(
   const transport = nodemailer.createTransport(url.toString());
   return {
     async send(mail) {
-      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+      await transport.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        messageId: mail.messageId,
+      });
     },
     close: () => transport.close(),
   };
+}
+
+/**
+ * A transport that keeps what it is given instead of mailing it (tests, and checks of the
+ * notification path). Like a mail store, it keeps one copy per Message-ID.
+ */
+export function createRecordingMailer() {
+  const sent: (Mail & { from: string })[] = [];
+  const mailer: Mailer & { sent: typeof sent } = {
+    sent,
+    send(mail) {
+      if (!mail.messageId || !sent.some((m) => m.messageId === mail.messageId)) {
+        sent.push({ ...mail, from: "recorded" });
+      }
+      return Promise.resolve();
+    },
+    close: () => {},
+  };
+  return mailer;
 }

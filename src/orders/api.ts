@@ -95,7 +95,10 @@ const place = createRoute({
       errorSchema,
       "`validation_failed` (body, or a pickup time that is not an offered slot), `coupon_refused`, `empty_order`",
     ),
-    403: json(errorSchema, "`overCapacity` sent by a customer"),
+    403: json(
+      errorSchema,
+      "`overCapacity` sent by a customer; `email_unverified`: the account's email address is not confirmed yet (see POST /me/verification)",
+    ),
     409: json(
       errorSchema,
       "`insufficient_stock` (`items` lists the short lines, for the pickup date's plan or the shelf), `slot_full`, `idempotency_conflict`, `in_progress`",

@@ -80,6 +80,17 @@ export interface PlaceDeps {
   rules: BookingRules;
 }
 
+export class EmailUnverifiedError extends AppError {
+  constructor() {
+    super(
+      403,
+      "email_unverified",
+      "Confirm your email address before you order: open the link we mailed you, or ask " +
+        "for a new one on your account page. Nothing was ordered; your cart is unchanged.",
+    );
+  }
+}
+
 export class StockShortageError extends AppError {
   constructor(readonly shortages: Shortage[]) {
     const words = shortages.map((s) =>
@@ -151,6 +162,10 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
         "There is nothing to order: send items, or add products to your cart first.",
       );
     }
+    // A first order needs a proven address: the shop must be able to reach the customer.
+    const [account] = await tx<{ verified: boolean }[]>`
+      select email_verified_at is not null as verified from users where id = ${input.userId}`;
+    if (!account?.verified) throw new EmailUnverifiedError();
 
     const rules = await lockedRules(tx, deps.rules, deps.now());
     const booking = await bookPickup(tx, rules, input.pickup, input.overCapacity);

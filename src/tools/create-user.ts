@@ -85,6 +85,7 @@ try {
     { email: email.data, name: name.data, password },
     { ip: "command line", userAgent: "deno task user:create" },
     values.role as Role,
+    { emailVerified: true },
   );
   await live.close();
   console.log(`Created ${user.role} ${user.email} (id ${user.id}).`);

@@ -27,6 +27,8 @@ describe("the admin dashboard in Chromium", () => {
     const customer = await e2e.t.services.accounts.manage.register(
       { email: "dora@example.com", password, name: "Dora Baker" },
       meta,
+      "customer",
+      { emailVerified: true },
     );
     customerId = customer.id;
     source = dashboardSource({ deps: e2e.t.deps, services: e2e.t.services });

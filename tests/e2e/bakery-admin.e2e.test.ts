@@ -17,7 +17,9 @@ describe("bakery days for the admin and the kitchen in Chromium", () => {
   let dayAfter: string;
 
   const register = (email: string, name: string, role?: "staff" | "admin") =>
-    e2e.t.services.accounts.manage.register({ email, password, name }, meta, role);
+    e2e.t.services.accounts.manage.register({ email, password, name }, meta, role, {
+      emailVerified: true,
+    });
 
   async function device(email: string, viewport: { width: number; height: number }) {
     const context = await e2e.browser.newContext({

@@ -20,6 +20,8 @@ describe("the order board in Chromium", () => {
     await e2e.t.services.accounts.manage.register(
       { email: "dora@example.com", password, name: "Dora Baker" },
       meta,
+      "customer",
+      { emailVerified: true },
     );
     staffContext = await e2e.browser.newContext({ baseURL: e2e.baseUrl });
     board = await e2e.newPage(staffContext);
@@ -33,7 +35,8 @@ describe("the order board in Chromium", () => {
     await page.getByLabel("Password").fill(password);
     if (kiosk) await page.getByLabel(/order-board device/).check();
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => page.url()).toContain("/account");
+    // A navigation, awaited as one: a sign-in's password check may take seconds on a busy machine.
+    await page.waitForURL(/\/account/);
   };
 
   it("signs the kiosk in once and opens the live board", async () => {
@@ -88,7 +91,8 @@ describe("the order board in Chromium", () => {
     const code = (await customer.locator("[data-order-code]").textContent())!.trim();
     const screen = await e2e.newPage(await e2e.browser.newContext({ baseURL: e2e.baseUrl }));
     await screen.goto("/pickup");
-    await expect.poll(() => screen.locator(".pickup-list.ready").textContent()).toContain(code);
+    await expect.poll(() => screen.locator(".pickup-list.ready").textContent(), { timeout: 10_000 })
+      .toContain(code);
     expect(await screen.content()).not.toContain("Dora");
     await e2e.screenshot(screen, "pickup-screen");
   });

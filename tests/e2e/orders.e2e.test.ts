@@ -38,8 +38,14 @@ describe("ordering in Chromium", () => {
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Create account" }).click();
-    await expect.poll(() => page.url()).toContain("/checkout");
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toContain("/checkout");
     await expect.poll(() => page.locator("h1").textContent()).toBe("Checkout");
+    // The customer confirms their address from the mail (account-links.e2e.test.ts follows
+    // that link); the checkout then takes the order.
+    await expect.poll(() => page.locator("#verify-notice").count()).toBe(1);
+    await e2e.t.sql`update users set email_verified_at = now() where email = ${email}`;
+    await page.reload();
+    await expect.poll(() => page.locator("#verify-notice").count()).toBe(0);
     const summary = page.getByRole("complementary", { name: "Order summary" });
     await expect.poll(() => summary.textContent()).toContain("2 × Butter Croissant");
     await page.getByLabel("Note for the bakers (optional)").fill("Extra crispy, please");

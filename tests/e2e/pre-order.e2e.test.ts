@@ -36,6 +36,7 @@ async function customer() {
     { email, password, name: "Dora Customer" },
     { ip: "127.0.0.1", userAgent: "e2e" },
     "customer",
+    { emailVerified: true },
   );
   return email;
 }

@@ -60,6 +60,9 @@ async function dropQueues(url: string, prefix: string) {
   }
 }
 
+/** Each scenario builds its own shop (a database, migrations, the demo catalog) inside it. */
+const SHOP_TEST_MS = 120_000;
+
 // ---------------------------------------------------------------------------------------
 // The pipeline: an app context (orders, outbox) and the worker's handlers on given queues.
 
@@ -266,7 +269,7 @@ if (amqpUrl) {
         await proxy.close();
         await dropQueues(amqpUrl, prefix);
       }
-    });
+    }, SHOP_TEST_MS);
 
     for (const when of ["before", "after"] as const) {
       it(`hands a message held by a worker that lost its connection (${when} its commit) to another worker`, async () => {
@@ -355,7 +358,7 @@ if (amqpUrl) {
         await queue.close();
         await dropQueues(amqpUrl, prefix);
       }
-    });
+    }, SHOP_TEST_MS);
 
     it("dead-letters a poison message after maxAttempts and never handles it again", async () => {
       const prefix = `test.${uniqueId()}.`;
@@ -372,7 +375,7 @@ if (amqpUrl) {
         await queue.close();
         await dropQueues(amqpUrl, prefix);
       }
-    });
+    }, SHOP_TEST_MS);
   });
 }
 
@@ -400,7 +403,7 @@ describe("job pipeline on the embedded queue under faults", () => {
     } finally {
       await inner.close();
     }
-  });
+  }, SHOP_TEST_MS);
 
   it("writes nothing twice when the ack is lost after the commit", async () => {
     const queue = await memoryQueue();
@@ -409,7 +412,7 @@ describe("job pipeline on the embedded queue under faults", () => {
     } finally {
       await queue.close();
     }
-  });
+  }, SHOP_TEST_MS);
 
   it("dead-letters a poison message after maxAttempts and never handles it again", async () => {
     const queue = await memoryQueue();
@@ -418,5 +421,5 @@ describe("job pipeline on the embedded queue under faults", () => {
     } finally {
       await queue.close();
     }
-  });
+  }, SHOP_TEST_MS);
 });

@@ -58,6 +58,8 @@ for (const mode of ["cut", "hung"] as const) {
       await t.services.accounts.manage.register(
         { email, password: PASSWORD, name: "Outage Customer" },
         { ip: "192.0.2.1", userAgent: "store-outage-test" },
+        "customer",
+        { emailVerified: true },
       );
       const b = browser();
       expect((await b.post("/signin", { email, password: PASSWORD })).res.status).toBe(303);

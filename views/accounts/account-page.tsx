@@ -3,6 +3,8 @@ import { type Role, roleLabels } from "../../src/accounts/roles.ts";
 import { MIN_PASSWORD_LENGTH } from "../../src/accounts/passwords.ts";
 import type { ShopView, Viewer } from "../context.ts";
 import { Layout } from "../layout.tsx";
+import type { AccountStatus } from "../../src/accounts/recovery.ts";
+import { DataSection, EmailForm, type EmailFormView, ResendVerification } from "./account-data.tsx";
 import {
   CsrfField,
   EnhancedForm,
@@ -92,6 +94,10 @@ export interface AccountView {
   /** What the name form shows: the value typed and its problems after a failed submit. */
   nameForm?: Omit<NameFormView, "csrfToken">;
   passwordForm?: FormProblems;
+  /** Whether the address is proven, and a new one waiting for its link. */
+  status: AccountStatus;
+  emailForm?: Omit<EmailFormView, "csrfToken" | "pendingEmail">;
+  deleteForm?: FormProblems;
   /** Sections other features add (orders, notifications), after the details. */
   more?: Child;
 }
@@ -113,10 +119,20 @@ export function AccountPage(view: AccountView) {
             <dt class="font-semibold">Name</dt>
             <dd class="break-words">{user.name}</dd>
             <dt class="font-semibold">Email</dt>
-            <dd class="break-all">{user.email}</dd>
+            <dd class="break-all">
+              {user.email} {view.status.verified
+                ? <span class="text-sm text-ok font-semibold">confirmed</span>
+                : <span class="text-sm text-low font-semibold">not confirmed yet</span>}
+            </dd>
             <dt class="font-semibold">Role</dt>
             <dd>{roleLabels[user.role]}</dd>
           </dl>
+          {!view.status.verified && (
+            <div class="mt-4 flex flex-col gap-2">
+              <p>Open the link we mailed you to confirm your address: you need it to order.</p>
+              <ResendVerification csrfToken={view.csrfToken} />
+            </div>
+          )}
         </section>
         {view.more}
         <section id="section-name" class="panel" aria-labelledby="name-heading">
@@ -131,6 +147,15 @@ export function AccountPage(view: AccountView) {
           <h2 id="password-heading" class="section-heading">Change your password</h2>
           <PasswordForm csrfToken={view.csrfToken} email={user.email} {...view.passwordForm} />
         </section>
+        <section id="section-email" class="panel" aria-labelledby="email-heading">
+          <h2 id="email-heading" class="section-heading">Change your email address</h2>
+          <EmailForm
+            csrfToken={view.csrfToken}
+            pendingEmail={view.status.pendingEmail}
+            {...view.emailForm}
+          />
+        </section>
+        <DataSection csrfToken={view.csrfToken} deleteForm={view.deleteForm} />
       </div>
     </Layout>
   );

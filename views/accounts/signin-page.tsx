@@ -6,6 +6,7 @@ import {
   ErrorBanner,
   Field,
   firstProblem,
+  Flash,
   type FormProblems,
   SubmitButton,
 } from "./form-parts.tsx";
@@ -17,6 +18,8 @@ export interface SignInView extends FormProblems {
   /** The same-origin path to return to afterwards, when there is one. */
   next?: string;
   email?: string;
+  /** A one-line confirmation after a redirect (a new password, a confirmed address). */
+  flash?: string;
 }
 
 export const withNext = (path: string, next?: string) =>
@@ -29,6 +32,7 @@ export function SignInForm(view: SignInView) {
     (view.error ? "password" : undefined);
   return (
     <EnhancedForm id={SIGNIN_FORM_ID} action="/signin" label="Sign in">
+      <Flash message={view.flash} />
       <ErrorBanner id="signin-error" message={view.error} />
       <CsrfField token={view.csrfToken} />
       {view.next && <input type="hidden" name="next" value={view.next} />}
@@ -60,6 +64,9 @@ export function SignInForm(view: SignInView) {
         </span>
       </label>
       <SubmitButton>Sign in</SubmitButton>
+      <p>
+        <a class="text-link" href="/forgot-password">Forgot password?</a>
+      </p>
     </EnhancedForm>
   );
 }

@@ -5,6 +5,7 @@ import type { ShopView, Viewer } from "../context.ts";
 import { formatMoney } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { CsrfField, ErrorBanner } from "../accounts/form-parts.tsx";
+import { VerifyNotice } from "../accounts/account-data.tsx";
 
 export interface CheckoutProps {
   shop: ShopView;
@@ -28,6 +29,8 @@ export interface CheckoutProps {
   /** "Thu 18:00" */
   dayTime: (at: Date) => string;
   dayOf: (date: string) => string;
+  /** The address the customer must confirm before ordering, when it is not confirmed yet. */
+  unverifiedEmail?: string;
 }
 
 /** The day chooser: a plain GET form (the choice sticks to the cart), before the order form. */
@@ -69,6 +72,15 @@ export function CheckoutPage(props: CheckoutProps) {
   return (
     <Layout shop={shop} title="Checkout" section="cart" viewer={props.viewer}>
       <h1 class="font-display text-3xl font-bold text-brown mb-4">Checkout</h1>
+      {props.unverifiedEmail && (
+        <div class="mb-4">
+          <VerifyNotice
+            email={props.unverifiedEmail}
+            csrfToken={props.viewer.csrfToken()}
+            next="/checkout"
+          />
+        </div>
+      )}
       <ErrorBanner id="checkout-error" message={props.error} />
       <DayChooser days={props.days} day={props.day} dayOf={props.dayOf} dayTime={props.dayTime} />
       <form

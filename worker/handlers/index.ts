@@ -4,14 +4,16 @@ import type { Logger } from "../../src/infra/log.ts";
 import type { Consumer, Queue } from "../../src/infra/queue.ts";
 import { createMailer } from "../../src/notify/mailer.ts";
 import { createShopFormat } from "../../src/shop/format.ts";
-import { ANALYTICS_QUEUE } from "../../src/jobs/names.ts";
+import { ANALYTICS_QUEUE, HOUSEKEEPING_QUEUE } from "../../src/jobs/names.ts";
+import { createImageStore, type ImageStore } from "../../src/admin/products/image-store.ts";
+import { housekeepingHandler } from "./housekeeping.ts";
 import { ORDERS_QUEUE, USERS_QUEUE } from "../../src/outbox/outbox.ts";
 import { analyticsHandler } from "./analytics.ts";
 import type { NotifyDeps } from "./deliver.ts";
 import { ordersHandler } from "./orders.ts";
 import { usersHandler } from "./users.ts";
 
-export type WorkerDeps = NotifyDeps & { queue: Queue };
+export type WorkerDeps = NotifyDeps & { queue: Queue; images?: ImageStore };
 
 /** What the handlers need, from the config and the open infrastructure. */
 export function workerDeps(
@@ -23,10 +25,11 @@ export function workerDeps(
     ...parts,
     mailer: createMailer(config.smtpUrl, config.mailFrom),
     shopName: config.shopName,
+    siteUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     money: format.money,
     dateTime: format.dateTime,
-    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     invitationSecret: config.sessionSecret,
+    images: createImageStore(config.dataDir),
   };
 }
 
@@ -36,6 +39,7 @@ export async function startConsumers(deps: WorkerDeps): Promise<Consumer[]> {
     await deps.queue.consume(ANALYTICS_QUEUE, analyticsHandler(deps.sql), { prefetch: 20 }),
     await deps.queue.consume(ORDERS_QUEUE, ordersHandler(deps), { prefetch: 10 }),
     await deps.queue.consume(USERS_QUEUE, usersHandler(deps), { prefetch: 10 }),
+    await deps.queue.consume(HOUSEKEEPING_QUEUE, housekeepingHandler(deps), { prefetch: 1 }),
   ];
 }
 

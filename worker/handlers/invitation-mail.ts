@@ -22,7 +22,7 @@ export const invitationMail: Handler = async (tx, deps, message, user) => {
   const { invitationId } = aboutInvitation.parse(message.payload);
   const invitation = await findInvitation(tx, invitationId);
   if (!invitation || invitation.userId !== user.id || invitation.state !== "open") return null;
-  const link = deps.publicUrl +
+  const link = deps.siteUrl +
     invitationPath(invitationToken(deps.invitationSecret, invitation.salt));
   const by = invitation.invitedByName ?? "The shop";
   const role = roleLabels[invitation.role].toLowerCase();

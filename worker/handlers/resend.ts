@@ -8,13 +8,15 @@ const aboutNotification = z.object({
 
 /**
  * An admin's "send again": the same notification, mailed once more to its recipient. Only a
- * notification of the account the message names; its row records the new outcome.
+ * notification of the account the message names, and not one a worker is mailing right now;
+ * its row records the new outcome.
  */
 export const resendNotification: Handler = async (tx, _deps, message, user) => {
   const { notificationId } = aboutNotification.parse(message.payload);
   const [row] = await tx<NotificationRow[]>`
-    update notifications set status = 'recorded', error = null, sent_at = null
-    where id = ${notificationId} and user_id = ${user.id}
+    update notifications
+    set status = 'recorded', error = null, sent_at = null, claimed_until = null
+    where id = ${notificationId} and user_id = ${user.id} and status <> 'sending'
     returning id, user_id, order_id, kind, channel, recipient, subject, body, status, error,
       created_at, sent_at`;
   return row ?? null;

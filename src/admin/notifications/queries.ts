@@ -2,7 +2,7 @@ import type { Queryable } from "../../infra/db.ts";
 
 /** The notifications the worker recorded and sent, as the admin screen lists them. */
 
-export const notificationStatuses = ["recorded", "sent", "failed"] as const;
+export const notificationStatuses = ["recorded", "sending", "sent", "failed"] as const;
 export type NotificationStatus = typeof notificationStatuses[number];
 
 export interface AdminNotification {

@@ -40,9 +40,11 @@ describe("with mail set up", () => {
     await t?.close();
   });
 
+  /** The welcome (a new account is also sent a link to confirm its address). */
   const statusOf = async (email: string) =>
     (await t.sql<{ id: number; status: string; error: string | null }[]>`
-      select id::int, status, error from notifications where recipient = ${email}`)[0];
+      select id::int, status, error from notifications
+      where recipient = ${email} and kind = 'welcome'`)[0];
 
   it("shows a failure with its reason, sends it again on request and shows it sent", async () => {
     const email = `grace-${uniqueId()}@example.com`;
@@ -68,7 +70,10 @@ describe("with mail set up", () => {
     expect(res.headers.get("Location")).toBe("/admin/notifications?done=resent");
     await t.services.relay.kick();
     await eventually(async () => (await statusOf(email))?.status === "sent");
-    expect(server.accepted.map((m) => m.to)).toEqual([email]);
+    expect(server.accepted.map((m) => [m.to, m.subject])).toEqual([[
+      email,
+      expect.stringContaining("Welcome"),
+    ]]);
     expect((await statusOf(email)).error).toBeNull();
 
     const after = await admin.browser.get(`/admin/notifications?status=sent`);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ImageType } from "./images.ts";
 
@@ -13,6 +13,8 @@ export interface ImageStore {
   remove(name: string): Promise<void>;
   /** The bytes of a stored image, or null for a bad or unknown name. */
   read(name: string): Promise<Uint8Array | null>;
+  /** Every stored image, with when it was written (for removing those no product uses). */
+  list(): Promise<{ name: string; modifiedAt: Date }[]>;
 }
 
 /** Images as files under `<dataDir>/uploads/`, created on first use. */
@@ -34,6 +36,21 @@ export function createImageStore(dataDir: string): ImageStore {
     },
     async remove(name) {
       if (IMAGE_NAME.test(name)) await rm(join(dir, name), { force: true });
+    },
+    async list() {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (error) {
+        if ((error as { code?: string }).code === "ENOENT") return [];
+        throw error;
+      }
+      const images = [];
+      for (const name of names.filter((n) => IMAGE_NAME.test(n))) {
+        const info = await stat(join(dir, name)).catch(() => null);
+        if (info?.mtime) images.push({ name, modifiedAt: info.mtime });
+      }
+      return images;
     },
     async read(name) {
       if (!IMAGE_NAME.test(name)) return null;

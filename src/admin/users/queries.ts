@@ -16,6 +16,8 @@ export interface AdminUserRow {
   role: Role;
   disabled: boolean;
   createdAt: Date;
+  /** Set when the account was deleted (its details are gone; its orders stay). */
+  deletedAt: Date | null;
   /** The latest `auth.signin` in the audit log (one index probe per row). */
   lastSignInAt: Date | null;
 }
@@ -30,7 +32,7 @@ const matching = (sql: Queryable, f: UserFilters) =>
 
 const columns = (sql: Queryable) =>
   sql`
-    u.id, u.name, u.email, u.role, u.disabled, u.created_at,
+    u.id, u.name, u.email, u.role, u.disabled, u.created_at, u.deleted_at,
     (select a.at from audit_log a where a.actor_id = u.id and a.action = 'auth.signin'
       order by a.at desc limit 1) as last_sign_in_at`;
 

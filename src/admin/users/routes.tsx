@@ -24,11 +24,13 @@ const flashes: Record<string, string> = {
   role: "The role was changed. It applies from the user's next request.",
   disabled: "The account was disabled and signed out everywhere.",
   enabled: "The account was re-enabled. The user can sign in again.",
+  deleted: "The account was deleted and signed out everywhere. Its orders stay, without the " +
+    "person's details.",
 };
 
 /** Accounts for admins: find people, change their role, disable or re-enable them. */
 export function userAdminRoutes({ shop, sql, format, accounts }: AdminDeps) {
-  const { manage } = accounts;
+  const { manage, erasure } = accounts;
   const onlyAdmins = requireRole("admin");
   /** Account dates need their year: "Sat 21 Nov 2026" on the shop's calendar. */
   const day = format.datedDay;
@@ -141,6 +143,32 @@ export function userAdminRoutes({ shop, sql, format, accounts }: AdminDeps) {
         "disabled",
         () => manage.setDisabled(c.get("user")!, id, disabled, c.get("meta")),
         disabled ? "disabled" : "enabled",
+      );
+    })
+    // On the customer's request: their data, and deleting their account.
+    .get("/admin/users/:id/export", onlyAdmins, async (c) => {
+      const id = idOf(c, "That user");
+      const data = await erasure.exportData(c.get("user")!, id, c.get("meta"));
+      noStore(c);
+      c.header("Content-Disposition", `attachment; filename="account-${id}-data.json"`);
+      return c.json(data);
+    })
+    .post("/admin/users/:id/delete", onlyAdmins, async (c) => {
+      const id = idOf(c, "That user");
+      const user = await findAdminUser(sql, id);
+      if (!user) throw notFound("That user");
+      const typed = text(await c.req.parseBody(), "confirm").trim();
+      if (typed.toLowerCase() !== user.email.toLowerCase()) {
+        const message = "Type the email address of this account to confirm.";
+        const problems = { form: "delete" as const, error: message, fields: { confirm: message } };
+        return detailPage(c, id, { problems }, 422);
+      }
+      return attempt(
+        c,
+        id,
+        "delete",
+        () => erasure.deleteForCustomer(c.get("user")!, id, c.get("meta")),
+        "deleted",
       );
     });
 }

@@ -1,6 +1,7 @@
 import type { ShopView, Viewer } from "../../context.ts";
 import { Select } from "../shared/fields.tsx";
 import { AdminLayout } from "../shared/layout.tsx";
+import { MessageText } from "./message-text.tsx";
 import { counted, DataTable, FilterBar, ListResults } from "../shared/list-kit.tsx";
 
 export interface NotificationView {
@@ -10,7 +11,7 @@ export interface NotificationView {
   recipient: string;
   subject: string;
   body: string;
-  status: "recorded" | "sent" | "failed";
+  status: "recorded" | "sending" | "sent" | "failed";
   error: string | null;
   createdAt: Date;
   sentAt: Date | null;
@@ -35,6 +36,7 @@ export interface NotificationsView {
 const statusOptions: [string, string][] = [
   ["", "Any status"],
   ["recorded", "Recorded, not sent"],
+  ["sending", "Being sent"],
   ["sent", "Sent"],
   ["failed", "Failed"],
 ];
@@ -71,6 +73,7 @@ function NotificationFilters({ query, kinds }: NotificationsView) {
 export function statusWords(n: NotificationView, mailConfigured: boolean): string {
   if (n.status === "sent") return "Sent";
   if (n.status === "failed") return "Failed";
+  if (n.status === "sending") return "Being sent";
   return mailConfigured ? "Waiting to be sent" : "Recorded only: mail is not set up";
 }
 
@@ -131,7 +134,7 @@ export function NotificationResults(view: NotificationsView) {
             <td data-label="Subject and message">
               <details class="notification-body">
                 <summary>{n.subject}</summary>
-                <pre>{n.body}</pre>
+                <MessageText text={n.body} />
               </details>
             </td>
             <td data-label="Order">

@@ -5,12 +5,13 @@ import { CsrfField, ErrorBanner } from "../../accounts/form-parts.tsx";
 import { AdminLayout } from "../shared/layout.tsx";
 import { Select } from "../shared/fields.tsx";
 import { DetailForm } from "../shared/form-parts.tsx";
+import { UserErasure } from "./user-erasure.tsx";
 
 export const USER_DETAIL_ID = "user-detail";
 
 /** A refused change, shown beside the form it came from. */
 export interface UserActionProblems {
-  form: "role" | "disabled";
+  form: "role" | "disabled" | "delete";
   error?: string;
   fields?: Record<string, string>;
 }
@@ -40,7 +41,9 @@ export function UserDetail(props: UserDetailView) {
           <dd>{roleLabels[user.role]}</dd>
           <dt>Account</dt>
           <dd>
-            {user.disabled
+            {user.deletedAt
+              ? <strong class="text-out">Deleted on {props.date(user.deletedAt)}</strong>
+              : user.disabled
               ? <strong class="text-out">Disabled: cannot sign in</strong>
               : `Active, ${user.openSessions} open session${user.openSessions === 1 ? "" : "s"}`}
           </dd>
@@ -56,38 +59,47 @@ export function UserDetail(props: UserDetailView) {
           </dd>
         </dl>
       </section>
-      <section class="panel grid gap-6 sm:grid-cols-2" aria-labelledby="user-actions-heading">
-        <h2 id="user-actions-heading" class="section-heading sm:col-span-2">Actions</h2>
-        <DetailForm action={`/admin/users/${user.id}/role`} target={USER_DETAIL_ID}>
-          <CsrfField token={csrfToken} />
-          <ErrorBanner id="user-role-error" message={roleProblem?.error} />
-          <Select
-            id="user-new-role"
-            name="role"
-            label="Role"
-            hint={props.isSelf
-              ? "This is you: you cannot remove your own admin role."
-              : "Takes effect on the user's next request."}
-            value={user.role}
-            error={roleProblem?.fields?.role}
-            options={roles.map((r) => [r, roleLabels[r]])}
-          />
-          <button type="submit" class="btn-primary self-start">Change role</button>
-        </DetailForm>
-        <DetailForm action={`/admin/users/${user.id}/disabled`} target={USER_DETAIL_ID}>
-          <CsrfField token={csrfToken} />
-          <ErrorBanner id="user-disabled-error" message={disabledProblem?.error} />
-          <input type="hidden" name="disabled" value={user.disabled ? "false" : "true"} />
-          <p>
-            {user.disabled
-              ? "Re-enabling lets this person sign in again."
-              : "Disabling signs this person out everywhere at once and stops new sign-ins."}
-          </p>
-          <button type="submit" class="btn-secondary self-start">
-            {user.disabled ? "Re-enable account" : "Disable account"}
-          </button>
-        </DetailForm>
-      </section>
+      {!user.deletedAt && (
+        <section class="panel grid gap-6 sm:grid-cols-2" aria-labelledby="user-actions-heading">
+          <h2 id="user-actions-heading" class="section-heading sm:col-span-2">Actions</h2>
+          <DetailForm action={`/admin/users/${user.id}/role`} target={USER_DETAIL_ID}>
+            <CsrfField token={csrfToken} />
+            <ErrorBanner id="user-role-error" message={roleProblem?.error} />
+            <Select
+              id="user-new-role"
+              name="role"
+              label="Role"
+              hint={props.isSelf
+                ? "This is you: you cannot remove your own admin role."
+                : "Takes effect on the user's next request."}
+              value={user.role}
+              error={roleProblem?.fields?.role}
+              options={roles.map((r) => [r, roleLabels[r]])}
+            />
+            <button type="submit" class="btn-primary self-start">Change role</button>
+          </DetailForm>
+          <DetailForm action={`/admin/users/${user.id}/disabled`} target={USER_DETAIL_ID}>
+            <CsrfField token={csrfToken} />
+            <ErrorBanner id="user-disabled-error" message={disabledProblem?.error} />
+            <input type="hidden" name="disabled" value={user.disabled ? "false" : "true"} />
+            <p>
+              {user.disabled
+                ? "Re-enabling lets this person sign in again."
+                : "Disabling signs this person out everywhere at once and stops new sign-ins."}
+            </p>
+            <button type="submit" class="btn-secondary self-start">
+              {user.disabled ? "Re-enable account" : "Disable account"}
+            </button>
+          </DetailForm>
+        </section>
+      )}
+      <UserErasure
+        user={user}
+        csrfToken={csrfToken}
+        isSelf={props.isSelf}
+        problems={problems}
+        target={USER_DETAIL_ID}
+      />
     </div>
   );
 }

@@ -44,7 +44,11 @@ export function UserResults(props: UserResultsView) {
             <td data-label="Email">{u.email}</td>
             <td data-label="Role">{roleLabels[u.role]}</td>
             <td data-label="Account">
-              {u.disabled ? <strong class="text-out">Disabled</strong> : "Active"}
+              {u.deletedAt
+                ? <strong class="text-out">Deleted</strong>
+                : u.disabled
+                ? <strong class="text-out">Disabled</strong>
+                : "Active"}
             </td>
             <td data-label="Created">{props.date(u.createdAt)}</td>
             <td data-label="Last sign-in">
