@@ -194,34 +194,48 @@ describe("what the board shows", () => {
     expect(ticketOf(await board(), plain.code)).not.toContain("ticket-allergens");
   });
 
-  it("sums quantities per product over the open orders in the all-day panel", async () => {
+  it("counts what is still to bake today in the all-day panel, Ready apart, tomorrow not", async () => {
     // Everything open before this test counts too: compare with what the database says.
     const extra = [
       await place({ "walnut-spelt-loaf": 3, "filter-coffee": 1 }),
       await place({ "walnut-spelt-loaf": 2 }),
       await place({ "walnut-spelt-loaf": 4 }),
       await place({ "walnut-spelt-loaf": 5 }),
+      await place({ "walnut-spelt-loaf": 6 }),
+      await place({ "walnut-spelt-loaf": 7 }),
     ];
     await move(extra[1].id, "baking");
     await move(extra[2].id, "baking", "ready", "picked_up");
     await move(extra[3].id, "cancelled");
-    // Today's: orders for later days wait under Later.
+    await move(extra[4].id, "baking", "ready");
+    const tomorrow = await slotsTomorrow(t.services);
+    await place({ "walnut-spelt-loaf": 9 }, { pickup: tomorrow.at(-1)!.toISOString() });
     const today = t.services.bakery.today();
-    const expected = await t.sql<{ name: string; quantity: number }[]>`
-      select i.name, sum(i.quantity)::int as quantity from order_items i
-      join orders o on o.id = i.order_id where o.status in ('placed', 'baking', 'ready')
-        and o.pickup_date <= ${today}::date
-      group by i.name`;
-    const shown = boardColumns(await board()).allDay;
-    expect(shown).toEqual(Object.fromEntries(expected.map((r) => [r.name, r.quantity])));
-    // The walnut loaves of the picked-up and the cancelled order are not counted.
-    const [{ open }] = await t.sql<{ open: number }[]>`
-      select coalesce(sum(i.quantity), 0)::int as open from order_items i
+    const sums = (statuses: string[]) =>
+      t.sql<{ name: string; quantity: number }[]>`
+        select i.name, sum(i.quantity)::int as quantity from order_items i
+        join orders o on o.id = i.order_id where o.status in ${t.sql(statuses)}
+          and coalesce(o.pickup_date, ${today}::date) = ${today}::date
+        group by i.name`;
+    const expectedToBake = await sums(["placed", "baking"]);
+    const expectedReady = await sums(["ready"]);
+    const { allDay, allDayReady } = boardColumns(await board());
+    const names = new Set([...expectedToBake, ...expectedReady].map((r) => r.name));
+    const of = (rows: { name: string; quantity: number }[]) =>
+      Object.fromEntries([...names].map((n) => [n, rows.find((r) => r.name === n)?.quantity ?? 0]));
+    expect(allDay).toEqual(of(expectedToBake));
+    expect(allDayReady).toEqual(of(expectedReady));
+    // This test's own walnut loaves: 3 + 2 + 7 to bake, 6 ready; none of the picked-up, the
+    // cancelled or tomorrow's order.
+    const [{ mine }] = await t.sql<{ mine: number }[]>`
+      select coalesce(sum(i.quantity), 0)::int as mine from order_items i
       join orders o on o.id = i.order_id
-      where o.status in ('placed', 'baking', 'ready') and o.pickup_date <= ${today}::date
-        and i.product_id = ${products["walnut-spelt-loaf"]}`;
-    expect(shown["Walnut & Spelt Loaf"]).toBe(open);
-    expect(open).toBeGreaterThanOrEqual(5);
+      where o.status in ('placed', 'baking') and o.pickup_date = ${today}::date
+        and i.product_id = ${products["walnut-spelt-loaf"]} and o.id not in ${
+      t.sql(extra.map((o) => o.id))
+    }`;
+    expect(allDay["Walnut & Spelt Loaf"]).toBe(mine + 3 + 2 + 7);
+    expect(allDayReady["Walnut & Spelt Loaf"]).toBeGreaterThanOrEqual(6);
   });
 
   it("serves the changing part alone at /board/state", async () => {

@@ -93,17 +93,27 @@ export async function recentlyClosed(sql: Queryable, limit = 12): Promise<Ticket
 
 export interface AllDayCount {
   name: string;
+  /** Still to bake: in New and Baking orders. */
   quantity: number;
+  /** Baked and waiting on the shelf for pickup: in Ready orders. */
+  ready: number;
 }
 
-/** What still has to go out today: quantities per product over today's open orders. */
+/**
+ * What today's open orders still need, per product: to bake (New and Baking), and ready
+ * apart. Today's pickups only: tomorrow's orders are on the later strip and the bake list.
+ */
 export async function allDayCounts(sql: Queryable, day: WorkingDay): Promise<AllDayCount[]> {
   return await sql<AllDayCount[]>`
-    select i.name, sum(i.quantity)::int as quantity
+    select i.name,
+      coalesce(sum(i.quantity) filter (where o.status in ('placed', 'baking')), 0)::int
+        as quantity,
+      coalesce(sum(i.quantity) filter (where o.status = 'ready'), 0)::int as ready
     from order_items i join orders o on o.id = i.order_id
-    where o.status in ('placed', 'baking', 'ready') and ${worked(sql, day)}
+    where o.status in ('placed', 'baking', 'ready')
+      and coalesce(o.pickup_date, ${day.today}::date) = ${day.today}::date
     group by i.name
-    order by quantity desc, i.name`;
+    order by quantity desc, ready desc, i.name`;
 }
 
 /** The id of the newest board event (every creation and status change is a history row). */

@@ -1,11 +1,14 @@
-/** An order's life: placed → baking → ready → picked_up, and placed | baking → cancelled. */
+/**
+ * An order's life: placed → baking → ready → picked_up, and cancelled before it is picked
+ * up (a ready order the customer does not want, with a reason).
+ */
 export const statuses = ["placed", "baking", "ready", "picked_up", "cancelled"] as const;
 export type OrderStatus = typeof statuses[number];
 
 export const transitions: Record<OrderStatus, OrderStatus[]> = {
   placed: ["baking", "cancelled"],
   baking: ["ready", "cancelled"],
-  ready: ["picked_up"],
+  ready: ["picked_up", "cancelled"],
   picked_up: [],
   cancelled: [],
 };

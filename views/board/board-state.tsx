@@ -9,6 +9,7 @@ import {
 } from "../../src/board/aging.ts";
 import type { AllDayCount, LaterDay, Ticket } from "../../src/board/queries.ts";
 import { LaterStrip } from "./later-strip.tsx";
+import { TicketMenu } from "./corrections.tsx";
 import { nextStatus, type OrderStatus, statusLabels } from "../../src/orders/status.ts";
 
 export interface BoardStateProps {
@@ -104,32 +105,7 @@ function TicketCard(
             {bumpLabels[t.status]} <span class="sr-only">{t.code}</span>
           </button>
         </form>
-        {(t.status === "placed" || t.status === "baking") && (
-          <details class="ticket-menu">
-            <summary>
-              More <span class="sr-only">for {t.code}</span>
-            </summary>
-            <form
-              method="post"
-              action={`/board/orders/${t.id}/cancel`}
-              hx-post={`/board/orders/${t.id}/cancel`}
-              hx-swap="none"
-            >
-              <Csrf token={props.csrf} />
-              <input type="hidden" name="from" value={t.status} />
-              <label>
-                Reason
-                <select name="reason" class="field">
-                  <option>Customer asked to cancel</option>
-                  <option>Out of an ingredient</option>
-                  <option>Not collected</option>
-                  <option>Duplicate order</option>
-                </select>
-              </label>
-              <button type="submit" class="cancel">Cancel order {t.code}</button>
-            </form>
-          </details>
-        )}
+        <TicketMenu id={t.id} code={t.code} status={t.status} csrf={props.csrf} />
       </div>
       <span class="sr-only">Next: {statusLabels[nextStatus[t.status] ?? t.status]}</span>
     </article>
@@ -194,13 +170,22 @@ export function BoardState(props: BoardStateProps) {
       <aside class="board-side">
         <section id="all-day" aria-labelledby="all-day-title" class="board-panel">
           <h2 id="all-day-title">All day</h2>
-          {props.counts.length === 0 ? <p>Nothing open.</p> : (
-            <table>
+          {props.counts.length === 0 ? <p>Nothing open today.</p> : (
+            <table class="all-day">
+              <caption class="sr-only">Today's open orders per product</caption>
+              <thead>
+                <tr>
+                  <th scope="col">To bake</th>
+                  <th scope="col">Product</th>
+                  <th scope="col">Ready</th>
+                </tr>
+              </thead>
               <tbody>
                 {props.counts.map((c) => (
                   <tr>
                     <td class="all-day-qty">{c.quantity}</td>
                     <td>{c.name}</td>
+                    <td class="all-day-ready">{c.ready}</td>
                   </tr>
                 ))}
               </tbody>

@@ -76,7 +76,10 @@ export function describeEntry(row: AuditRow): string {
       if (d.to === "cancelled") {
         return `${who} cancelled ${order}${text(d.reason) ? `: ${d.reason}` : ""}`;
       }
-      return `${who} moved ${order} from ${statusName(d.from)} to ${statusName(d.to)}`;
+      const back = statuses.indexOf(d.to as OrderStatus) < statuses.indexOf(d.from as OrderStatus);
+      return `${who} moved ${order} ${back ? "back " : ""}from ${statusName(d.from)} to ${
+        statusName(d.to)
+      }${text(d.reason) ? `: ${d.reason}` : ""}`;
     }
     case "job.retried":
     case "job.discarded":
