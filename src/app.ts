@@ -26,6 +26,8 @@ import { invitationPages } from "./accounts/invitation-pages.tsx";
 import { recoveryPages } from "./accounts/recovery-pages.tsx";
 import { accountDataPages } from "./accounts/account-data-pages.tsx";
 import { boardRoutes } from "./board/routes.tsx";
+import { boardStockRoutes } from "./board/stock.tsx";
+import { stockCount } from "./admin/stock/count.ts";
 import { bakeListRoutes } from "./board/bake-list.tsx";
 import { adminRoutes } from "./admin/routes.tsx";
 import { ordersApi } from "./orders/api.ts";
@@ -208,6 +210,18 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       now,
       heartbeatMs: config.sseHeartbeatSeconds * 1000,
       timeZone: config.timeZone,
+    }),
+  );
+  app.route(
+    "/",
+    boardStockRoutes({
+      shop,
+      count: stockCount({
+        sql: deps.db.sql,
+        live: deps.live,
+        bakery: services.bakery,
+        changed: services.dashboardChanged,
+      }),
     }),
   );
   app.route(

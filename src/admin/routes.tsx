@@ -14,6 +14,7 @@ import { notificationAdminRoutes } from "./notifications/routes.tsx";
 import { orderAdminRoutes } from "./orders/routes.tsx";
 import { productAdminRoutes } from "./products/routes.tsx";
 import { stockAdminRoutes } from "./stock/routes.tsx";
+import { stockCountRoutes } from "./stock/count-routes.tsx";
 import { userAdminRoutes } from "./users/routes.tsx";
 import { invitationAdminRoutes } from "./users/invitations.tsx";
 
@@ -28,6 +29,7 @@ export function adminRoutes(deps: AdminDeps) {
     .route("/", notificationAdminRoutes(deps))
     .route("/", productAdminRoutes(deps))
     .route("/", categoryAdminRoutes(deps))
+    .route("/", stockCountRoutes(deps))
     .route("/", stockAdminRoutes(deps))
     .route("/", bakePlanAdminRoutes(deps))
     .route("/", calendarAdminRoutes(deps))

@@ -5,6 +5,7 @@ import { enqueue, ORDERS_QUEUE } from "../outbox/outbox.ts";
 import type { Role } from "../accounts/roles.ts";
 import { findOrder, insertStatusChange, type OrderRow } from "./queries.ts";
 import { giveBack, type GivenBack } from "../bakery/take.ts";
+import { stockContext } from "../stock/ledger.ts";
 import { canBecome, type OrderStatus, statusWord, stepBack } from "./status.ts";
 
 /** Customers may cancel only what the kitchen has not started. */
@@ -110,6 +111,12 @@ export async function changeOrderStatus(
     // The seat, the date's plan and the shelf stock it took come back with the cancellation.
     let given: GivenBack = { stock: [], plan: null };
     if (change.to === "cancelled") {
+      await stockContext(tx, {
+        reason: "cancellation",
+        actorId: change.actor.id,
+        orderId: change.orderId,
+        note: reason ?? "",
+      });
       given = await giveBack(tx, change.orderId);
       await releaseCoupon(tx, change.orderId);
     }

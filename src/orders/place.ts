@@ -1,4 +1,5 @@
 import type { Queryable, Sql, Tx } from "../infra/db.ts";
+import { stockContext } from "../stock/ledger.ts";
 import { AppError } from "../http/errors.ts";
 import { couponHistory, findCoupon, redeemCoupon } from "../coupons/queries.ts";
 import { couponDiscount, couponRefusal } from "../coupons/rules.ts";
@@ -169,6 +170,8 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
 
     const rules = await lockedRules(tx, deps.rules, deps.now());
     const booking = await bookPickup(tx, rules, input.pickup, input.overCapacity);
+    // Each take is a movement of the stock ledger, the order's once the order exists.
+    await stockContext(tx, { reason: "order", actorId: input.userId });
     const { taken, shortages } = await takeLines(tx, rules, lines, booking);
     if (shortages.length) {
       const forDay = rules.words.day(booking.date);
@@ -221,6 +224,10 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
       with history as (
         insert into order_status_history (order_id, from_status, to_status, actor_id)
         values (${id}, null, 'placed', ${input.userId})
+      ), movements as (
+        -- The takes above were written before the order existed (see claimOrderMovements).
+        update stock_movements set order_id = ${id}
+        where reason = 'order' and order_id is null
       ), idempotency as (
         update idempotency_keys set order_id = ${id}
         where user_id = ${input.userId} and key = ${input.idempotencyKey ?? null}

@@ -74,6 +74,7 @@ export function BoardPage(props: BoardPageProps) {
                 {props.compact ? "Larger tickets" : "Compact view"}
               </a>
               <a href={`/board/bake-list?date=${props.today}`} class="board-link">Bake list</a>
+              <a href="/board/stock" class="board-link">Stock today</a>
               <a href="/pickup" class="board-link">Pickup screen</a>
               <a href="/" class="board-link">Shop</a>
               <span class="board-user">{props.staffName}</span>

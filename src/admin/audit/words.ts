@@ -88,6 +88,7 @@ export function describeEntry(row: AuditRow): string {
       } job of the ${text(d.queue) ?? "unknown"} queue`;
     case "stock.changed": {
       if (typeof d.delta !== "number" || typeof d.stock_after !== "number") break;
+      if (d.change === "sold_out") return `${who} marked ${entityName(row)} sold out`;
       const by = d.delta > 0 ? `+${d.delta}` : String(d.delta);
       return `${who} changed the stock of ${entityName(row)} by ${by} to ${d.stock_after}`;
     }
