@@ -115,14 +115,15 @@
   });
   stream?.addEventListener("session-ended", () => location.reload());
 
-  // Sound: browsers only allow it after a tap, so it starts off; the choice is remembered.
+  // Sound: browsers only allow it after a tap, so a new kiosk starts silent; the choice is
+  // remembered on this device. The button says what a tap does.
   const toggle = $("#sound-toggle");
   let audio;
   let soundOn = localStorage.getItem("crumb.board.sound") === "on";
   const showSound = () => {
     if (!toggle) return;
-    toggle.setAttribute("aria-pressed", String(soundOn));
-    toggle.textContent = soundOn ? "Sound on" : "Sound off";
+    toggle.dataset.sound = soundOn ? "on" : "off";
+    toggle.textContent = soundOn ? "Turn sound off" : "Turn sound on";
   };
   toggle?.addEventListener("click", () => {
     soundOn = !soundOn;

@@ -14,9 +14,11 @@ const actionForm = z.object({
   reason: text().trim().max(200).optional(),
   /** A cancellation is sent with this only once someone said yes to it. */
   confirmed: z.literal("yes").optional(),
+  /** Not collected: the goods back on sale, or thrown away. */
+  goods: z.enum(["restock", "waste"]).optional(),
 });
 
-type Change = { to: OrderStatus; back?: boolean };
+type Change = { to: OrderStatus; back?: boolean; notCollected?: "restock" | "waste" };
 type Action = z.infer<typeof actionForm> & { id: number };
 
 /**
@@ -49,7 +51,7 @@ export function boardActions({ orders }: { orders: Orders }) {
     { id, from, reason }: Action,
     change: (from: OrderStatus) => Change,
   ) => {
-    const { to, back } = change(from);
+    const { to, back, notCollected } = change(from);
     let notice: string | undefined;
     let moved: { code: string; from: OrderStatus; to: OrderStatus } | undefined;
     try {
@@ -58,6 +60,7 @@ export function boardActions({ orders }: { orders: Orders }) {
         expectedFrom: from,
         back,
         reason,
+        notCollected,
       });
       moved = { code: result.order.code, from: result.from, to };
     } catch (error) {
@@ -112,5 +115,17 @@ export function boardActions({ orders }: { orders: Orders }) {
         return c.redirect(`/board?confirm=${form.id}${reason}`, 303);
       }
       return act(c, form, () => ({ to: "cancelled" }));
+    })
+    // The end of the day: a Ready order nobody came for.
+    .post("/board/orders/:id/not-collected", staff, async (c) => {
+      const form = await parse(c);
+      if (!form.goods) {
+        throw new AppError(400, "bad_request", "Choose whether the goods go back on sale.");
+      }
+      const goods = form.goods;
+      const reason = goods === "restock"
+        ? "Not collected: back on sale"
+        : "Not collected: thrown away";
+      return act(c, { ...form, reason }, () => ({ to: "cancelled", notCollected: goods }));
     });
 }

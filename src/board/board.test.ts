@@ -194,6 +194,31 @@ describe("what the board shows", () => {
     expect(ticketOf(await board(), plain.code)).not.toContain("ticket-allergens");
   });
 
+  it("flags a note that speaks of an allergy like the allergen band; others stay plain", async () => {
+    const warned = await place({ "country-sourdough": 1 }, {
+      note: "No nuts please — severe allergy!",
+    });
+    const plain = await place({ "country-sourdough": 1 }, { note: "please slice the loaf" });
+    const html = await board();
+    const flagged = ticketOf(html, warned.code);
+    expect(flagged).toContain('class="ticket-note ticket-note-allergy"');
+    expect(flagged).toContain('data-allergy-words="nuts allergy"');
+    expect(flagged).toContain("⚠ Allergy note:");
+    expect(ticketOf(html, plain.code)).toContain(
+      '<p class="ticket-note">“please slice the loaf”</p>',
+    );
+  });
+
+  it("puts the pickup time right after the code, in the ticket's head", async () => {
+    const order = await place({ "country-sourdough": 1 });
+    const ticket = ticketOf(await board(), order.code);
+    const head = ticket.slice(ticket.indexOf('class="ticket-head"'), ticket.indexOf("</header>"));
+    const time = t.services.format.time(order.pickupAt);
+    expect(head).toMatch(
+      new RegExp(`ticket-code">${order.code}</span><span class="ticket-pickup">.*${time}</time>`),
+    );
+  });
+
   it("counts what is still to bake today in the all-day panel, Ready apart, tomorrow not", async () => {
     // Everything open before this test counts too: compare with what the database says.
     const extra = [

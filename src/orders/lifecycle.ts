@@ -1,4 +1,4 @@
-import type { Sql } from "../infra/db.ts";
+import type { Sql, Tx } from "../infra/db.ts";
 import { AppError } from "../http/errors.ts";
 import { releaseCoupon } from "../coupons/queries.ts";
 import { enqueue, ORDERS_QUEUE } from "../outbox/outbox.ts";
@@ -46,6 +46,11 @@ export async function changeOrderStatus(
     back?: boolean;
     /** Where the change came from, for the audit entry the worker writes from its history. */
     meta?: { ip: string; userAgent: string };
+    /**
+     * A Ready order nobody collected: its goods go back on sale ("restock") or are recorded
+     * as waste ("waste"), as the shop chooses.
+     */
+    notCollected?: "restock" | "waste";
   },
 ): Promise<StatusChange> {
   return await sql.begin(async (tx) => {
@@ -70,6 +75,13 @@ export async function changeOrderStatus(
         from === "picked_up"
           ? "This order was already picked up, so it can no longer be cancelled."
           : TOO_LATE_TO_CANCEL,
+      );
+    }
+    if (change.notCollected && (from !== "ready" || change.to !== "cancelled")) {
+      throw new AppError(
+        409,
+        "illegal_transition",
+        `Only a ready order can be left not collected; this one is ${statusWord(from)}.`,
       );
     }
     const stepsBack = change.back === true && isStaff && stepBack[from] === change.to;
@@ -112,12 +124,15 @@ export async function changeOrderStatus(
     let given: GivenBack = { stock: [], plan: null };
     if (change.to === "cancelled") {
       await stockContext(tx, {
-        reason: "cancellation",
+        reason: change.notCollected === "restock" ? "not_collected" : "cancellation",
         actorId: change.actor.id,
         orderId: change.orderId,
         note: reason ?? "",
       });
-      given = await giveBack(tx, change.orderId);
+      given = await giveBack(tx, change.orderId, change.notCollected !== "waste");
+      if (change.notCollected === "waste") {
+        await recordWaste(tx, change.orderId, change.actor.id);
+      }
       await releaseCoupon(tx, change.orderId);
     }
     // Only the id: the worker reads what changed, who did it and why from the history row.
@@ -128,4 +143,24 @@ export async function changeOrderStatus(
     });
     return { order: (await findOrder(tx, change.orderId))!, from, ...given };
   });
+}
+
+/**
+ * Goods of an uncollected order thrown away: the stock was taken when it was ordered, so the
+ * ledger gets a row per line that changes nothing and says what went to waste.
+ */
+async function recordWaste(tx: Tx, orderId: number, actorId: number) {
+  await tx`
+    insert into stock_movements (product_id, delta, stock_after, reason, note, actor_id,
+      order_id, plan_date)
+    select i.product_id, 0,
+      case when i.source = 'plan' then coalesce(d.remaining, 0) else p.stock end,
+      'waste', 'Not collected: ' || i.quantity || ' thrown away', ${actorId}, ${orderId},
+      case when i.source = 'plan' then o.pickup_date end
+    from order_items i
+    join orders o on o.id = i.order_id
+    join products p on p.id = i.product_id
+    left join product_days d on d.product_id = i.product_id and d.date = o.pickup_date
+    where i.order_id = ${orderId} and i.source <> 'none'
+    order by i.product_id`;
 }

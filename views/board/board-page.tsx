@@ -68,7 +68,8 @@ export function BoardPage(props: BoardPageProps) {
               <UndoBar move={props.undo} csrf={props.csrf} />
             </div>
             <div class="board-tools">
-              <button type="button" id="sound-toggle" aria-pressed="false">Sound off</button>
+              {/* Says what a tap does; board.js remembers the choice on this device. */}
+              <button type="button" id="sound-toggle" data-sound="off">Turn sound on</button>
               <span class="board-clock" data-clock></span>
               <a href={`/board?layout=${props.compact ? "roomy" : "compact"}`} class="board-link">
                 {props.compact ? "Larger tickets" : "Compact view"}

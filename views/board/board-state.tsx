@@ -10,6 +10,7 @@ import {
 import type { AllDayCount, LaterDay, Ticket } from "../../src/board/queries.ts";
 import { LaterStrip } from "./later-strip.tsx";
 import { TicketMenu } from "./corrections.tsx";
+import { allergyWordsIn } from "../../src/board/allergy-words.ts";
 import { nextStatus, type OrderStatus, statusLabels } from "../../src/orders/status.ts";
 
 export interface BoardStateProps {
@@ -42,6 +43,17 @@ function Csrf({ token }: { token?: string }) {
   return token ? <input type="hidden" name="_csrf" value={token} /> : null;
 }
 
+/** A customer's note; one that speaks of an allergy is flagged like the allergen band. */
+function TicketNote({ note }: { note: string }) {
+  const words = allergyWordsIn(note);
+  if (words.length === 0) return <p class="ticket-note">“{note}”</p>;
+  return (
+    <p class="ticket-note ticket-note-allergy" data-allergy-words={words.join(" ")}>
+      <strong>⚠ Allergy note:</strong> “{note}”
+    </p>
+  );
+}
+
 function TicketCard(
   { t, props, index }: { t: Ticket; props: BoardStateProps; index: number },
 ) {
@@ -63,14 +75,16 @@ function TicketCard(
     >
       <header class="ticket-head">
         <span class="ticket-code">{t.code}</span>
-        <span class="ticket-customer">{t.customer}</span>
+        {/* After the code, the pickup time is what the counter needs most. */}
+        <span class="ticket-pickup">
+          <span class="sr-only">Pickup</span>
+          {t.pickupAsap && <span class="ticket-asap">ASAP</span>}
+          <time datetime={t.pickupAt.toISOString()}>{props.time(t.pickupAt)}</time>
+          {sameDay ? "" : <span class="ticket-day">{props.day(t.pickupAt)}</span>}
+        </span>
       </header>
       <p class="ticket-times">
-        <span>
-          Pickup {t.pickupAsap ? "ASAP " : ""}
-          {props.time(t.pickupAt)}
-          {sameDay ? "" : ` (${props.day(t.pickupAt)})`}
-        </span>{" "}
+        <span class="ticket-customer">{t.customer}</span>{" "}
         <span class="ticket-age" data-age>{pickupCountdown(t.pickupAt, props.now)}</span>
       </p>
       <ul class="ticket-items">
@@ -90,7 +104,7 @@ function TicketCard(
           ⚠ {[...allergens].map((a) => allergenLabels[a]).join(" · ")}
         </p>
       )}
-      {t.note && <p class="ticket-note">“{t.note}”</p>}
+      {t.note && <TicketNote note={t.note} />}
       <div class="ticket-actions">
         <form
           method="post"
@@ -101,7 +115,7 @@ function TicketCard(
         >
           <Csrf token={props.csrf} />
           <input type="hidden" name="from" value={t.status} />
-          <button type="submit" class="bump" data-bump>
+          <button type="submit" class={`bump bump-${t.status}`} data-bump>
             {bumpLabels[t.status]} <span class="sr-only">{t.code}</span>
           </button>
         </form>
@@ -122,7 +136,7 @@ function Column(
   },
 ) {
   return (
-    <section class="board-column" aria-labelledby={`${id}-title`}>
+    <section class={`board-column ${id}`} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`} class="board-column-title">
         {title} <span class="board-count">{tickets.length}</span>
       </h2>

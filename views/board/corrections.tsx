@@ -130,6 +130,27 @@ export function TicketMenu(
         </label>
         <button type="submit" class="cancel">Cancel order {code}…</button>
       </form>
+      {status === "ready" && (
+        <form
+          method="post"
+          action={`/board/orders/${id}/not-collected`}
+          hx-post={`/board/orders/${id}/not-collected`}
+          hx-swap="none"
+        >
+          <Csrf token={csrf} />
+          <input type="hidden" name="from" value={status} />
+          <fieldset>
+            <legend>Not collected: the goods</legend>
+            <label class="choice">
+              <input type="radio" name="goods" value="restock" checked /> go back on sale
+            </label>
+            <label class="choice">
+              <input type="radio" name="goods" value="waste" /> are thrown away
+            </label>
+          </fieldset>
+          <button type="submit" class="cancel">Not collected: close {code}</button>
+        </form>
+      )}
     </details>
   );
 }
