@@ -27,6 +27,7 @@ import { recoveryPages } from "./accounts/recovery-pages.tsx";
 import { accountDataPages } from "./accounts/account-data-pages.tsx";
 import { boardRoutes } from "./board/routes.tsx";
 import { boardStockRoutes } from "./board/stock.tsx";
+import { printRoutes } from "./board/print.tsx";
 import { stockCount } from "./admin/stock/count.ts";
 import { bakeListRoutes } from "./board/bake-list.tsx";
 import { adminRoutes } from "./admin/routes.tsx";
@@ -212,6 +213,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       timeZone: config.timeZone,
     }),
   );
+  app.route("/", printRoutes({ shop, sql: deps.db.sql, format: services.format }));
   app.route(
     "/",
     boardStockRoutes({

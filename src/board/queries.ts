@@ -64,6 +64,15 @@ export async function openTickets(sql: Queryable, day: WorkingDay): Promise<Tick
     order by o.pickup_at, o.id`;
 }
 
+/** One order as a ticket, whatever its status (for printing). */
+export async function ticketOf(sql: Queryable, orderId: number): Promise<Ticket | null> {
+  const [row] = await sql<Ticket[]>`
+    select ${ticketColumns(sql)}
+    from orders o join users u on u.id = o.user_id
+    where o.id = ${orderId}`;
+  return row ?? null;
+}
+
 export interface LaterDay {
   /** YYYY-MM-DD, a shop date after today. */
   date: string;

@@ -94,6 +94,14 @@ export function TicketMenu(
       <summary>
         More <span class="sr-only">for {code}</span>
       </summary>
+      <p class="ticket-prints">
+        <a href={`/board/orders/${id}/print/ticket`} target="_blank" class="board-link">
+          Print kitchen ticket <span class="sr-only">{code}</span>
+        </a>
+        <a href={`/board/orders/${id}/print/label`} target="_blank" class="board-link">
+          Print bag label <span class="sr-only">{code}</span>
+        </a>
+      </p>
       {back && (
         <form
           method="post"
