@@ -69,7 +69,7 @@ export function PrintPage({ shop, ticket: t, kind, pickup, back, query }: PrintP
                   <span class="print-qty">{i.quantity}×</span> {i.name}
                   {i.allergens.length > 0 && (
                     <span class="print-item-allergens">
-                      {" "}({i.allergens.map((a) => allergenLabels[a]).join(", ")})
+                      {` (${i.allergens.map((a) => allergenLabels[a]).join(", ")})`}
                     </span>
                   )}
                 </li>
