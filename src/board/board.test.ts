@@ -365,11 +365,14 @@ describe("aging on the board", () => {
 });
 
 describe("the pickup screen", () => {
-  it("is public and lists the codes of baking and ready orders only, with no names", async () => {
+  it("is public: Ready codes, then today's received and baking ones as being prepared, no names", async () => {
     const fresh = await place({ "country-sourdough": 1 });
     const baking = await place({ "country-sourdough": 1 });
     const ready = await place({ "country-sourdough": 1 });
     const gone = await place({ "country-sourdough": 1 });
+    const tomorrow = await place({ "country-sourdough": 1 }, {
+      pickup: (await slotsTomorrow(t.services)).at(-1)!.toISOString(),
+    });
     await move(baking.id, "baking");
     await move(ready.id, "baking", "ready");
     await move(gone.id, "baking", "ready", "picked_up");
@@ -377,14 +380,18 @@ describe("the pickup screen", () => {
     const res = await t.app.request("/pickup");
     expect(res.status).toBe(200);
     const html = await res.text();
-    const [readyPart, bakingPart] = html.split('aria-labelledby="pickup-baking"');
+    const [readyPart, preparingPart] = html.split('aria-labelledby="pickup-baking"');
     expect(readyPart).toContain(`<li>${ready.code}</li>`);
     expect(readyPart).not.toContain(`<li>${baking.code}</li>`);
-    expect(bakingPart).toContain(`<li>${baking.code}</li>`);
-    expect(bakingPart).not.toContain(`<li>${ready.code}</li>`);
-    for (const code of [fresh.code, gone.code]) expect(html).not.toContain(`<li>${code}</li>`);
+    for (const code of [fresh.code, baking.code]) {
+      expect(preparingPart).toContain(`<li>${code}</li>`);
+    }
+    expect(preparingPart).not.toContain(`<li>${ready.code}</li>`);
+    for (const code of [gone.code, tomorrow.code]) expect(html).not.toContain(`<li>${code}</li>`);
     expect(html).not.toContain("Cleo");
     expect(html).not.toContain("@example.com");
+    // A 24-hour clock in the shop's zone, kept by pickup.js.
+    expect(html).toMatch(/<span class="pickup-clock" data-clock="true">\d{2}:\d{2}<\/span>/);
   });
 });
 

@@ -126,7 +126,14 @@ export function boardRoutes(
     })
     .get("/pickup", async (c) => {
       c.header("Cache-Control", "no-store");
-      return c.html(<PickupPage shop={shop} {...await board.pickupCodes()} />);
+      return c.html(
+        <PickupPage
+          shop={shop}
+          {...await board.pickupCodes()}
+          clock={format.time(now())}
+          timeZone={timeZone}
+        />,
+      );
     })
     .get("/pickup/events", (c) => {
       // The codes as they are now go first (read once the stream listens, so nothing falls
