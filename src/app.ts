@@ -10,6 +10,7 @@ import { opsRoutes } from "./ops/routes.ts";
 import { errorHandler, notFoundHandler } from "./http/error-handler.tsx";
 import { requestLog } from "./http/request-log.ts";
 import { staticFiles } from "./http/static.ts";
+import { compression } from "./http/compression.ts";
 import type { AppEnv } from "./http/env.ts";
 import { requestMeta } from "./http/request-meta.ts";
 import { databaseGate } from "./http/database-gate.ts";
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
   ], { what: "this form", maxBytes: FORM_BODY_BYTES }));
 
   app.use("/static/*", staticFiles(deps.staticRoot));
+  app.use(compression());
   app.route(
     "/",
     opsRoutes({

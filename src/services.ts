@@ -125,6 +125,7 @@ export function createServices(deps: AppDeps): Services {
     today: bakery.today,
     dateLabel: words.day,
     timeZone: deps.config.timeZone,
+    log: deps.log,
   });
   const dashboardChanged = () =>
     publishDashboard({
@@ -179,9 +180,9 @@ export function createServices(deps: AppDeps): Services {
         money: format.money,
         date: format.date,
         now,
-        onChange: async (order) => {
-          await Promise.all([board.publish(order), dashboardChanged()]);
-        },
+        log: deps.log,
+        onChange: (order, change) =>
+          Promise.all([board.publish(order, change), dashboardChanged()]),
       }),
       metrics,
     ),

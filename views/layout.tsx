@@ -11,6 +11,11 @@ export interface LayoutProps {
   section?: Section;
   /** Who is signed in; without it the header shows no account links (e.g. on error pages). */
   viewer?: Viewer;
+  /**
+   * The page follows a live stream (`hx-sse:connect`): it loads htmx's SSE extension, which
+   * other pages do without.
+   */
+  live?: boolean;
   children: Child;
 }
 
@@ -48,7 +53,12 @@ function AccountLinks({ viewer, section }: { viewer: Viewer; section?: Section }
   );
 }
 
-export function Layout({ shop, title, description, section, viewer, children }: LayoutProps) {
+/** Staff screens add their own stylesheet; a shopper's pages never load it. */
+const staffSections = new Set<Section | undefined>(["admin", "board"]);
+
+export function Layout(
+  { shop, title, description, section, viewer, live, children }: LayoutProps,
+) {
   const role = viewer?.user?.role;
   const fullTitle = title === shop.name ? title : `${title} · ${shop.name}`;
   return (
@@ -63,10 +73,12 @@ export function Layout({ shop, title, description, section, viewer, children }: 
           <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
           <link rel="icon" href={asset(shop, "img/logo.svg")} type="image/svg+xml" />
           <link rel="stylesheet" href={asset(shop, "build/app.css")} />
+          {staffSections.has(section) && (
+            <link rel="stylesheet" href={asset(shop, "build/staff.css")} />
+          )}
           <script src={asset(shop, "vendor/htmx.min.js")} defer></script>
-          <script src={asset(shop, "vendor/hx-sse.min.js")} defer></script>
-          <script src={asset(shop, "app.js")} defer></script>
-          <script src={asset(shop, "vendor/alpine-csp.min.js")} defer></script>
+          {live && <script src={asset(shop, "vendor/hx-sse.min.js")} defer></script>}
+          <script src={asset(shop, "live.js")} defer></script>
         </head>
         <body class="min-h-screen flex flex-col bg-cream text-ink" hx-boost:inherited="true">
           <a href="#main" class="skip-link">Skip to content</a>
@@ -80,19 +92,30 @@ export function Layout({ shop, title, description, section, viewer, children }: 
                 <a href="/" class="nav-link" aria-current={current(section, "shop")}>
                   Shop
                 </a>
+                {/* Staff screens load their own styles and scripts: a whole page, not boosted. */}
                 {(role === "staff" || role === "admin") && (
-                  <a href="/board" class="nav-link" aria-current={current(section, "board")}>
+                  <a
+                    href="/board"
+                    class="nav-link"
+                    aria-current={current(section, "board")}
+                    hx-boost="false"
+                  >
                     Order board
                   </a>
                 )}
                 {role === "admin" && (
-                  <a href="/admin" class="nav-link" aria-current={current(section, "admin")}>
+                  <a
+                    href="/admin"
+                    class="nav-link"
+                    aria-current={current(section, "admin")}
+                    hx-boost="false"
+                  >
                     Admin
                   </a>
                 )}
                 {/* The counter and the office do not shop from their own screens. */}
                 {role !== "staff" && role !== "admin" && (
-                  // Refetched when a live page hears the cart changed (static/app.js).
+                  // Refetched when a live page hears the cart changed (static/live.js).
                   <span
                     id="cart-count-box"
                     class="contents"

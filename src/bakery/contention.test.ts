@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "../../tests/harness.ts";
+import { createTestContext, eventually, type TestContext } from "../../tests/harness.ts";
 import { api, type ApiError, order, people, type Person } from "../../tests/orders-support.ts";
 import {
   at,
@@ -178,5 +178,45 @@ describe("lowering a plan while customers order", () => {
     >`select par from products where id = ${bread.id}`;
     // The date follows the par that won.
     expect(row.planned).toBe(product.par[5]);
+  });
+});
+
+describe("closing a date while a checkout for it waits", () => {
+  it("the checkout sees the closure committed while it waited, and takes nothing", async () => {
+    const jam = await shelfProduct(t, 10);
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    // A calendar writer: the settings row locked for update, the closure written, not yet
+    // committed.
+    const closing = t.sql.begin(async (tx) => {
+      await tx`select 1 from pickup_settings for update`;
+      await tx`insert into closures (starts_on, ends_on, reason)
+        values (${SATURDAY}, ${SATURDAY}, 'Oven repair')`;
+      wrote();
+      await committing;
+    });
+    await written;
+    const checkout = order(t, crowd[0], {
+      items: [{ productId: jam.id, quantity: 1 }],
+      pickupAt: at(SATURDAY, "09:00"),
+    });
+    if (t.db.kind === "postgres") {
+      // The checkout is waiting on the settings row (on PGlite it waits for the session).
+      await eventually(async () => {
+        const [row] = await t.sql<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`;
+        return row.n > 0;
+      });
+    }
+    commit();
+    await closing;
+    const res = await checkout;
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as ApiError).error.code).toBe("closed");
+    expect(await soldFor(jam.id, SATURDAY)).toEqual({ units: 0, orders: 0 });
+    await t.sql`delete from closures where reason = 'Oven repair'`;
   });
 });

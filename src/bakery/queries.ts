@@ -17,14 +17,13 @@ interface RulesRow {
 }
 
 /**
- * The pickup settings and the calendar for dates `from`…`to`, in one round trip. With
- * `lock`, the settings row is key-share locked: calendar and settings writers lock it for
- * update first, so a checkout and a closure of its date cannot pass each other.
+ * The pickup settings and the calendar for dates `from`…`to`, in one round trip. A checkout
+ * locks them first (`lockRulesForReading`): calendar and settings writers lock the settings
+ * row for update, so a checkout and a closure of its date cannot pass each other.
  */
 export async function readRules(
   sql: Queryable,
   range: { from: string; to: string },
-  lock = false,
 ): Promise<{ settings: PickupSettings; calendar: Calendar }> {
   const [row] = await sql<RulesRow[]>`
     select s.slot_minutes, s.orders_per_slot, s.horizon_days, s.next_day_cutoff_minutes,
@@ -39,8 +38,7 @@ export async function readRules(
           'closes', closes, 'note', note) order by date), '[]')
         from special_hours where date between ${range.from}::date and ${range.to}::date)
         as special
-    from pickup_settings s
-    ${lock ? sql`for key share of s` : sql``}`;
+    from pickup_settings s`;
   const weekly: OpeningHours = Array.from({ length: 7 }, () => null);
   for (const w of row.weekly) weekly[w.weekday] = { opens: w.opens, closes: w.closes };
   return {
@@ -65,6 +63,11 @@ export const todayStock = (sql: Queryable, today: string) =>
       p.par[extract(isodow from ${today}::date)::int])
     when 'made_to_order' then 0
     else p.stock end`;
+
+/** A checkout holds the rules still while it books: writers wait for it, it waits for them. */
+export async function lockRulesForReading(tx: Queryable) {
+  await tx`select 1 from pickup_settings for key share`;
+}
 
 /** Writers of settings and calendar go one at a time, and never past a checkout in flight. */
 export async function lockRulesForWriting(tx: Queryable) {

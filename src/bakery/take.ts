@@ -10,7 +10,7 @@ import {
   takeFromPlan,
   takeSeat,
 } from "./day-queries.ts";
-import { readRules } from "./queries.ts";
+import { lockRulesForReading, readRules } from "./queries.ts";
 import { offeredSlots, orderableDates, type Refusal, resolvePickup, type Rules } from "./rules.ts";
 import type { ProductKind } from "./availability.ts";
 import type { Words } from "./words.ts";
@@ -53,10 +53,18 @@ export const pickupRefused = (refusal: Refusal | { code: string; message: string
     pickupAt: refusal.message,
   });
 
-/** The rules as they stand inside this transaction (settings key-share locked). */
+/**
+ * The rules as they stand inside this transaction (settings key-share locked). The lock is
+ * its own statement, sent with the read: a statement that waited for the lock would still
+ * read the calendar as it was before the wait (a closure committed meanwhile unseen); the
+ * read after it starts once the lock is held, so it sees every calendar write before it.
+ */
 export async function lockedRules(tx: Tx, base: BookingRules, now: Date): Promise<Rules> {
   const today = localParts(now, base.timeZone).date;
-  const { settings, calendar } = await readRules(tx, { from: today, to: addDays(today, 90) }, true);
+  const [, { settings, calendar }] = await Promise.all([
+    lockRulesForReading(tx),
+    readRules(tx, { from: today, to: addDays(today, 90) }),
+  ]);
   return { ...base, settings, calendar, now };
 }
 
@@ -150,7 +158,7 @@ export interface LineShortage {
   daily?: boolean;
 }
 
-interface LineProduct {
+export interface LineProduct {
   id: number;
   name: string;
   priceCents: number;
@@ -162,18 +170,27 @@ interface LineProduct {
 }
 
 /**
- * Takes every line (summed, in product-id order) for the booking's date. Returns what was
- * taken and what was short; a made-to-order product picked up too soon is refused at once.
+ * The products of an order's lines as they are (not locked: every take below is a
+ * conditional write), read beside the rules so the checkout waits on one round trip.
+ */
+export async function lineProducts(tx: Tx, ids: number[]): Promise<LineProduct[]> {
+  return await tx<LineProduct[]>`
+    select id, name, price_cents, allergens, kind, lead_time_hours, active, stock
+    from products where id = any(${ids}::int[])`;
+}
+
+/**
+ * Takes every line (summed, in product-id order) for the booking's date, from `rows` (see
+ * `lineProducts`). Returns what was taken and what was short; a made-to-order product picked
+ * up too soon is refused at once.
  */
 export async function takeLines(
   tx: Tx,
   rules: Rules,
   lines: { productId: number; quantity: number }[],
   booking: Booking,
+  rows: LineProduct[],
 ): Promise<{ taken: TakenLine[]; shortages: LineShortage[] }> {
-  const rows = await tx<LineProduct[]>`
-    select id, name, price_cents, allergens, kind, lead_time_hours, active, stock
-    from products where id = any(${lines.map((l) => l.productId)}::int[])`;
   const products = new Map(rows.map((r) => [r.id, r]));
   const taken: TakenLine[] = [];
   const shortages: LineShortage[] = [];

@@ -102,7 +102,9 @@ describe("the bake list page", () => {
     // Only admins get the plan grid's link.
     expect(html).not.toContain('href="/admin/bake-plan"');
     expect((await sheet(`?date=${THURSDAY}`, admin)).html).toContain('href="/admin/bake-plan"');
-    const css = await (await t.app.request("/static/build/app.css")).text();
+    // The page loads the staff stylesheet, which holds the print rules.
+    expect(html).toMatch(/<link rel="stylesheet" href="\/static\/build\/staff\.css/);
+    const css = await (await t.app.request("/static/build/staff.css")).text();
     expect(css).toMatch(/@media print\{@page\{size:A4/);
     expect(css).toMatch(/\.bake-list-tools\{display:none/);
   });

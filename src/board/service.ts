@@ -1,4 +1,5 @@
 import type { Sql } from "../infra/db.ts";
+import { errorFields, type Logger } from "../infra/log.ts";
 import type { LiveEvent, LiveHub } from "../live/hub.ts";
 import type { OrderRow } from "../orders/queries.ts";
 import { coalesce } from "../live/coalesce.ts";
@@ -10,7 +11,6 @@ import type { AgingRules } from "./aging.ts";
 import {
   allDayCounts,
   eventsAfter,
-  eventsOf,
   laterDays,
   latestEventId,
   openTickets,
@@ -19,6 +19,8 @@ import {
 
 export const BOARD_TOPIC = "board";
 export const PICKUP_TOPIC = "pickup";
+/** The notices of changed orders that boards and pickup screens re-render on. */
+const BOARD_VIEW = "board";
 
 /** At most one board render per this long while orders rush in (boards show them within it). */
 const BROADCAST_GAP_MS = 200;
@@ -37,15 +39,39 @@ export interface BoardDeps {
   /** "Thu 17 Apr" for a YYYY-MM-DD date. */
   dateLabel: (date: string) => string;
   timeZone: string;
+  log: Logger;
+}
+
+interface ChangeNotice {
+  code: string;
+  /** A new order: boards chime. */
+  arrival: boolean;
+}
+
+/**
+ * One board renderer per hub (an app instance): the board made last for it. An instance has
+ * one; several made on one hub (tests with their own clock) would otherwise each render.
+ */
+const renderers = new WeakMap<LiveHub, { handle: (note: string) => void }>();
+function renderOnNotices(live: LiveHub, handle: (note: string) => void) {
+  let renderer = renderers.get(live);
+  if (!renderer) {
+    const created = { handle };
+    live.onNotice(BOARD_VIEW, (note) => created.handle(note));
+    renderers.set(live, renderer = created);
+  }
+  renderer.handle = handle;
 }
 
 /**
  * The order board's data and its live stream. Every order event (a row of the status
  * history, so ids are global and ordered) goes out with the whole board state rendered once:
- * a board applying it cannot end up with a ticket missing or twice.
+ * a board applying it cannot end up with a ticket missing or twice. A change is announced to
+ * every instance as a small notice; only instances holding a board or pickup screen read and
+ * render, at most once per gap however many orders change, and no response waits for it.
  */
 export function createBoard(
-  { sql, live, rules, format, now, today, dateLabel, timeZone }: BoardDeps,
+  { sql, live, rules, format, now, today, dateLabel, timeZone, log }: BoardDeps,
 ) {
   const state = async () => {
     const date = today();
@@ -92,17 +118,39 @@ export function createBoard(
   };
 
   const arrivals = new Set<string>();
-  /** One render for a burst of changes, sent under the newest event id. */
+  const watched = () => live.watching(BOARD_TOPIC) || live.watching(PICKUP_TOPIC);
+
+  /** One render for a burst of changes, sent to this instance's screens under the newest id. */
   const broadcast = coalesce(async () => {
     const chimes = [...arrivals].map((code) => `<!--arrival:${code}-->`).join("");
     arrivals.clear();
+    const boards = live.watching(BOARD_TOPIC);
+    const screens = live.watching(PICKUP_TOPIC);
+    if (!boards && !screens) return;
+    // The event id first, then the state: the state holds at least everything up to it.
     const id = String(await latestEventId(sql));
-    const [board, codes] = await Promise.all([render({ outOfBand: true }), pickupCodes()]);
-    await Promise.all([
-      live.publish(BOARD_TOPIC, { id, data: chimes + board }),
-      live.publish(PICKUP_TOPIC, { id, data: String(PickupCodes({ ...codes, outOfBand: true })) }),
+    const [board, codes] = await Promise.all([
+      boards ? render({ outOfBand: true }) : undefined,
+      screens ? pickupCodes() : undefined,
     ]);
+    if (board !== undefined) live.sendLocal(BOARD_TOPIC, { id, data: chimes + board });
+    if (codes) {
+      live.sendLocal(PICKUP_TOPIC, {
+        id,
+        data: String(PickupCodes({ ...codes, outOfBand: true })),
+      });
+    }
   }, BROADCAST_GAP_MS);
+
+  renderOnNotices(live, (note) => {
+    // Nobody here watches: nothing to read or render.
+    if (!watched()) return;
+    const notice = JSON.parse(note) as ChangeNotice;
+    // A new order chimes on the boards (the comment is read by board.js, never shown); an
+    // order undone back to New does not.
+    if (notice.arrival) arrivals.add(notice.code);
+    broadcast().catch((error) => log.warn("board not rendered", errorFields(error)));
+  });
 
   return {
     state,
@@ -111,14 +159,13 @@ export function createBoard(
     pickupCodes,
     latestEventId: () => latestEventId(sql),
 
-    /** After a committed change: every board and pickup screen, on every instance. */
-    async publish(order: OrderRow) {
-      // A new order chimes on the boards (the comment is read by board.js, never shown); an
-      // order undone back to New does not.
-      if (order.status === "placed" && (await eventsOf(sql, order.id)).count === 1) {
-        arrivals.add(order.code);
-      }
-      await broadcast();
+    /**
+     * After a committed change: a small notice to every instance, whose boards and pickup
+     * screens render on it. `arrival` when the order was just placed.
+     */
+    publish(order: OrderRow, { arrival }: { arrival: boolean }): Promise<void> {
+      const notice: ChangeNotice = { code: order.code, arrival };
+      return live.notify(BOARD_VIEW, JSON.stringify(notice));
     },
 
     /**

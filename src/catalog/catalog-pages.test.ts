@@ -209,8 +209,9 @@ describe("product page", () => {
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(html).toContain("<h1");
     expect(html).toContain("Country Sourdough</h1>");
+    // The drawing's URL carries the build's version: it is cached for a year.
     expect(html).toMatch(
-      /<img src="\/static\/img\/products\/country-sourdough\.svg" alt="Country Sourdough"/,
+      /<img src="\/static\/img\/products\/country-sourdough\.svg\?v=test" alt="Country Sourdough" width="800" height="600" decoding="async"/,
     );
     expect(html).toContain("36-hour naturally leavened loaf");
     expect(html).toContain("€6.50");

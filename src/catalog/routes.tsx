@@ -1,8 +1,20 @@
 import { type Context, Hono } from "hono";
 import { zValidator } from "@hono/zod-validator";
 import type { ShopView } from "../../views/context.ts";
-import { CatalogPage, CatalogResults } from "../../views/catalog/catalog-page.tsx";
+import {
+  CatalogPage,
+  CatalogResults,
+  type CatalogView,
+} from "../../views/catalog/catalog-page.tsx";
+import type { Viewer } from "../../views/context.ts";
 import { ProductPage } from "../../views/catalog/product-page.tsx";
+import {
+  BADGE_SLOT,
+  cardKey,
+  createCardRenderer,
+  TOKEN_SLOT,
+} from "../../views/catalog/product-card.tsx";
+import { createPageTemplates } from "./page-templates.ts";
 import { StockUpdate } from "../../views/catalog/stock-badge.tsx";
 import type { Logger } from "../infra/log.ts";
 import { newMessage, type Queue } from "../infra/queue.ts";
@@ -46,6 +58,8 @@ export interface CatalogRouteDeps {
 export function catalogRoutes(
   { shop, catalog, sql, live, queue, log, today, bakery, owners, days }: CatalogRouteDeps,
 ) {
+  const card = createCardRenderer(shop);
+  const pages = createPageTemplates();
   return new Hono<AppEnv>()
     .get(
       "/",
@@ -65,19 +79,55 @@ export function catalogRoutes(
         if (query.category && !categories.some((cat) => cat.slug === query.category)) {
           throw notFound("That category");
         }
-        const view = {
+        const products = await days.apply(day.date, items);
+        const view: CatalogView = {
           shop,
           categories,
-          products: await days.apply(day.date, items),
+          products,
           day,
           total,
           page: query.page,
           pageCount: Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE)),
           query: { q: query.q, category: query.category, sort: query.sort },
           csrf: c.get("csrfToken")(),
+          card,
         };
-        if (wantsFragment(c, "catalog-results")) return c.html(<CatalogResults {...view} />);
-        return c.html(<CatalogPage {...view} viewer={viewerOf(c)} flash={cartFlash(c)} />);
+        const viewer = viewerOf(c);
+        const flash = cartFlash(c);
+        const fragment = wantsFragment(c, "catalog-results");
+        const render = (view: CatalogView, viewer: Viewer) =>
+          fragment
+            ? <CatalogResults {...view} />
+            : <CatalogPage {...view} viewer={viewer} flash={flash} />;
+        // Searches are not kept: every phrase would be a page of its own.
+        if (query.q) return c.html(render(view, viewer));
+        const key = JSON.stringify([
+          fragment,
+          view.query,
+          view.page,
+          total,
+          flash ?? null,
+          viewer.user,
+          viewer.cartCount,
+          categories,
+          day,
+          // The cards as they show on the day: in stock, sold out or made to order, and
+          // whether (and until when) each can be ordered for it.
+          products.map((p) =>
+            cardKey(p) + (p.stock === null ? "*" : p.stock > 0 ? "+" : "-") +
+            JSON.stringify(p.onDay ?? null)
+          ),
+        ]);
+        const withSlots = () =>
+          String(render(
+            {
+              ...view,
+              csrf: TOKEN_SLOT,
+              card: (p, token, options) => card(p, token, { ...options, badge: BADGE_SLOT }),
+            },
+            { ...viewer, csrfToken: () => TOKEN_SLOT },
+          ));
+        return c.html(pages.fill(key, withSlots, products, view.csrf));
       },
     )
     .get(

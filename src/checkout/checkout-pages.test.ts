@@ -4,6 +4,7 @@ import { createTestContext, type TestContext } from "../../tests/harness.ts";
 import { people, stockOf } from "../../tests/orders-support.ts";
 import { ACCESS_COOKIE } from "../accounts/middleware.ts";
 import { seedDemoCoupons } from "../coupons/demo.ts";
+import { firstLoad } from "../../tests/first-load.ts";
 
 /** Checkout as a browser does it: the page, the coupon preview, placing and its failures. */
 
@@ -22,7 +23,7 @@ async function customer() {
   const [who] = await people(t, 1);
   const browser = new Browser();
   browser.cookies.set(ACCESS_COOKIE, who.token);
-  return { browser, userId: who.id };
+  return { browser, userId: who.id, token: who.token };
 }
 
 interface Product {
@@ -147,6 +148,25 @@ describe("GET /checkout", () => {
     const first = await openCheckout(browser);
     const second = await openCheckout(browser);
     expect(first.form.token).not.toBe(second.form.token);
+  });
+});
+
+describe("a first visit on a phone", () => {
+  it("the cart and the checkout cost at most 30 KB of HTML, CSS and JS; only the cart is live", async () => {
+    const rye = await product("seeded-rye", 16);
+    const { browser, token } = await customer();
+    await addToCart(browser, rye, 2);
+    const asCustomer = (url: string, init: RequestInit) =>
+      t.app.request(url, {
+        ...init,
+        headers: { ...init.headers as Record<string, string>, Cookie: `${ACCESS_COOKIE}=${token}` },
+      });
+    for (const [path, live] of [["/cart", true], ["/checkout", false]] as const) {
+      const load = await firstLoad(asCustomer, path);
+      expect(load.total, path).toBeLessThanOrEqual(30 * 1024);
+      expect(load.files.some((f) => f.url.includes("hx-sse")), path).toBe(live);
+      expect(load.files.some((f) => f.url.includes("htmx.min.js")), path).toBe(true);
+    }
   });
 });
 

@@ -35,6 +35,9 @@ export async function createRedisStore(url: string, prefix: string, log: Logger)
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: COMMAND_TIMEOUT_MS,
+    // Commands sent in the same turn of the event loop go out in one write: a checkout
+    // publishes its stock, order and board events together.
+    enableAutoPipelining: true,
   });
   // The subscriber queues its SUBSCRIBE commands until the connection is back.
   const subscriber = new Redis(url, { ...common, enableOfflineQueue: true });

@@ -27,6 +27,21 @@ export interface LiveHub {
    * the store cannot carry the word to the others.
    */
   endSessions(sessionIds: string[]): Promise<void>;
+  /**
+   * Tells every instance that the state behind a rendered view changed (`note` says what,
+   * e.g. an order id). Instances render only for streams they hold: a view nobody watches
+   * costs nothing (see `onNotice`, `watching`, `sendLocal`).
+   */
+  notify(view: string, note?: string): Promise<void>;
+  /**
+   * Called on this instance for every `notify` of the view, from any instance (`fromHere`:
+   * this instance sent it).
+   */
+  onNotice(view: string, handler: (note: string, fromHere: boolean) => void): void;
+  /** Whether this instance holds a stream of the topic. */
+  watching(topic: string): boolean;
+  /** Sends to this instance's streams of the topic only (what it rendered for them). */
+  sendLocal(topic: string, event: LiveEvent): void;
   /** Whether one more anonymous stream from this client network fits under the cap. */
   admits(network: string): boolean;
   /** Streams currently held by this instance. */
@@ -67,8 +82,9 @@ interface StreamInfo {
 }
 
 const CHANNEL = "live";
-/** Control messages share the channel under a topic no stream can open. */
+/** Control messages share the channel under topics no stream can open. */
 const END_SESSIONS = "\u0000end-sessions";
+const NOTICE = "\u0000notice";
 const encoder = new TextEncoder();
 /** Tells the browser how soon to reconnect after a drop; the same bytes for every stream. */
 const retryHint = encoder.encode("retry: 2000\n\n");
@@ -154,6 +170,19 @@ export async function createLiveHub(
     }
   };
 
+  // Notices say which instance sent them, so one that already rendered can skip its own.
+  const instance = crypto.randomUUID();
+  const noticeHandlers = new Map<string, ((note: string, fromHere: boolean) => void)[]>();
+  const noticed = (view: string, note: string, from?: string) => {
+    for (const handler of noticeHandlers.get(view) ?? []) {
+      try {
+        handler(note, from === instance);
+      } catch (error) {
+        log.warn("live notice not handled", { view, ...errorFields(error) });
+      }
+    }
+  };
+
   const unsubscribe = await store.subscribe(CHANNEL, (message) => {
     try {
       const { topic, event, at } = JSON.parse(message) as {
@@ -162,6 +191,7 @@ export async function createLiveHub(
         at?: number;
       };
       if (topic === END_SESSIONS) endLocal(new Set(JSON.parse(event.data) as string[]));
+      else if (topic === NOTICE) noticed(event.event ?? "", event.data, event.id);
       else {
         deliver(topic, event);
         if (onDelivered && at) onDelivered(topic, Math.max(0, Date.now() - at) / 1000);
@@ -280,6 +310,16 @@ export async function createLiveHub(
         },
       });
     },
+    notify: (view, note = "") =>
+      store.publish(
+        CHANNEL,
+        JSON.stringify({ topic: NOTICE, event: { event: view, data: note, id: instance } }),
+      ),
+    onNotice(view, handler) {
+      noticeHandlers.set(view, [...noticeHandlers.get(view) ?? [], handler]);
+    },
+    watching: (topic) => (topics.get(topic)?.size ?? 0) > 0,
+    sendLocal: deliver,
     size() {
       let n = 0;
       for (const streams of topics.values()) n += streams.size;

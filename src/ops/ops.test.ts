@@ -141,7 +141,7 @@ describe("error pages and security headers", () => {
   });
 
   it("sends security headers on pages, errors and API answers", async () => {
-    for (const url of ["/", "/no/such/page", "/api/v1/categories", "/static/app.js"]) {
+    for (const url of ["/", "/no/such/page", "/api/v1/categories", "/static/board.js"]) {
       const res = await t.app.request(url);
       await res.body?.cancel();
       const csp = res.headers.get("Content-Security-Policy") ?? "";

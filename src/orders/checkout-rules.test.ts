@@ -18,7 +18,6 @@ import {
 } from "../bakery/rules.ts";
 import { createWords } from "../bakery/words.ts";
 import { placeOrder } from "./place.ts";
-import { orderCode } from "./status.ts";
 
 /** Pickup times (the shop's clock, opening hours, prep time, DST) and the daily order codes. */
 
@@ -247,15 +246,6 @@ describe("days when the clocks change in Paris", () => {
 });
 
 describe("order codes", () => {
-  it("are a letter and three digits, the letter moving on every 999 orders", () => {
-    expect(orderCode(1)).toBe("A-001");
-    expect(orderCode(42)).toBe("A-042");
-    expect(orderCode(999)).toBe("A-999");
-    expect(orderCode(1000)).toBe("B-001");
-    expect(orderCode(1998)).toBe("B-999");
-    expect(orderCode(1999)).toBe("C-001");
-  });
-
   it("the shop's day follows its time zone, not UTC", () => {
     expect(localParts(at("2026-06-10T22:30:00Z"), zone).date).toBe("2026-06-11");
     expect(localParts(at("2026-01-10T22:30:00Z"), zone).date).toBe("2026-01-10");
@@ -288,6 +278,30 @@ describe("through the database", () => {
       pickup: "asap",
     })).order.code;
 
+  it("codes are a letter and three digits, the letter moving on every 999 orders", async () => {
+    const codes = await t.sql<{ code: string }[]>`
+      select order_code(n) as code from unnest(${[
+      1,
+      42,
+      999,
+      1000,
+      1998,
+      1999,
+      25974,
+      25975,
+    ]}::bigint[]) n`;
+    expect(codes.map((c) => c.code)).toEqual([
+      "A-001",
+      "A-042",
+      "A-999",
+      "B-001",
+      "B-999",
+      "C-001",
+      "Z-999",
+      "A-001",
+    ]);
+  });
+
   it("codes count up through the day and start again on a new shop day", async () => {
     const [loaf] = await productsWithStock(t, [100]);
     expect([await placeOn("2031-04-01", loaf.id), await placeOn("2031-04-01", loaf.id)]).toEqual([
@@ -295,12 +309,35 @@ describe("through the database", () => {
       "A-002",
     ]);
     expect(await placeOn("2031-04-02", loaf.id)).toBe("A-001");
-    expect(await placeOn("2031-04-01", loaf.id)).toBe("A-003");
-    await t.sql`update order_code_counters set last = 998 where day = '2031-04-02'`;
+    // Both days taking orders at once (around midnight): each day's codes still rise.
+    const later = await placeOn("2031-04-01", loaf.id);
+    expect(later > "A-002" && later < "A-010").toBe(true);
+    // The 999th order of a day is followed by B-001.
+    await t.sql`select setval('order_code_seq', base + 998) from order_code_days
+      where day = '2031-04-02'`;
     expect([await placeOn("2031-04-02", loaf.id), await placeOn("2031-04-02", loaf.id)]).toEqual([
       "A-999",
       "B-001",
     ]);
+  });
+
+  it("orders placed at once get codes of their own, and a failed one takes none", async () => {
+    const [loaf] = await productsWithStock(t, [20]);
+    const codes = await Promise.all(
+      Array.from({ length: 20 }, () => placeOn("2031-04-03", loaf.id)),
+    );
+    expect(codes.toSorted()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `A-${String(i + 1).padStart(3, "0")}`),
+    );
+    await expect(placeOn("2031-04-03", loaf.id)).rejects.toThrow(/sold out/);
+    await t.sql`update products set stock = 1 where id = ${loaf.id}`;
+    expect(await placeOn("2031-04-03", loaf.id)).toBe("A-021");
+  });
+
+  it("a day the former per-day counter already counted continues after its last code", async () => {
+    const [loaf] = await productsWithStock(t, [5]);
+    await t.sql`insert into order_code_counters (day, last) values ('2031-04-04', 41)`;
+    expect(await placeOn("2031-04-04", loaf.id)).toBe("A-042");
   });
 
   it("the API answers 4xx with fields.pickupAt for a bad pickupAt, taking nothing", async () => {

@@ -9,6 +9,7 @@ import {
   productsWithStock,
   stockOf,
 } from "../../tests/orders-support.ts";
+import { silentLogger } from "../infra/log.ts";
 import { createBakery } from "../bakery/service.ts";
 import { createWords } from "../bakery/words.ts";
 import { createOrders } from "./service.ts";
@@ -176,7 +177,8 @@ describe("a retry after the chosen pickup time has passed", () => {
     const orders = createOrders({
       sql: t.sql,
       live: t.live,
-      relay: { kick: () => {} },
+      relay: { afterCommit: () => {} },
+      log: silentLogger,
       bakery: createBakery({ sql: t.sql, live: t.live, ...rules, now: () => clock }),
       pickup: rules,
       currency: "EUR",

@@ -123,6 +123,8 @@ export async function changeOrderStatus(
     // The seat, the date's plan and the shelf stock it took come back with the cancellation.
     let given: GivenBack = { stock: [], plan: null };
     if (change.to === "cancelled") {
+      // The seat and the lines first, then the coupon's use: the order a checkout takes their
+      // locks in, so the two cannot deadlock.
       await stockContext(tx, {
         reason: change.notCollected === "restock" ? "not_collected" : "cancellation",
         actorId: change.actor.id,

@@ -3,15 +3,15 @@ import { stockContext } from "../stock/ledger.ts";
 import { AppError } from "../http/errors.ts";
 import { couponHistory, findCoupon, redeemCoupon } from "../coupons/queries.ts";
 import { couponDiscount, couponRefusal } from "../coupons/rules.ts";
-import { ORDERS_QUEUE } from "../outbox/outbox.ts";
-import { findOrder, nextOrderNumber, orderColumns, type OrderRow } from "./queries.ts";
-import { orderCode } from "./status.ts";
+import { findOrder, type OrderRow } from "./queries.ts";
+import { insertOrder, orderCodeBase } from "./place-queries.ts";
 import { sha256Hex } from "../infra/digest.ts";
 import { pickupKey } from "../bakery/slots.ts";
 import {
   type Booking,
   type BookingRules,
   bookPickup,
+  lineProducts,
   lockedRules,
   recordOverCapacity,
   takeLines,
@@ -138,11 +138,30 @@ export function sumLines(items: OrderLineInput[]): OrderLineInput[] {
   }));
 }
 
+/** A day's base of order numbers, per database, read once per day. */
+const dayBases = new WeakMap<Sql, Map<string, Promise<number>>>();
+
+function dayBaseOf(sql: Sql, day: string): Promise<number> {
+  let bases = dayBases.get(sql);
+  if (!bases) dayBases.set(sql, bases = new Map());
+  let base = bases.get(day);
+  if (!base) {
+    if (bases.size > 7) bases.clear();
+    const reading = orderCodeBase(sql, day);
+    reading.catch(() => bases.delete(day));
+    bases.set(day, base = reading);
+  }
+  return base;
+}
+
 /**
- * Places an order in one transaction: stock is taken with conditional decrements (never
- * below zero, rows locked in product-id order so concurrent orders cannot deadlock), the
- * coupon is redeemed under a row lock, and the order, its lines, its first history row and
- * its `order.placed` event are written together. Any shortfall rolls everything back.
+ * Places an order in one short transaction: the pickup is checked against the settings and
+ * calendar (key-share locked), its seat taken, each line taken from the date's plan or the
+ * shelf with conditional writes (never below zero, rows locked in product-id order so
+ * concurrent orders cannot deadlock), the coupon decided under its row lock, and the order,
+ * its lines, its first history row, its key and its `order.placed` event written in one
+ * round trip. Any refusal or shortfall rolls everything back. No row is written by every
+ * checkout: order codes come from a sequence.
  */
 export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promise<PlacedOrder> {
   const lines = sumLines(input.items);
@@ -150,11 +169,21 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
     ? await requestHash({ ...input, pickupAt: pickupKey(input.pickup, deps.rules.timeZone) })
     : undefined;
 
+  // Read before the transaction, once a day: nothing inside it waits on this.
+  const day = deps.shopDay();
+  const dayBase = await dayBaseOf(deps.sql, day);
+
   return await deps.sql.begin(async (tx) => {
-    if (input.idempotencyKey) {
-      const earlier = await claimKey(tx, input.userId, input.idempotencyKey, hash!);
-      if (earlier) return { order: earlier, replayed: true, stock: [], plan: null };
-    }
+    // Sent together, answered in order on the transaction's connection: the key (which waits
+    // for a request still running under it), the rules under their lock, the lines' products.
+    const [earlier, rules, products] = await Promise.all([
+      input.idempotencyKey ? claimKey(tx, input.userId, input.idempotencyKey, hash!) : null,
+      lockedRules(tx, deps.rules, deps.now()),
+      lineProducts(tx, lines.map((l) => l.productId)),
+      // The takes below are movements of the stock ledger, the order's once it exists.
+      stockContext(tx, { reason: "order", actorId: input.userId }),
+    ]);
+    if (earlier) return { order: earlier, replayed: true, stock: [], plan: null };
     // After the key: a retried order from the cart finds its order although the cart is empty.
     if (lines.length === 0) {
       throw new AppError(
@@ -168,11 +197,8 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
       select email_verified_at is not null as verified from users where id = ${input.userId}`;
     if (!account?.verified) throw new EmailUnverifiedError();
 
-    const rules = await lockedRules(tx, deps.rules, deps.now());
     const booking = await bookPickup(tx, rules, input.pickup, input.overCapacity);
-    // Each take is a movement of the stock ledger, the order's once the order exists.
-    await stockContext(tx, { reason: "order", actorId: input.userId });
-    const { taken, shortages } = await takeLines(tx, rules, lines, booking);
+    const { taken, shortages } = await takeLines(tx, rules, lines, booking, products);
     if (shortages.length) {
       const forDay = rules.words.day(booking.date);
       throw new StockShortageError(
@@ -198,43 +224,23 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
     }
     const discount = coupon ? couponDiscount(coupon, subtotal) : 0;
 
-    const day = deps.shopDay();
-    const code = orderCode(await nextOrderNumber(tx, day));
-    const [order] = await tx<OrderRow[]>`
-      insert into orders as o (code, code_day, user_id, pickup_at, pickup_asap, pickup_date,
-        pickup_slot, note, subtotal_cents, discount_cents, total_cents, currency, coupon_id,
-        coupon_code)
-      values (${code}, ${day}, ${input.userId}, ${booking.at}, ${booking.asap}, ${booking.date},
-        ${booking.slot}, ${input.note ?? ""}, ${subtotal}, ${discount}, ${subtotal - discount},
-        ${deps.currency}, ${coupon?.id ?? null}, ${coupon?.code ?? null})
-      returning ${orderColumns(tx)}`;
-    const id = order.id;
-    for (const p of taken) {
-      await tx`
-        insert into order_items
-          (order_id, product_id, name, unit_price_cents, allergens, quantity, source)
-        values (${id}, ${p.id}, ${p.name}, ${p.priceCents}, ${p.allergens}::text[],
-                ${p.quantity}, ${p.source})`;
+    const order = await insertOrder(tx, {
+      userId: input.userId,
+      day,
+      dayBase,
+      pickup: booking,
+      note: input.note ?? "",
+      subtotalCents: subtotal,
+      discountCents: discount,
+      currency: deps.currency,
+      coupon: coupon ? { id: coupon.id, code: coupon.code } : null,
+      lines: taken.map((p) => ({ ...p, productId: p.id })),
+      idempotencyKey: input.idempotencyKey ?? null,
+    });
+    await recordOverCapacity(tx, booking, order.id, { actorId: input.userId, ...input.meta });
+    if (coupon) {
+      await redeemCoupon(tx, { couponId: coupon.id, orderId: order.id, userId: input.userId });
     }
-    await recordOverCapacity(tx, booking, id, { actorId: input.userId, ...input.meta });
-    if (coupon) await redeemCoupon(tx, { couponId: coupon.id, orderId: id, userId: input.userId });
-    // The first history row, the key's order and the event in one round trip: this is the
-    // shop's busiest transaction.
-    await tx`
-      with history as (
-        insert into order_status_history (order_id, from_status, to_status, actor_id)
-        values (${id}, null, 'placed', ${input.userId})
-      ), movements as (
-        -- The takes above were written before the order existed (see claimOrderMovements).
-        update stock_movements set order_id = ${id}
-        where reason = 'order' and order_id is null
-      ), idempotency as (
-        update idempotency_keys set order_id = ${id}
-        where user_id = ${input.userId} and key = ${input.idempotencyKey ?? null}
-      )
-      insert into outbox (message_id, queue, type, payload)
-      values (${crypto.randomUUID()}, ${ORDERS_QUEUE}, 'order.placed',
-              ${tx.json({ orderId: id })})`;
     return { order, replayed: false, ...takenStock(taken, booking) };
   });
 }

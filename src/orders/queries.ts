@@ -78,15 +78,6 @@ export async function ordersOfUser(
   return { orders: rows.map(({ total: _, ...o }) => o), total: rows[0]?.total ?? 0 };
 }
 
-/** The next number of the shop's day, for the order code. */
-export async function nextOrderNumber(sql: Queryable, day: string): Promise<number> {
-  const [row] = await sql<{ last: number }[]>`
-    insert into order_code_counters (day, last) values (${day}, 1)
-    on conflict (day) do update set last = order_code_counters.last + 1
-    returning last`;
-  return row.last;
-}
-
 export async function insertStatusChange(
   sql: Queryable,
   change: {

@@ -1,5 +1,6 @@
 import type { Sql } from "../infra/db.ts";
 import type { LiveHub } from "../live/hub.ts";
+import { errorFields, type Logger } from "../infra/log.ts";
 import { AppError } from "../http/errors.ts";
 import type { Bakery } from "../bakery/service.ts";
 import { pickupKey } from "../bakery/slots.ts";
@@ -23,9 +24,13 @@ export interface OrdersDeps {
   sql: Sql;
   live: LiveHub;
   /** Wakes the outbox relay after a commit that wrote events. */
-  relay: { kick(): unknown };
-  /** Told after every committed change (the order board, the pickup screen). */
-  onChange?: (order: OrderRow) => Promise<void>;
+  relay: { afterCommit(): unknown };
+  /**
+   * Told after every committed change (the order board, the pickup screen, the dashboard);
+   * `arrival` when the order was just placed.
+   */
+  onChange?: (order: OrderRow, change: { arrival: boolean }) => Promise<unknown>;
+  log: Logger;
   /** Days, slots and live remaining of the bakery. */
   bakery: Bakery;
   pickup: BookingRules;
@@ -49,17 +54,32 @@ async function publishOrder(live: LiveHub, order: OrderRow) {
 export function createOrders(deps: OrdersDeps) {
   const { sql, live, now } = deps;
 
-  /** After a commit: live pages and the relay hear of it. Failures here lose nothing. */
-  const announce = async (
+  /**
+   * After a commit, beside the response (never awaited by it): live pages and the relay hear
+   * of it. A failure here loses nothing: the change is committed, the outbox relay retries
+   * on its own, and live pages catch up by event id or on their next change. It is logged.
+   */
+  const announce = (
     order: OrderRow,
     taken: Pick<PlacedOrder, "stock" | "plan">,
+    arrival: boolean,
   ) => {
-    deps.relay.kick();
-    await Promise.allSettled([
-      deps.bakery.announce({ shelf: taken.stock, plan: taken.plan }),
-      publishOrder(live, order),
-      deps.onChange?.(order),
-    ]);
+    deps.relay.afterCommit();
+    const fanOut = [
+      ["stock", () => deps.bakery.announce({ shelf: taken.stock, plan: taken.plan })],
+      ["order page", () => publishOrder(live, order)],
+      ["board", () => deps.onChange?.(order, { arrival })],
+    ] as const;
+    for (const [what, publish] of fanOut) {
+      // Called inside the promise chain so a synchronous throw is caught and logged too.
+      Promise.resolve().then(publish).catch((error) =>
+        deps.log.warn("live update not published", {
+          what,
+          orderId: order.id,
+          ...errorFields(error),
+        })
+      );
+    }
   };
 
   return {
@@ -88,7 +108,7 @@ export function createOrders(deps: OrdersDeps) {
         date: deps.date,
         rules: deps.pickup,
       }, input);
-      if (!placed.replayed) await announce(placed.order, placed);
+      if (!placed.replayed) announce(placed.order, placed, true);
       return placed;
     },
 
@@ -105,7 +125,7 @@ export function createOrders(deps: OrdersDeps) {
       } = {},
     ) {
       const change = await changeOrderStatus(sql, { orderId, to, actor, ...options });
-      await announce(change.order, change);
+      announce(change.order, change, false);
       return change;
     },
 

@@ -48,10 +48,3 @@ export const statusLabels: Record<OrderStatus, string> = {
 export const statusWord = (status: OrderStatus) => statusLabels[status].toLowerCase();
 
 export const openStatuses: OrderStatus[] = ["placed", "baking", "ready"];
-
-/** A–Z and three digits from the day's running number: A-001 … A-999, B-001 … */
-export function orderCode(dayNumber: number): string {
-  const index = dayNumber - 1;
-  const letter = String.fromCharCode(65 + (Math.floor(index / 999) % 26));
-  return `${letter}-${String((index % 999) + 1).padStart(3, "0")}`;
-}

@@ -72,8 +72,21 @@ export function localParts(instant: Date, timeZone: string) {
   };
 }
 
+// The same few instants (today's opening, closing and slots) are asked for all day.
+const instants = new Map<string, number>();
+
 /** The instant at which the shop's clock shows `date` (YYYY-MM-DD) and `minutes`. */
 export function instantAt(date: string, minutes: number, timeZone: string): Date {
+  const key = `${timeZone} ${date} ${minutes}`;
+  let instant = instants.get(key);
+  if (instant === undefined) {
+    if (instants.size >= 2000) instants.clear();
+    instants.set(key, instant = findInstant(date, minutes, timeZone));
+  }
+  return new Date(instant);
+}
+
+function findInstant(date: string, minutes: number, timeZone: string): number {
   const [y, m, d] = date.split("-").map(Number);
   const wanted = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
   // Guess, see what the shop's clock says then, correct by the difference (twice, for DST).
@@ -84,7 +97,7 @@ export function instantAt(date: string, minutes: number, timeZone: string): Date
     const shown = Date.UTC(sy, sm - 1, sd, Math.floor(seen.minutes / 60), seen.minutes % 60);
     guess += wanted - shown;
   }
-  return new Date(guess);
+  return guess;
 }
 
 /** The calendar date `days` after `date`. */

@@ -1,10 +1,12 @@
 /**
- * Checkout throughput: the whole order transaction (stock decrements, order, lines, history,
- * outbox) from concurrent customers for a bounded time, against a plain single-row
- * `UPDATE … RETURNING` loop over the same pool as the baseline. Two shapes: orders spread
- * over many products, and every order on one hot product (row-lock contention). Then the
- * hot slot: every order booking the same pickup slot with a capacity (its seat row taken
- * in each transaction), against its own baseline, a plain UPDATE of one hot row.
+ * Checkout: first one customer alone (orders one after another: the latency nobody else's
+ * order adds to), then throughput, the whole order (stock decrements, order, lines, history,
+ * outbox, and the announcements after commit) from concurrent customers for a bounded time,
+ * against a plain single-row `UPDATE … RETURNING` loop over the same pool as the baseline.
+ * Two shapes: orders spread over many products, and every order on one hot product
+ * (row-lock contention). Then the hot slot: every order booking the same pickup slot with a
+ * capacity (its seat row taken in each transaction), against its own baseline, a plain
+ * UPDATE of one hot row. The run ends by checking that nothing was oversold.
  */
 import { hashPassword } from "../../src/accounts/passwords.ts";
 import { createTestContext } from "../harness.ts";
@@ -44,6 +46,8 @@ async function load(
   };
 }
 
+const ALONE_ORDERS = 60;
+
 export async function checkoutBench(
   { seconds, concurrency }: { seconds: number; concurrency: number },
 ) {
@@ -66,6 +70,21 @@ export async function checkoutBench(
     const hot = products[0];
     const order = (worker: number, items: { productId: number; quantity: number }[]) =>
       t.services.orders.place({ userId: users[worker].id, items, pickup: "asap" });
+
+    // One customer alone: warmed up, then orders one after another.
+    for (let n = 0; n < 10; n++) await order(0, [{ productId: products[n], quantity: 1 }]);
+    const aloneLatencies: number[] = [];
+    for (let n = 0; n < ALONE_ORDERS; n++) {
+      const started = performance.now();
+      await order(0, [{ productId: products[n % products.length], quantity: 1 }]);
+      aloneLatencies.push(performance.now() - started);
+    }
+    aloneLatencies.sort((a, b) => a - b);
+    const alone = {
+      orders: ALONE_ORDERS,
+      p50Ms: percentile(aloneLatencies, 0.5),
+      p99Ms: percentile(aloneLatencies, 0.99),
+    };
 
     const baseline = await load(
       "UPDATE … RETURNING (baseline)",
@@ -117,7 +136,29 @@ export async function checkoutBench(
       });
     });
     hotSlot.ratioToBaseline = Math.round((hotSlot.perSecond / hotRow.perSecond) * 1000) / 1000;
-    return { db: t.db.kind, results: [baseline, spread, hotResult, hotRow, hotSlot] };
+
+    // Correctness under all that: stock never below zero, and it adds up with the orders.
+    const [check] = await t.sql<{ negative: number; missing: number }[]>`
+      select (select count(*)::int from products where stock < 0) as negative,
+        (select count(*)::int from products p
+         where p.stock + coalesce((select sum(quantity) from order_items i
+                                   where i.product_id = p.id), 0) <> 1000000000) as missing`;
+    const [codes] = await t.sql<{ repeated: number }[]>`
+      select count(*)::int as repeated from (
+        select 1 from orders group by code_day, code having count(*) > 1) d`;
+    // The hot slot's seats count exactly its orders.
+    const [seats] = await t.sql<{ taken: number; booked: number }[]>`
+      select (select taken from pickup_slots where at = ${slot}) as taken,
+        (select count(*)::int from orders where pickup_slot = ${slot}) as booked`;
+    return {
+      db: t.db.kind,
+      alone,
+      results: [baseline, spread, hotResult, hotRow, hotSlot],
+      oversold: check.negative,
+      stockMismatches: check.missing,
+      repeatedCodes: codes.repeated,
+      seatMismatch: seats.taken !== seats.booked,
+    };
   } finally {
     await t.close();
   }

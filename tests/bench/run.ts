@@ -1,91 +1,35 @@
 /**
  * `deno task bench`: starts Crumb (embedded parts, or the servers named by DATABASE_URL /
- * REDIS_URL / AMQP_URL) and a bare Hono baseline, loads each over loopback with wrk for a
- * bounded time, and prints requests/s, p50 and p99 with the ratio to the baseline.
- * Then the SSE fan-out (tests/bench/fanout.ts): BENCH_SSE_CLIENTS (default 10000; 0 skips it)
- * idle `/events/stock` streams on one app instance, and BENCH_SSE_ROUNDS (default 3) stock
- * changes, each timed until every stream has it.
- * Results go to bench/results.json. BENCH_SECONDS (default 10) and BENCH_CONNECTIONS
- * (default 64) tune the load.
+ * REDIS_URL / AMQP_URL; on PostgreSQL in a database of its own, dropped after) and a bare
+ * Hono baseline, and measures, each against a baseline taken in the same run:
+ * - pages under load (wrk over loopback): the catalog and the JSON list against a bare
+ *   Hono text route, and the catalog against a static page of the very same size (the
+ *   ceiling for serving that many bytes here);
+ * - what a first visit to the catalog and a product page costs on the wire (HTML, CSS, JS);
+ * - checkout (tests/bench/checkout.ts): one customer alone, then concurrent customers
+ *   against a plain `UPDATE … RETURNING` loop;
+ * - the photo pipeline on a 12-megapixel phone photo (tests/bench/images.ts);
+ * - the SSE fan-out (tests/bench/fanout.ts): BENCH_SSE_CLIENTS (default 10000; 0 skips it)
+ *   idle `/events/stock` streams and BENCH_SSE_ROUNDS (default 3) stock changes.
+ * Results go to bench/results.json, with the machine's load average, and a Markdown table
+ * is printed for the README. BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 64)
+ * tune the load.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { checkoutBench } from "./checkout.ts";
+import { benchDatabase } from "./database.ts";
 import { fanoutBench, type FanoutResult, fanoutTable } from "./fanout.ts";
+import { freePort, loadAverage, ratio, start, waitFor, wrk, type WrkResult } from "./http.ts";
+import { imageBench } from "./images.ts";
+import { markdownTable } from "./report.ts";
+import { firstLoad } from "../first-load.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 10);
 const connections = Number(Deno.env.get("BENCH_CONNECTIONS") ?? 64);
 const sseClients = Number(Deno.env.get("BENCH_SSE_CLIENTS") ?? 10_000);
 const sseRounds = Number(Deno.env.get("BENCH_SSE_ROUNDS") ?? 3);
-
-interface Result {
-  name: string;
-  path: string;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  non2xx: number;
-  ratioToBaseline?: number;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-async function waitFor(url: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not become ready in ${timeoutMs} ms`);
-}
-
-function start(args: string[], env: Record<string, string>) {
-  return new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: root,
-    env,
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-}
-
-function toMs(value: string): number {
-  const match = /^([\d.]+)(us|ms|s)$/.exec(value.trim());
-  if (!match) return NaN;
-  const n = Number(match[1]);
-  return match[2] === "us" ? n / 1000 : match[2] === "s" ? n * 1000 : n;
-}
-
-async function wrk(name: string, url: string): Promise<Result> {
-  const { stdout, code } = await new Deno.Command("wrk", {
-    args: ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency", url],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  const text = new TextDecoder().decode(stdout);
-  if (code !== 0) throw new Error(`wrk failed for ${name}:\n${text}`);
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]);
-  const p50 = toMs(/\s50%\s+(\S+)/.exec(text)?.[1] ?? "");
-  const p99 = toMs(/\s99%\s+(\S+)/.exec(text)?.[1] ?? "");
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0);
-  return {
-    name,
-    path: new URL(url).pathname,
-    requestsPerSecond: rps,
-    p50Ms: p50,
-    p99Ms: p99,
-    non2xx,
-  };
-}
+const load = { connections, seconds };
 
 const which = await new Deno.Command("sh", { args: ["-c", "command -v wrk"], stdout: "null" })
   .output();
@@ -94,10 +38,29 @@ if (!which.success) {
   Deno.exit(1);
 }
 
+type Row = Pick<WrkResult, "name" | "requestsPerSecond" | "p50Ms" | "p99Ms" | "ratioToBaseline"> & {
+  non2xx?: number;
+};
+const row = (r: Row) =>
+  r.name.padEnd(40) + r.requestsPerSecond.toFixed(0).padStart(9) + r.p50Ms.toFixed(2).padStart(9) +
+  r.p99Ms.toFixed(2).padStart(9) +
+  (r.ratioToBaseline === undefined ? "" : `${(r.ratioToBaseline * 100).toFixed(1)}%`)
+    .padStart(10) +
+  (r.non2xx ? `  (${r.non2xx} non-2xx!)` : "");
+
+const loadBefore = await loadAverage();
+const database = await benchDatabase(Deno.env.get("DATABASE_URL"));
 const dataDir = await Deno.makeTempDir({ prefix: "crumb-bench-" });
 const appPort = freePort();
 const basePort = freePort();
+const parts: Record<string, string> = {};
+if (database.url) parts.DATABASE_URL = database.url;
+for (const name of ["REDIS_URL", "AMQP_URL"]) {
+  const value = Deno.env.get(name);
+  if (value) parts[name] = value;
+}
 const env: Record<string, string> = {
+  ...parts,
   PORT: String(appPort),
   HOST: "127.0.0.1",
   DATA_DIR: dataDir,
@@ -105,76 +68,98 @@ const env: Record<string, string> = {
   // The API's per-client budget would turn the load generator away after 100 requests.
   API_RATE_LIMIT_PER_MINUTE: "1000000",
 };
-for (const name of ["DATABASE_URL", "REDIS_URL", "AMQP_URL"]) {
-  const value = Deno.env.get(name);
-  if (value) env[name] = value;
-}
 const app = start(["run", "-A", "src/main.ts"], env);
 const baseline = start(["run", "-A", "tests/bench/baseline.ts"], { PORT: String(basePort) });
+const backends = {
+  db: database.url ? "postgres" : "pglite",
+  store: env.REDIS_URL ? "redis" : "memory",
+};
 
 try {
   const appUrl = `http://127.0.0.1:${appPort}`;
+  const baseUrl = `http://127.0.0.1:${basePort}`;
   await waitFor(`${appUrl}/readyz`);
-  await waitFor(`http://127.0.0.1:${basePort}/`);
+  await waitFor(`${baseUrl}/`);
   const ready = await (await fetch(`${appUrl}/readyz`)).json();
-  // Warm the catalog cache and the JIT before measuring.
+  // Warm the catalog cache, the kept pages and the JIT before measuring.
   for (let i = 0; i < 200; i++) {
     for (const path of ["/", "/api/v1/products"]) await (await fetch(appUrl + path)).text();
   }
+  // What wrk receives (it asks for no compression): the catalog's HTML as it is.
+  const catalogBytes = (await (await fetch(`${appUrl}/`)).arrayBuffer()).byteLength;
+  const [product] = (await (await fetch(`${appUrl}/api/v1/products?limit=1`)).json()).items;
 
   console.log(
     `Load: wrk, ${connections} connections, ${seconds} s each, over loopback; parts: ${
       JSON.stringify(ready.checks)
-    } (${env.DATABASE_URL ? "postgres" : "pglite"}/${env.REDIS_URL ? "redis" : "memory"})`,
+    } (${backends.db}/${backends.store}); load average ${loadBefore.join(" ")}`,
   );
-  const base = await wrk("baseline (bare Hono text route)", `http://127.0.0.1:${basePort}/`);
-  const results = [
-    base,
-    await wrk("catalog HTML page (cache warm)", `${appUrl}/`),
-    await wrk("GET /api/v1/products", `${appUrl}/api/v1/products`),
+  const base = await wrk("baseline (bare Hono text route)", `${baseUrl}/`, load);
+  const staticPage = await wrk(
+    `static page, same size (${(catalogBytes / 1024).toFixed(1)} KB)`,
+    `${baseUrl}/page?bytes=${catalogBytes}`,
+    load,
+  );
+  const catalog = await wrk("catalog HTML page (cache warm)", `${appUrl}/`, load);
+  const api = await wrk("GET /api/v1/products", `${appUrl}/api/v1/products`, load);
+  for (const r of [staticPage, catalog, api]) {
+    r.ratioToBaseline = ratio(r.requestsPerSecond, base.requestsPerSecond);
+  }
+  const catalogToStatic = ratio(catalog.requestsPerSecond, staticPage.requestsPerSecond);
+  const results = [base, staticPage, catalog, api];
+  console.log(
+    "\n" + "scenario".padEnd(40) + "req/s".padStart(9) + "p50 ms".padStart(9) +
+      "p99 ms".padStart(9) + "vs base".padStart(10),
+  );
+  for (const r of results) console.log(row(r));
+  console.log(
+    `catalog vs the static page of its size: ${(catalogToStatic * 100).toFixed(1)}%`,
+  );
+
+  const fetchApp = (path: string, init: RequestInit) => fetch(appUrl + path, init);
+  const firstLoads = [
+    await firstLoad(fetchApp, "/", { decodes: true }),
+    await firstLoad(fetchApp, `/products/${product.slug}`, { decodes: true }),
   ];
-  for (const r of results.slice(1)) {
-    r.ratioToBaseline = Math.round((r.requestsPerSecond / base.requestsPerSecond) * 1000) / 1000;
+  console.log("\nFirst visit, on the wire (brotli), bytes: page HTML + CSS + JS = total");
+  for (const f of firstLoads) {
+    console.log(`  ${f.path.padEnd(36)} ${f.html} + ${f.css} + ${f.js} = ${f.total}`);
   }
 
-  console.log("");
-  console.log(
-    "scenario".padEnd(36) + "req/s".padStart(10) + "p50 ms".padStart(10) + "p99 ms".padStart(10) +
-      "vs baseline".padStart(14),
-  );
-  for (const r of results) {
-    console.log(
-      r.name.padEnd(36) + r.requestsPerSecond.toFixed(0).padStart(10) +
-        r.p50Ms.toFixed(2).padStart(10) + r.p99Ms.toFixed(2).padStart(10) +
-        (r.ratioToBaseline === undefined ? "" : `${(r.ratioToBaseline * 100).toFixed(1)}%`)
-          .padStart(14) +
-        (r.non2xx ? `  (${r.non2xx} non-2xx!)` : ""),
-    );
-  }
-  console.log(`\nCheckout, ${connections} concurrent customers in-process, ${seconds} s each:`);
+  console.log(`\nCheckout, in-process, ${connections} concurrent customers, ${seconds} s each:`);
   const checkout = await checkoutBench({ seconds, concurrency: connections });
   console.log(
-    `scenario (${checkout.db})`.padEnd(36) + "per s".padStart(10) + "p50 ms".padStart(10) +
-      "p99 ms".padStart(10) + "vs baseline".padStart(14),
+    `one customer alone (${checkout.alone.orders} orders): p50 ${
+      checkout.alone.p50Ms.toFixed(2)
+    } ms, p99 ${checkout.alone.p99Ms.toFixed(2)} ms`,
+  );
+  console.log(
+    `scenario (${checkout.db})`.padEnd(40) + "per s".padStart(9) + "p50 ms".padStart(9) +
+      "p99 ms".padStart(9) + "vs base".padStart(10),
   );
   for (const r of checkout.results) {
-    console.log(
-      r.name.padEnd(36) + r.perSecond.toFixed(0).padStart(10) + r.p50Ms.toFixed(2).padStart(10) +
-        r.p99Ms.toFixed(2).padStart(10) +
-        (r.ratioToBaseline === undefined ? "" : `${(r.ratioToBaseline * 100).toFixed(1)}%`)
-          .padStart(14),
-    );
+    console.log(row({ ...r, requestsPerSecond: r.perSecond }));
   }
+  console.log(
+    `stock below zero: ${checkout.oversold}; stock not matching orders: ${checkout.stockMismatches}; repeated order codes: ${checkout.repeatedCodes}; hot slot seats not matching its orders: ${checkout.seatMismatch}`,
+  );
+
+  console.log("\nPhoto pipeline, one 12-megapixel phone photo:");
+  const images = await imageBench();
+  console.log(
+    `  ${(images.photoBytes / 1024 / 1024).toFixed(1)} MB JPEG → ${
+      images.variants.map((v) => `${v.width}w ${(v.bytes / 1024).toFixed(1)} KB`).join(", ")
+    } in ${images.p50Ms.toFixed(0)} ms (p50 of ${images.runs}; slowest ${
+      images.maxMs.toFixed(0)
+    } ms)`,
+  );
+
   let fanout: FanoutResult | { error: string } | undefined;
   if (sseClients > 0) {
     // Its own app instance (same parts), so the RSS it reads is not the load tests' heap.
     console.log(
       `\nSSE fan-out: ${sseClients} idle /events/stock streams, ${sseRounds} stock changes:`,
     );
-    const parts: Record<string, string> = {};
-    for (const name of ["DATABASE_URL", "REDIS_URL", "AMQP_URL"]) {
-      if (env[name]) parts[name] = env[name];
-    }
     try {
       const result = await fanoutBench({ clients: sseClients, rounds: sseRounds, env: parts });
       for (const line of fanoutTable(result)) console.log(line);
@@ -185,27 +170,25 @@ try {
       fanout = { error: (error as Error).message };
     }
   }
+  const loadAfter = await loadAverage();
+  const summary = {
+    at: new Date().toISOString(),
+    seconds,
+    connections,
+    backends,
+    loadAverage: { before: loadBefore, after: loadAfter },
+    results,
+    catalogToStaticPage: catalogToStatic,
+    firstLoads: firstLoads.map(({ files: _, ...f }) => f),
+    checkout,
+    images,
+    fanout,
+  };
   await mkdir(`${root}bench`, { recursive: true });
-  await writeFile(
-    `${root}bench/results.json`,
-    JSON.stringify(
-      {
-        at: new Date().toISOString(),
-        seconds,
-        connections,
-        backends: {
-          db: env.DATABASE_URL ? "postgres" : "pglite",
-          store: env.REDIS_URL ? "redis" : "memory",
-        },
-        results,
-        checkout,
-        fanout,
-      },
-      null,
-      2,
-    ) + "\n",
-  );
-  console.log(`\nWritten to bench/results.json`);
+  await writeFile(`${root}bench/results.json`, JSON.stringify(summary, null, 2) + "\n");
+  console.log(`\nLoad average after: ${loadAfter.join(" ")}. Written to bench/results.json.`);
+  console.log("\nFor the README:\n");
+  console.log(markdownTable(summary));
 } finally {
   for (const child of [app, baseline]) {
     try {
@@ -214,4 +197,5 @@ try {
     await child.status;
   }
   await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  await database.drop().catch((error) => console.error(`bench database not dropped: ${error}`));
 }

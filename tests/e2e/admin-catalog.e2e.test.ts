@@ -61,8 +61,12 @@ describe("admin catalog in Chromium", () => {
     await expect.poll(() => page.url()).toContain("?done=created");
     expect(await page.getByRole("status").textContent()).toContain("The product was created.");
     const image = page.locator('img[alt="Current image"]');
-    expect(await image.getAttribute("src")).toMatch(/^\/uploads\/[a-f0-9-]{36}\.png$/);
-    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+    // Its WebP variants, cropped to 4:3: the browser picks the 320-wide one for a thumbnail.
+    expect(await image.getAttribute("src")).toMatch(/^\/uploads\/[a-f0-9-]{36}-640\.webp$/);
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete)).toBe(true);
+    expect(await image.evaluate((img: HTMLImageElement) => img.currentSrc)).toMatch(
+      /\/uploads\/[a-f0-9-]{36}-320\.webp$/,
+    );
     await e2e.screenshot(page, "admin-product-created");
   });
 

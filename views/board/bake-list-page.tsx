@@ -46,6 +46,7 @@ export function BakeListPage(props: BakeListPageProps) {
           <title>Bake list {props.day} · {shop.name}</title>
           <link rel="icon" href={asset(shop, "img/logo.svg")} type="image/svg+xml" />
           <link rel="stylesheet" href={asset(shop, "build/app.css")} />
+          <link rel="stylesheet" href={asset(shop, "build/staff.css")} />
           <script src={asset(shop, "print.js")} defer></script>
         </head>
         <body class="bake-list">

@@ -35,6 +35,7 @@ export function BoardPage(props: BoardPageProps) {
           <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
           <link rel="icon" href={asset(shop, "img/logo.svg")} type="image/svg+xml" />
           <link rel="stylesheet" href={asset(shop, "build/app.css")} />
+          <link rel="stylesheet" href={asset(shop, "build/staff.css")} />
           <script src={asset(shop, "vendor/htmx.min.js")} defer></script>
           <script src={asset(shop, "vendor/hx-sse.min.js")} defer></script>
           <script src={asset(shop, "board.js")} defer></script>

@@ -47,6 +47,7 @@ export function PickupPage(
           <title>Pickup · {shop.name}</title>
           <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
           <link rel="stylesheet" href={asset(shop, "build/app.css")} />
+          <link rel="stylesheet" href={asset(shop, "build/staff.css")} />
           <script src={asset(shop, "vendor/htmx.min.js")} defer></script>
           <script src={asset(shop, "vendor/hx-sse.min.js")} defer></script>
           <script src={asset(shop, "pickup.js")} defer></script>

@@ -40,6 +40,7 @@ export function PrintPage({ shop, ticket: t, kind, pickup, back, query }: PrintP
           <title>{titles[kind]} {t.code} · {shop.name}</title>
           <link rel="icon" href={asset(shop, "img/logo.svg")} type="image/svg+xml" />
           <link rel="stylesheet" href={asset(shop, "build/app.css")} />
+          <link rel="stylesheet" href={asset(shop, "build/staff.css")} />
           <script src={asset(shop, "print.js")} defer></script>
         </head>
         <body class="print-body">

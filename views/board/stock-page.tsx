@@ -21,6 +21,7 @@ export function BoardStockPage(view: BoardStockView) {
           <title>Stock today · {view.shop.name}</title>
           <link rel="icon" href={asset(view.shop, "img/logo.svg")} type="image/svg+xml" />
           <link rel="stylesheet" href={asset(view.shop, "build/app.css")} />
+          <link rel="stylesheet" href={asset(view.shop, "build/staff.css")} />
         </head>
         <body class="board board-stock">
           <header class="board-bar">

@@ -1,3 +1,4 @@
+import { ProductImage } from "../catalog/product-image.tsx";
 import type { CartLine, CartView } from "../../src/cart/service.ts";
 import { MAX_LINE_QUANTITY } from "../../src/cart/store.ts";
 import type { ShopView, Viewer } from "../context.ts";
@@ -24,11 +25,14 @@ function CartLineRow(
   const money = (cents: number) => formatMoney(cents, shop.currency, shop.locale);
   return (
     <li class="cart-line" data-product-id={p.id}>
-      <img
-        src={p.imagePath ?? `/static/img/placeholder.svg?v=${shop.assetVersion}`}
+      <ProductImage
+        shop={shop}
+        imagePath={p.imagePath}
         alt=""
-        width="96"
-        height="72"
+        sizes="96px"
+        width={96}
+        height={72}
+        lazy={false}
         class="rounded-lg bg-wheat w-24 aspect-[4/3] object-cover"
       />
       <div class="flex-1 min-w-0 flex flex-col gap-1">
@@ -150,7 +154,7 @@ export function CartSection({ shop, viewer, cart, day, flash, error }: CartPageP
 
 export function CartPage(props: CartPageProps) {
   return (
-    <Layout shop={props.shop} title="Your cart" section="cart" viewer={props.viewer}>
+    <Layout shop={props.shop} title="Your cart" section="cart" viewer={props.viewer} live>
       {/* The badges show what the cart's pickup date has: that date's stream. */}
       <div
         hx-sse:connect={`/events/stock?date=${props.cart.date}`}

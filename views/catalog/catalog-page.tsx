@@ -2,7 +2,8 @@ import type { Category } from "../../src/catalog/queries.ts";
 import type { ShopView, Viewer } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Flash } from "../accounts/form-parts.tsx";
-import { ProductCard, type ProductWithStock } from "./product-card.tsx";
+import { raw } from "hono/html";
+import type { CardRenderer, ProductWithStock } from "./product-card.tsx";
 import { DayPicker, type ShopDay } from "./day-picker.tsx";
 
 export interface CatalogView {
@@ -17,7 +18,12 @@ export interface CatalogView {
   csrf: string;
   /** The pickup day the stock and availability are for. */
   day: ShopDay;
+  /** Renders the product cards (kept per product version). */
+  card: CardRenderer;
 }
+
+/** Cards whose photos load at once: the first row on a wide screen, more than a phone shows. */
+const EAGER_CARDS = 4;
 
 /** The URL of this catalog state with some parameters changed; empty ones are left out. */
 export function catalogHref(query: CatalogView["query"], changes: Record<string, string | number>) {
@@ -108,7 +114,7 @@ export function CatalogFilters({ categories, query }: Pick<CatalogView, "categor
 
 /** The part htmx replaces when the filters change. */
 export function CatalogResults(
-  { shop, products, total, page, pageCount, query, csrf }: Omit<CatalogView, "categories">,
+  { products, total, page, pageCount, query, csrf, card }: Omit<CatalogView, "categories">,
 ) {
   return (
     <section id="catalog-results" aria-labelledby="results-heading" class="results">
@@ -121,7 +127,7 @@ export function CatalogResults(
           }`}
       </p>
       <ul class="grid gap-5 grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
-        {products.map((p) => <ProductCard shop={shop} product={p} csrf={csrf} />)}
+        {raw(products.map((p, i) => card(p, csrf, { lazy: i >= EAGER_CARDS })).join(""))}
       </ul>
       {pageCount > 1 && (
         <nav aria-label="Pages" class="flex items-center justify-center gap-3 mt-8">
@@ -150,6 +156,7 @@ export function CatalogPage(view: CatalogView & { viewer: Viewer; flash?: string
       title={current ? current.name : view.shop.name}
       description="Order fresh bread, pastries and cakes for pickup."
       section="shop"
+      live
       viewer={view.viewer}
     >
       <div hx-sse:connect={`/events/stock?date=${view.day.date}`} hx-swap="none" hidden></div>

@@ -2,7 +2,8 @@ import { allergenLabels } from "../../src/catalog/allergens.ts";
 import type { ShopView, Viewer } from "../context.ts";
 import { formatMoney } from "../format.ts";
 import { Layout } from "../layout.tsx";
-import { productImage, type ProductWithStock } from "./product-card.tsx";
+import type { ProductWithStock } from "./product-card.tsx";
+import { ProductImage } from "./product-image.tsx";
 import { StockBadge } from "./stock-badge.tsx";
 import { AddToCart } from "../cart/add-to-cart.tsx";
 import { Flash } from "../accounts/form-parts.tsx";
@@ -26,6 +27,7 @@ export function ProductPage(
       title={product.name}
       description={product.description}
       section="shop"
+      live
       viewer={viewer}
     >
       <div hx-sse:connect={`/events/stock?date=${day.date}`} hx-swap="none" hidden></div>
@@ -45,11 +47,14 @@ export function ProductPage(
         </ol>
       </nav>
       <article class="grid gap-8 md:grid-cols-2 items-start">
-        <img
-          src={productImage(shop, product)}
+        <ProductImage
+          shop={shop}
+          imagePath={product.imagePath}
           alt={product.name}
-          width="800"
-          height="600"
+          sizes="(min-width: 1152px) 560px, (min-width: 768px) 47vw, 92vw"
+          width={800}
+          height={600}
+          lazy={false}
           class="w-full rounded-2xl shadow-sm bg-wheat aspect-[4/3] object-cover"
         />
         <div class="flex flex-col gap-4">

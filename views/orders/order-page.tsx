@@ -23,7 +23,13 @@ export function OrderPage(props: OrderPageProps) {
   const { shop, order, items } = props;
   const money = (cents: number) => formatMoney(cents, shop.currency, shop.locale);
   return (
-    <Layout shop={shop} title={`Order ${order.code}`} section="account" viewer={props.viewer}>
+    <Layout
+      shop={shop}
+      title={`Order ${order.code}`}
+      section="account"
+      viewer={props.viewer}
+      live
+    >
       <div hx-sse:connect={`/orders/${order.id}/events`} hx-swap="none" hidden></div>
       <div class="max-w-3xl mx-auto flex flex-col gap-6">
         {props.justPlaced && (

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, utimes } from "node:fs/promises";
+import { mkdtemp, readdir, rm, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -138,8 +138,14 @@ describe("the clean-ups, through the queue", () => {
         update products set image_path = ${`/uploads/${archived}`}, active = false
         where id = ${b.id}`;
       const old = new Date(Date.now() - 2 * 60 * 60_000);
+      // Every file of those images: the original kept aside and the variants served.
       for (const name of [used, archived, unused]) {
-        await utimes(join(dir, "uploads", name), old, old);
+        const id = name.slice(0, 36);
+        for (const folder of ["uploads", "originals"]) {
+          for (const file of await readdir(join(dir, folder))) {
+            if (file.startsWith(id)) await utimes(join(dir, folder, file), old, old);
+          }
+        }
       }
       await run("images.unused", { images });
       const left = (await images.list()).map((i) => i.name).sort();

@@ -206,20 +206,20 @@ describe("admin dashboard", () => {
       )
     ));
     for (const stream of streams) await stream.nextData();
-    const publish = vi.spyOn(t.live, "publish");
+    const send = vi.spyOn(t.live, "sendLocal");
     try {
       await publishDashboard(source);
-      expect(publish.mock.calls.filter(([topic]) => topic === DASHBOARD_TOPIC)).toHaveLength(1);
+      expect(send.mock.calls.filter(([topic]) => topic === DASHBOARD_TOPIC)).toHaveLength(1);
       const [a, b] = await Promise.all(streams.map((s) => s.nextData()));
       expect(a.data).toBe(b.data);
 
-      publish.mockClear();
+      send.mockClear();
       await Promise.all(Array.from({ length: 6 }, () => publishDashboard(source)));
-      const renders = publish.mock.calls.filter(([topic]) => topic === DASHBOARD_TOPIC).length;
+      const renders = send.mock.calls.filter(([topic]) => topic === DASHBOARD_TOPIC).length;
       expect(renders).toBeGreaterThanOrEqual(1);
       expect(renders).toBeLessThanOrEqual(2);
     } finally {
-      publish.mockRestore();
+      send.mockRestore();
       for (const abort of aborts) abort.abort();
       for (const stream of streams) await stream.cancel().catch(() => {});
     }

@@ -76,29 +76,51 @@ export async function dashboardFigures(source: DashboardSource): Promise<Dashboa
 export const renderLive = async (source: DashboardSource) =>
   String(DashboardFigures({ ...await dashboardFigures(source), outOfBand: true }));
 
+// One render lane per hub (an app instance): a burst of changes costs one render after the
+// running one, at most every 250 ms, and frames never overtake each other.
+const lanes = new WeakMap<LiveHub, { source: DashboardSource; run: () => Promise<void> }>();
+
 /**
- * Renders done or under way per hub: a publish asked for while one renders waits for it and
- * then renders once for every caller that asked meanwhile, so a burst of order changes costs
- * one render after the running one, and frames never overtake each other.
+ * This instance's renders of the dashboard, for the dashboards open here only: an instance
+ * nobody watches the dashboard on renders nothing. Changes made on other instances arrive
+ * as notices and are rendered here too, from the source last given.
  */
-// One render for a burst of changes, per hub (an app instance), at most every 250 ms.
-const lanes = new WeakMap<LiveHub, () => Promise<void>>();
-/**
- * Tells every open dashboard, on every instance, the figures as they are now: rendered once
- * here, the same bytes go to every stream. Call after a committed change to orders or stock.
- * Never rejects: a failure is logged, and the change it follows stands.
- */
-export function publishDashboard(source: DashboardSource): Promise<void> {
-  let lane = lanes.get(source.live);
-  if (!lane) {
-    lane = coalesce(async () => {
+function lane(source: DashboardSource): () => Promise<void> {
+  let entry = lanes.get(source.live);
+  if (!entry) {
+    const live = source.live;
+    const run = coalesce(async () => {
+      const current = lanes.get(live)!.source;
+      if (!live.watching(DASHBOARD_TOPIC)) return;
       try {
-        await source.live.publish(DASHBOARD_TOPIC, { data: await renderLive(source) });
+        live.sendLocal(DASHBOARD_TOPIC, { data: await renderLive(current) });
       } catch (error) {
-        source.log?.warn("dashboard not published", errorFields(error));
+        current.log?.warn("dashboard not published", errorFields(error));
       }
     }, 250);
-    lanes.set(source.live, lane);
+    live.onNotice(DASHBOARD_TOPIC, (_, fromHere) => {
+      if (!fromHere) void run();
+    });
+    lanes.set(live, entry = { source, run });
   }
-  return lane();
+  entry.source = source;
+  return entry.run;
+}
+
+/** Makes this instance render the dashboards open here when any instance says so. */
+export const watchDashboard = (source: DashboardSource) => void lane(source);
+
+/**
+ * Tells every open dashboard, on every instance, the figures as they are now: this instance
+ * renders for its own dashboards (resolved once they have it), the others on the notice.
+ * Call after a committed change to orders or stock, beside the answer. Never rejects: a
+ * failure is logged, and the change it follows stands.
+ */
+export async function publishDashboard(source: DashboardSource): Promise<void> {
+  await Promise.all([
+    lane(source)(),
+    source.live.notify(DASHBOARD_TOPIC).catch((error) =>
+      source.log?.warn("dashboard change not announced", errorFields(error))
+    ),
+  ]);
 }

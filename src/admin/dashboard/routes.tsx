@@ -5,11 +5,12 @@ import { sseHeaders } from "../../catalog/routes.tsx";
 import type { AppEnv } from "../../http/env.ts";
 import { viewerOf } from "../../http/viewer.ts";
 import type { AdminDeps } from "../deps.ts";
-import { DASHBOARD_TOPIC, dashboardFigures, renderLive } from "./publish.ts";
+import { DASHBOARD_TOPIC, dashboardFigures, renderLive, watchDashboard } from "./publish.ts";
 
 /** The admin home: today's figures, kept live (AdminDeps is the source they are read from). */
 export function dashboardAdminRoutes(deps: AdminDeps) {
   const admin = requireRole("admin");
+  watchDashboard(deps);
   return new Hono<AppEnv>()
     .get("/admin", admin, async (c) => {
       c.header("Cache-Control", "no-store");

@@ -17,7 +17,7 @@ import { AppError, notFound } from "../../http/errors.ts";
 import { wantsFragment } from "../../http/htmx.ts";
 import { viewerOf } from "../../http/viewer.ts";
 import type { AdminDeps } from "../deps.ts";
-import { checkImage, imageMessages, UPLOAD_BYTES } from "./images.ts";
+import { checkImage, imageMessages, MAX_IMAGE_MB, UPLOAD_BYTES } from "./images.ts";
 import { routeBodyLimit } from "../../http/body-limit.ts";
 import type { NewImage, ProductWrites, SaveResult } from "./writes.ts";
 import { type AdminProduct, categoryOptions, findAdminProduct } from "./queries.ts";
@@ -55,7 +55,7 @@ const flashes: Record<string, string> = {
 type ScheduleProblems = Pick<ScheduleFormView, "error" | "fields" | "typed">;
 
 const TOO_BIG_BANNER =
-  "Nothing was saved: the upload was larger than 5 MB, so the form could not be read. Choose a smaller image and enter your changes again.";
+  `Nothing was saved: the upload was larger than ${MAX_IMAGE_MB} MB, so the form could not be read. Choose a smaller image and enter your changes again.`;
 const CONFLICT_HELP =
   " The form now shows what is saved; under each field where yours differed is what you typed. Make your changes again and save.";
 
@@ -77,7 +77,7 @@ export function productEditRoutes({ shop, sql, planning }: AdminDeps, writes: Pr
 
   const render = async (
     c: Ctx,
-    view: Omit<ProductFormView, "csrfToken" | "currency" | "categories">,
+    view: Omit<ProductFormView, "csrfToken" | "currency" | "categories" | "shop">,
     status: ContentfulStatusCode,
     stored?: AdminProduct,
     scheduleProblems?: ScheduleProblems,
@@ -85,6 +85,7 @@ export function productEditRoutes({ shop, sql, planning }: AdminDeps, writes: Pr
     noStore(c);
     const full: ProductFormView = {
       ...view,
+      shop,
       csrfToken: c.get("csrfToken")(),
       currency: shop.currency,
       categories: await categoryOptions(sql),
@@ -94,7 +95,6 @@ export function productEditRoutes({ shop, sql, planning }: AdminDeps, writes: Pr
     const schedule = stored && await planning.schedule(stored.id);
     const page: Parameters<typeof ProductFormPage>[0] = {
       ...full,
-      shop,
       viewer: viewerOf(c),
       title,
       stored,
@@ -155,7 +155,9 @@ export function productEditRoutes({ shop, sql, planning }: AdminDeps, writes: Pr
     if (!parsed.success || image.kind === "error") {
       return await render(c, { values: typed, product, error: FIX_FIELDS, fields }, 422, stored);
     }
-    const result = await write(parsed.data, image.kind === "ok" ? image : undefined, version);
+    const removeImage = text(body, "removeImage") === "1";
+    const chosen = image.kind === "ok" ? image : removeImage ? "remove" : undefined;
+    const result = await write(parsed.data, chosen, version);
     switch (result.kind) {
       case "saved":
         return finish(

@@ -1,9 +1,12 @@
 /**
- * Product images: only JPEG, PNG and WebP, recognised by their first bytes; the name and the
- * Content-Type a browser sends are never believed.
+ * Product images: only JPEG, PNG and WebP, recognised by their first bytes and readable as
+ * such; the name and the Content-Type a browser sends are never believed.
  */
+import { readableImage } from "./image-variants.ts";
 
-export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** What phones take (a 12-megapixel JPEG is 3-6 MB, a 48-megapixel one up to 15). */
+export const MAX_IMAGE_MB = 15;
+export const MAX_IMAGE_BYTES = MAX_IMAGE_MB * 1024 * 1024;
 /** What the other fields of the product form may add to an upload at most. */
 export const FORM_OVERHEAD_BYTES = 64 * 1024;
 /** The most a product form with its image may hold. */
@@ -36,9 +39,10 @@ export function detectImageType(head: Uint8Array): ImageType | null {
 }
 
 export const imageMessages = {
-  tooBig: "That image is larger than 5 MB. Choose a smaller one.",
+  tooBig: `That image is larger than ${MAX_IMAGE_MB} MB. Choose a smaller one.`,
   empty: "That file is empty. Choose a JPEG, PNG or WebP image.",
   wrongType: "Only JPEG, PNG or WebP images are accepted, and that file is none of them.",
+  unreadable: "That image could not be read: it may be damaged. Choose another one.",
 };
 
 export type ImageCheck =
@@ -53,7 +57,10 @@ export async function checkImage(value: unknown): Promise<ImageCheck> {
   if (value.size === 0) return value.name === "" ? { kind: "none" } : error("empty");
   if (value.size > MAX_IMAGE_BYTES) return error("tooBig");
   const type = detectImageType(new Uint8Array(await value.slice(0, 12).arrayBuffer()));
-  return type ? { kind: "ok", file: value, type } : error("wrongType");
+  if (!type) return error("wrongType");
+  // The right first bytes, then anything: a photo the shop cannot turn into its variants.
+  if (!await readableImage(new Uint8Array(await value.arrayBuffer()))) return error("unreadable");
+  return { kind: "ok", file: value, type };
 }
 
 const error = (key: keyof typeof imageMessages): ImageCheck => ({

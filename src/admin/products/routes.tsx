@@ -43,7 +43,7 @@ const defaultDir = (sort: ProductListState["sort"]) => sort === "updated" ? "des
 export function productAdminRoutes(deps: AdminDeps) {
   const { shop, sql, format } = deps;
   const admin = requireRole("admin");
-  const images = createImageStore(deps.dataDir);
+  const images = createImageStore(deps.dataDir, { log: deps.log });
   const writes = productWrites({ sql, catalog: deps.catalog, images });
 
   const products = new Hono<AppEnv>()

@@ -1,4 +1,5 @@
-import { access, readFile, rm } from "node:fs/promises";
+import { access, readdir, readFile, rm } from "node:fs/promises";
+import sharp from "sharp";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -10,16 +11,42 @@ import {
   post,
   uploadedFiles,
 } from "../../../tests/admin-support.ts";
-import { bytes, file, JPEG, PNG_1PX, WEBP } from "../../../tests/image-fixtures.ts";
+import {
+  bytes,
+  file,
+  JPEG,
+  JPEG_HEAD,
+  PNG,
+  PNG_1PX,
+  WEBP,
+  WEBP_HEAD,
+} from "../../../tests/image-fixtures.ts";
 import { detectImageType, imageMessages, MAX_IMAGE_BYTES } from "./images.ts";
 import { IMAGE_NAME } from "./image-store.ts";
+
+/**
+ * The three WebP variants of the one upload in the folder. A photo may be finished after
+ * the answer to its upload: asking for its variants waits for them.
+ */
+async function variantsOf(t: AdminTestContext, path: string) {
+  const id = /^\/uploads\/([a-f0-9-]{36})-1280\.webp$/.exec(path)![1];
+  for (const width of [320, 640, 1280]) {
+    await (await get(t, `/uploads/${id}-${width}.webp`)).arrayBuffer();
+  }
+  expect((await uploadedFiles(t)).toSorted()).toEqual(
+    [`${id}-1280.webp`, `${id}-320.webp`, `${id}-640.webp`],
+  );
+  return { id, largest: `${id}-1280.webp` };
+}
 
 /** Product images: upload on the product form, refusal of anything that is not an image. */
 
 describe("image type detection", () => {
   it("knows JPEG, PNG and WebP by their first bytes only", () => {
+    expect(detectImageType(JPEG_HEAD)).toBe("jpg");
     expect(detectImageType(JPEG)).toBe("jpg");
     expect(detectImageType(PNG_1PX)).toBe("png");
+    expect(detectImageType(WEBP_HEAD)).toBe("webp");
     expect(detectImageType(WEBP)).toBe("webp");
     expect(detectImageType(bytes("GIF89a", [1, 0, 1, 0, 0, 0]))).toBeNull();
     expect(detectImageType(bytes("RIFF", [0, 0, 0, 0], "WAVE"))).toBeNull();
@@ -71,35 +98,48 @@ describe("product image uploads", () => {
     };
   };
 
-  // Each refusal is checked from an empty uploads folder.
+  const originalsDir = () => join(t.uploadsDir, "..", "originals");
+  const originals = async () => await readdir(originalsDir()).catch(() => [] as string[]);
+
+  // Each refusal is checked from empty folders.
   afterEach(async () => {
     await rm(t.uploadsDir, { recursive: true, force: true });
+    await rm(originalsDir(), { recursive: true, force: true });
   });
 
-  it("stores an upload under a generated name and serves it", async () => {
+  it("keeps the upload out of the public folder and serves its WebP variants", async () => {
     const res = await post(
       t,
       `/admin/products/${product.id}`,
       t.admin,
-      await editForm({ image: file(PNG_1PX, "my photo.png", "image/png") }),
+      await editForm({ image: file(PNG, "my photo.png", "image/png") }),
     );
     expect(res.status).toBe(303);
-    const files = await uploadedFiles(t);
-    expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(IMAGE_NAME);
-    expect(files[0].endsWith(".png")).toBe(true);
-    expect((await stored()).imagePath).toBe(`/uploads/${files[0]}`);
-    expect(new Uint8Array(await readFile(join(t.uploadsDir, files[0])))).toEqual(PNG_1PX);
+    const { id, largest } = await variantsOf(t, (await stored()).imagePath!);
+    expect(await originals()).toEqual([`${id}.png`]);
+    expect(new Uint8Array(await readFile(join(originalsDir(), `${id}.png`)))).toEqual(PNG);
+    expect((await stored()).imagePath).toBe(`/uploads/${largest}`);
+    // The original is never served.
+    expect((await get(t, `/uploads/${id}.png`)).status).toBe(404);
 
-    const image = await get(t, `/uploads/${files[0]}`);
-    expect(image.status).toBe(200);
-    expect(image.headers.get("Content-Type")).toBe("image/png");
-    expect(image.headers.get("X-Content-Type-Options")).toBe("nosniff");
-    expect(image.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
-    expect(new Uint8Array(await image.arrayBuffer())).toEqual(PNG_1PX);
-    // The shop shows it.
-    expect(await (await get(t, `/products/${product.slug}`)).text()).toContain(
-      `src="/uploads/${files[0]}"`,
+    for (const width of [320, 640, 1280]) {
+      const image = await get(t, `/uploads/${id}-${width}.webp`);
+      expect(image.status).toBe(200);
+      expect(image.headers.get("Content-Type")).toBe("image/webp");
+      expect(image.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(image.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+      const meta = await sharp(new Uint8Array(await image.arrayBuffer())).metadata();
+      expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({
+        format: "webp",
+        width,
+        height: (width * 3) / 4,
+      });
+    }
+    // The shop shows it, letting the browser choose the width.
+    const page = await (await get(t, `/products/${product.slug}`)).text();
+    expect(page).toContain(`src="/uploads/${id}-640.webp"`);
+    expect(page).toContain(
+      `srcset="/uploads/${id}-320.webp 320w, /uploads/${id}-640.webp 640w, /uploads/${id}-1280.webp 1280w"`,
     );
   });
 
@@ -112,9 +152,11 @@ describe("product image uploads", () => {
         await editForm({ image: file(content, name, "application/octet-stream") }),
       );
       expect(res.status).toBe(303);
-      expect((await stored()).imagePath).toMatch(new RegExp(`^/uploads/[a-f0-9-]{36}\\.${ext}$`));
-      const image = await get(t, (await stored()).imagePath!);
-      expect(image.headers.get("Content-Type")).toBe(`image/${ext === "jpg" ? "jpeg" : ext}`);
+      const path = (await stored()).imagePath!;
+      expect(path).toMatch(/^\/uploads\/[a-f0-9-]{36}-1280\.webp$/);
+      expect(await originals()).toEqual([`${path.slice(9, 45)}.${ext}`]);
+      const image = await get(t, path);
+      expect(image.headers.get("Content-Type")).toBe("image/webp");
     }
   });
 
@@ -131,7 +173,7 @@ describe("product image uploads", () => {
     expect(res.status).toBe(303);
     const [created] = await t.sql<{ imagePath: string }[]>`
       select image_path from products where slug = 'photo-bun'`;
-    expect(created.imagePath).toMatch(/^\/uploads\/[a-f0-9-]{36}\.webp$/);
+    expect(created.imagePath).toMatch(/^\/uploads\/[a-f0-9-]{36}-1280\.webp$/);
 
     const before = await stored();
     // A browser sends an empty, unnamed part when no file was chosen.
@@ -189,7 +231,17 @@ describe("product image uploads", () => {
     ],
     ["an empty file", () => file("", "empty.png", "image/png"), imageMessages.empty],
     [
-      "a JPEG one byte over 5 MB",
+      "a JPEG that is only its first bytes",
+      () => file(JPEG_HEAD, "photo.jpg", "image/jpeg"),
+      imageMessages.unreadable,
+    ],
+    [
+      "a WebP cut off after its header",
+      () => file(WEBP_HEAD, "photo.webp", "image/webp"),
+      imageMessages.unreadable,
+    ],
+    [
+      "a JPEG one byte over 15 MB",
       () => {
         const big = new Uint8Array(MAX_IMAGE_BYTES + 1);
         big.set(JPEG);
@@ -215,6 +267,7 @@ describe("product image uploads", () => {
       // The rest of what was typed is kept.
       expect(html).toContain('value="Renamed meanwhile"');
       expect(await uploadedFiles(t)).toEqual([]);
+      expect(await originals()).toEqual([]);
       expect(await stored()).toEqual(before);
     });
   }
@@ -227,9 +280,8 @@ describe("product image uploads", () => {
       await editForm({ image: file(JPEG, "../../../../tmp/evil.jpg", "image/jpeg") }),
     );
     expect(res.status).toBe(303);
-    const files = await uploadedFiles(t);
-    expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(IMAGE_NAME);
+    await variantsOf(t, (await stored()).imagePath!);
+    for (const name of await uploadedFiles(t)) expect(name).toMatch(IMAGE_NAME);
     await expect(access("/tmp/evil.jpg")).rejects.toThrow();
   });
 
@@ -249,7 +301,7 @@ describe("product image uploads", () => {
         Cookie: t.admin,
         "Sec-Fetch-Site": "same-origin",
         "Content-Type": "multipart/form-data; boundary=x",
-        "Content-Length": String(8 * 1024 * 1024),
+        "Content-Length": String(16 * 1024 * 1024),
       },
       body,
       duplex: "half",
@@ -268,7 +320,7 @@ describe("product image uploads", () => {
   it("stops reading a body without a length once it passes the limit", async () => {
     const before = await stored();
     const form = formData(
-      await editForm({ image: file(new Uint8Array(7 * 1024 * 1024), "big.jpg", "image/jpeg") }),
+      await editForm({ image: file(new Uint8Array(16 * 1024 * 1024), "big.jpg", "image/jpeg") }),
     );
     const request = new Request("http://localhost/", { method: "POST", body: form });
     const res = await t.app.request(`/admin/products/${product.id}`, {
@@ -293,14 +345,17 @@ describe("product image uploads", () => {
       t.admin,
       await editForm({ image: file(PNG_1PX, "a.png", "image/png") }),
     );
-    const [name] = await uploadedFiles(t);
+    const { id, largest: name } = await variantsOf(t, (await stored()).imagePath!);
     const bad = [
       "/uploads/..%2F..%2Fetc%2Fpasswd",
       "/uploads/%2e%2e%2fsecret.png",
       "/uploads/passwd.jpg",
       `/uploads/${name.toUpperCase()}`,
-      `/uploads/${name.replace(".png", ".svg")}`,
+      `/uploads/${name.replace(".webp", ".svg")}`,
       `/uploads/${name}.html`,
+      `/uploads/${id}-1281.webp`,
+      `/uploads/${id}.png`,
+      `/uploads/${crypto.randomUUID()}-640.webp`,
       `/uploads/${crypto.randomUUID()}.png`,
     ];
     for (const path of bad) {

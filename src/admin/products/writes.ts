@@ -19,7 +19,8 @@ import { isUniqueViolation, type Who } from "../shared/form-kit.ts";
 
 /** Creating, editing, archiving products: each in one transaction with its audit row. */
 
-export type NewImage = { file: File; type: ImageType } | undefined;
+/** A photo chosen on the form, the photo to be removed, or no change. */
+export type NewImage = { file: File; type: ImageType } | "remove" | undefined;
 
 export type SaveResult =
   | { kind: "saved"; id: number }
@@ -30,6 +31,13 @@ export type SaveResult =
 const slugTaken = (name: string) => ({
   slug: `That slug is already used by “${name}”. Choose another one.`,
 });
+/** A saved write may name a photo the product no longer shows. */
+type Saved = Exclude<SaveResult, { kind: "saved" }> | {
+  kind: "saved";
+  id: number;
+  dropped?: string;
+};
+
 const SLUG_RACE = { slug: "That slug was just taken by another product. Choose another one." };
 const NO_CATEGORY = { categoryId: "That category no longer exists. Choose another one." };
 
@@ -55,21 +63,23 @@ export function productWrites(
   { sql, catalog, images }: { sql: Sql; catalog: Pick<Catalog, "changed">; images: ImageStore },
 ) {
   /**
-   * Runs `write` in a transaction; an image it stored is removed again if the transaction
-   * does not commit or the write is refused. The catalog cache is dropped after a save.
+   * Stores a new photo (before the transaction: making its variants takes a while, and no
+   * row lock or connection is held meanwhile), then runs `write` in a transaction with the
+   * path the product's photo is to have (undefined: keep it). A stored photo is removed
+   * again if the transaction does not commit or the write is refused; a photo the product
+   * no longer shows is removed after the commit. The catalog cache is dropped after a save.
    */
   async function withImage(
     image: NewImage,
-    write: (tx: Tx, store: () => Promise<string | undefined>) => Promise<SaveResult>,
+    write: (tx: Tx, imagePath: string | null | undefined) => Promise<Saved>,
   ): Promise<SaveResult> {
-    let stored: string | undefined;
-    const store = async () => {
-      if (image) stored = await images.save(image.file, image.type);
-      return stored && UPLOADS_PATH + stored;
-    };
-    let result: SaveResult;
+    const stored = image && image !== "remove"
+      ? await images.save(image.file, image.type)
+      : undefined;
+    const imagePath = stored ? UPLOADS_PATH + stored : image === "remove" ? null : undefined;
+    let result: Saved;
     try {
-      result = await sql.begin((tx) => write(tx, store));
+      result = await sql.begin((tx) => write(tx, imagePath));
     } catch (error) {
       if (stored) await images.remove(stored);
       if (isUniqueViolation(error)) return { kind: "invalid", fields: SLUG_RACE };
@@ -80,7 +90,8 @@ export function productWrites(
       return result;
     }
     await catalog.changed();
-    return result;
+    if (result.dropped) await images.remove(result.dropped);
+    return { kind: "saved", id: result.id };
   }
 
   /** A problem with the category or slug the form names, or undefined. */
@@ -92,10 +103,10 @@ export function productWrites(
 
   return {
     create(input: ProductInput, image: NewImage, who: Who): Promise<SaveResult> {
-      return withImage(image, async (tx, store) => {
+      return withImage(image, async (tx, imagePath) => {
         const problem = await referenceProblem(tx, input);
         if (problem) return { kind: "invalid", fields: problem };
-        const record = { ...input, imagePath: await store() ?? null };
+        const record = { ...input, imagePath: imagePath ?? null };
         const row = await insertProduct(tx, record);
         if (!row) return { kind: "invalid", fields: SLUG_RACE };
         await recordAudit(tx, {
@@ -117,13 +128,16 @@ export function productWrites(
       image: NewImage,
       who: Who,
     ): Promise<SaveResult> {
-      return withImage(image, async (tx, store) => {
+      return withImage(image, async (tx, imagePath) => {
         const current = await lockProduct(tx, id);
         if (!current) return { kind: "missing" };
         if (current.version !== version) return { kind: "conflict", current };
         const problem = await referenceProblem(tx, input, id);
         if (problem) return { kind: "invalid", fields: problem };
-        const record = { ...input, imagePath: await store() ?? current.imagePath };
+        const record = {
+          ...input,
+          imagePath: imagePath === undefined ? current.imagePath : imagePath,
+        };
         const newVersion = await updateProduct(tx, id, record);
         await recordAudit(tx, {
           ...who,
@@ -132,7 +146,9 @@ export function productWrites(
           entityId: id,
           details: { changes: changesOf(current, record), version: newVersion },
         });
-        return { kind: "saved", id };
+        // The photo it showed before goes once the new one is saved.
+        const replaced = current.imagePath !== record.imagePath ? current.imagePath : null;
+        return { kind: "saved", id, dropped: replaced ?? undefined };
       });
     },
 

@@ -112,7 +112,7 @@ export function DashboardPage(
   { shop, viewer, figures }: { shop: ShopView; viewer: Viewer; figures: DashboardFiguresProps },
 ) {
   return (
-    <AdminLayout shop={shop} viewer={viewer} area="dashboard" title="Dashboard">
+    <AdminLayout shop={shop} viewer={viewer} area="dashboard" title="Dashboard" live>
       <div hx-sse:connect="/admin/dashboard/events" hx-swap="none" hidden></div>
       <DashboardFigures {...figures} />
     </AdminLayout>

@@ -1,4 +1,6 @@
 import type { Child } from "hono/jsx";
+import { ProductImage } from "../../catalog/product-image.tsx";
+import { MAX_IMAGE_MB } from "../../../src/admin/products/images.ts";
 import { allergenLabels, allergens } from "../../../src/catalog/allergens.ts";
 import type { AdminProduct } from "../../../src/admin/products/queries.ts";
 import { priceText } from "../../../src/admin/products/schema.ts";
@@ -81,6 +83,7 @@ export function differences(
 }
 
 export interface ProductFormView extends FormProblems {
+  shop: ShopView;
   csrfToken: string;
   currency: string;
   categories: { id: number; name: string }[];
@@ -195,11 +198,14 @@ export function ProductForm(view: ProductFormView) {
         note={note("active")}
       />
       {product?.imagePath && (
-        <img
-          src={product.imagePath}
+        <ProductImage
+          shop={view.shop}
+          imagePath={product.imagePath}
           alt="Current image"
-          width="160"
-          height="120"
+          sizes="160px"
+          width={160}
+          height={120}
+          lazy={false}
           class="rounded-lg object-cover aspect-[4/3] bg-wheat"
         />
       )}
@@ -208,10 +214,18 @@ export function ProductForm(view: ProductFormView) {
         name="image"
         label={product?.imagePath ? "Replace the image" : "Image"}
         accept="image/jpeg,image/png,image/webp"
-        hint="JPEG, PNG or WebP, up to 5 MB."
+        hint={`JPEG, PNG or WebP, up to ${MAX_IMAGE_MB} MB, as a phone takes it: it is turned upright, cropped to the shop's 4:3 frame and stripped of its location and camera details.`}
         error={fields.image}
         note={note("image")}
       />
+      {product?.imagePath && (
+        <Checkbox
+          id="product-remove-image"
+          name="removeImage"
+          label="Remove the image (the shop shows a drawing instead)"
+          checked={false}
+        />
+      )}
       <button type="submit" class="btn-primary self-start">
         {product ? "Save changes" : "Create product"}
       </button>
@@ -221,7 +235,6 @@ export function ProductForm(view: ProductFormView) {
 
 export function ProductFormPage(
   view: ProductFormView & {
-    shop: ShopView;
     viewer: Viewer;
     title: string;
     flash?: string;

@@ -52,18 +52,20 @@ function AdminLinks({ area, class: className }: { area: AdminArea; class?: strin
 
 /** Every admin screen: the shop's layout, the admin navigation, a flash and an error slot. */
 export function AdminLayout(
-  { shop, viewer, area, title, flash, error, children }: {
+  { shop, viewer, area, title, flash, error, live, children }: {
     shop: ShopView;
     viewer: Viewer;
     area: AdminArea;
     title: string;
     flash?: string;
     error?: string;
+    /** The screen follows a live stream (the dashboard). */
+    live?: boolean;
     children: Child;
   },
 ) {
   return (
-    <Layout shop={shop} title={`${title} · Admin`} viewer={viewer} section="admin">
+    <Layout shop={shop} title={`${title} · Admin`} viewer={viewer} section="admin" live={live}>
       <div class="grid gap-6 md:grid-cols-[12rem_1fr] items-start">
         {
           /* On a phone the menu is one line that opens (no JavaScript needed); from a
