@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { requireRole } from "../accounts/middleware.ts";
 import type { AppEnv } from "../http/env.ts";
 import { notFound } from "../http/errors.ts";
@@ -6,7 +6,7 @@ import { recordId } from "../http/fields.ts";
 import type { Queryable } from "../infra/db.ts";
 import type { ShopFormat } from "../shop/format.ts";
 import type { ShopView } from "../../views/context.ts";
-import { PrintPage } from "../../views/board/print-page.tsx";
+import { type PrintKind, PrintPage } from "../../views/board/print-page.tsx";
 import { ticketOf } from "./queries.ts";
 
 const orderId = recordId("That order could not be found.");
@@ -19,7 +19,7 @@ export function printRoutes(
   { shop, sql, format }: { shop: ShopView; sql: Queryable; format: ShopFormat },
 ) {
   const staff = requireRole("staff", "admin");
-  return new Hono<AppEnv>().get("/board/orders/:id/print/:kind{ticket|label}", staff, async (c) => {
+  const page = (kind: PrintKind) => async (c: Context<AppEnv>) => {
     const id = orderId.safeParse(c.req.param("id"));
     const ticket = id.success ? await ticketOf(sql, id.data) : null;
     if (!ticket) throw notFound("That order");
@@ -33,11 +33,14 @@ export function printRoutes(
       <PrintPage
         shop={shop}
         ticket={ticket}
-        kind={c.req.param("kind") as "ticket" | "label"}
+        kind={kind}
         pickup={pickup}
         back={fromAdmin ? `/admin/orders/${ticket.id}` : "/board"}
         query={fromAdmin ? "?from=admin" : ""}
       />,
     );
-  });
+  };
+  return new Hono<AppEnv>()
+    .get("/board/orders/:id/print/ticket", staff, page("ticket"))
+    .get("/board/orders/:id/print/label", staff, page("label"));
 }
