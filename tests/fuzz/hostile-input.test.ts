@@ -44,6 +44,13 @@ beforeAll(async () => {
     ["/reset-password", ["token", "password"]],
     ["/verify-email", ["token"]],
     ["/account/verification", ["next"]],
+    ["/invitations/:token", ["name", "password"]],
+    // Shown on Ready tickets only, and the fuzz shop's orders are new.
+    ["/board/orders/:id/not-collected", ["from", "goods"]],
+    // Shown beside a notification when mail is set up, and beside an invited account.
+    ["/admin/notifications/:id/resend", ["_csrf"]],
+    ["/admin/users/:id/invitation/renew", ["_csrf"]],
+    ["/admin/users/:id/invitation/withdraw", ["_csrf"]],
   ];
   for (const [pattern, names] of known) {
     const spec = specs.find((s) => s.pattern === pattern && s.method === "POST");

@@ -6,6 +6,7 @@ import { viewerOf } from "../../http/viewer.ts";
 import type { AdminDeps } from "../deps.ts";
 import { auditBy, flashOf, type FormBody, noStore, readForm, text } from "../shared/form-kit.ts";
 import { readCounts, stockCount } from "./count.ts";
+import { text as fieldText } from "../../http/fields.ts";
 
 /** The counted boxes of a count form: `count-<product id>` → what was typed. */
 export function countEntries(body: FormBody): [number, string][] {
@@ -13,7 +14,8 @@ export function countEntries(body: FormBody): [number, string][] {
     .map((name) => [Number(name.slice(6)), text(body, name)]);
 }
 
-export const NOTE_TOO_LONG = "A note can be at most 200 characters.";
+/** A note as the one-product form takes it: one line, no control characters, 200 at most. */
+const noteField = fieldText().trim().max(200, "A note can be at most 200 characters.");
 
 /** The morning count for admins: every product in one form with one save. */
 export function stockCountRoutes(
@@ -49,9 +51,11 @@ export function stockCountRoutes(
     .post("/admin/stock/count", admin, async (c) => {
       const body = await readForm(c);
       const entries = countEntries(body);
-      const note = text(body, "note").trim();
+      const typedNote = text(body, "note");
       const { counts, fields } = readCounts(entries);
-      if (note.length > 200) fields.note = NOTE_TOO_LONG;
+      const parsedNote = noteField.safeParse(typedNote);
+      if (!parsedNote.success) fields.note = parsedNote.error.issues[0].message;
+      const note = parsedNote.success ? parsedNote.data : typedNote;
       if (Object.keys(fields).length) {
         return page(c, { values: Object.fromEntries(entries), fields, note }, 422);
       }
