@@ -42,6 +42,7 @@ import { accountActivity } from "./orders/account-sections.tsx";
 import { httpMetrics, metricsPlacement, metricsRoute } from "./metrics/http.ts";
 import { pickupApi } from "./bakery/api.ts";
 import { bakeryAdminApi } from "./bakery/admin-api.ts";
+import { analyticsApi } from "./analytics/api.ts";
 import { cartApi } from "./cart/api.ts";
 import { type AppDeps, createServices } from "./services.ts";
 
@@ -141,6 +142,7 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
         calendar: services.calendar,
         time: services.words.time,
       }),
+      analyticsApi({ sql: deps.db.sql, timeZone: config.timeZone, now }),
     ]),
   );
   app.route(

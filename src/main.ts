@@ -19,6 +19,7 @@ import { rm } from "node:fs/promises";
 import { CONTROL_SOCKET, controlRoutes } from "./backup/control.ts";
 import { dailyBackups } from "./backup/daily.ts";
 import { prepareBakeryDays } from "./bakery/bootstrap.ts";
+import { prepareAnalytics } from "./analytics/startup.ts";
 
 const config = configFromEnvironment();
 const log = createLogger(config.logLevel);
@@ -44,7 +45,8 @@ async function start() {
   const { imported } = await prepareBakeryDays(db.sql, config);
   if (imported) log.info("opening hours imported into the calendar", { from: "OPENING_HOURS" });
 
-  if (config.seedDemoData && await catalogIsEmpty(db.sql)) {
+  const freshDemo = config.seedDemoData && await catalogIsEmpty(db.sql);
+  if (freshDemo) {
     const { productsCreated } = await seedDemoCatalog(db.sql);
     await seedDemoCoupons(db.sql);
     log.info("demo catalog seeded", { productsCreated });
@@ -93,6 +95,13 @@ async function start() {
       }
     },
   }, app.fetch);
+  // After the shop listens: the first page never waits for a history or a rollup build.
+  void prepareAnalytics(db.sql, {
+    timeZone: config.timeZone,
+    currency: config.currency,
+    freshDemo,
+    log,
+  });
 
   const placement = metricsPlacement(config);
   const metricsServer = placement === "own-port"

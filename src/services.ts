@@ -13,6 +13,7 @@ import { createTokens } from "./accounts/tokens.ts";
 import { createPasswordChecks } from "./accounts/password-checks.ts";
 import { type Board, createBoard } from "./board/service.ts";
 import { publishDashboard } from "./admin/dashboard/publish.ts";
+import { publishToday } from "./admin/analytics/live.ts";
 import { createOutboxRelay, type OutboxRelay } from "./outbox/relay.ts";
 import { createOrders, type Orders } from "./orders/service.ts";
 import { type Cart, createCart } from "./cart/service.ts";
@@ -127,15 +128,17 @@ export function createServices(deps: AppDeps): Services {
     timeZone: deps.config.timeZone,
     log: deps.log,
   });
-  const dashboardChanged = () =>
-    publishDashboard({
+  const dashboardChanged = () => {
+    const source = {
       sql,
       live: deps.live,
       format,
       timeZone: deps.config.timeZone,
       now,
       log: deps.log,
-    });
+    };
+    return Promise.all([publishDashboard(source), publishToday(source)]).then(() => {});
+  };
   const accounts = createAccounts({
     sql: deps.db.sql,
     store: deps.store,

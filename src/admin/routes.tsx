@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
+import { analyticsAdminRoutes } from "./analytics/routes.tsx";
 import { auditAdminRoutes } from "./audit/routes.tsx";
 import { bakePlanAdminRoutes } from "./bake-plan/routes.tsx";
 import { calendarAdminRoutes } from "./calendar/routes.tsx";
@@ -25,6 +26,7 @@ import { invitationAdminRoutes } from "./users/invitations.tsx";
 export function adminRoutes(deps: AdminDeps) {
   return new Hono<AppEnv>()
     .route("/", dashboardAdminRoutes(deps))
+    .route("/", analyticsAdminRoutes(deps))
     .route("/", auditAdminRoutes(deps))
     .route("/", notificationAdminRoutes(deps))
     .route("/", productAdminRoutes(deps))

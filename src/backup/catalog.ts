@@ -79,10 +79,10 @@ export async function foreignKeys(tx: Queryable): Promise<ForeignKey[]> {
 
 /**
  * Tables a new shop fills by itself (its migrations and first start write the default
- * settings and opening hours): a shop with only these is still empty, and a backup's rows
- * replace them.
+ * settings, opening hours and the state of the sales rollups): a shop with only these is
+ * still empty, and a backup's rows replace them.
  */
-export const SHOP_DEFAULTS = new Set(["pickup_settings", "opening_hours"]);
+export const SHOP_DEFAULTS = new Set(["pickup_settings", "opening_hours", "analytics_state"]);
 
 /** The tables (other than the migrations table and the defaults) that hold any row. */
 export async function tablesWithRows(tx: Queryable): Promise<string[]> {

@@ -36,13 +36,30 @@ export interface Refusal {
   message: string;
 }
 
-export const todayOf = (rules: Rules) => localParts(rules.now, rules.timeZone).date;
+/**
+ * Answers worked out once per rules (a page asks the same of every product and date): rules
+ * are read afresh for each request or transaction and never changed after.
+ */
+const answers = new WeakMap<Rules, Map<string, unknown>>();
+function once<T>(rules: Rules, key: string, work: () => T): T {
+  let known = answers.get(rules);
+  if (!known) answers.set(rules, known = new Map());
+  if (!known.has(key)) known.set(key, work());
+  return known.get(key) as T;
+}
+
+export const todayOf = (rules: Rules) =>
+  once(rules, "today", () => localParts(rules.now, rules.timeZone).date);
 /** The last date customers may order for. */
 export const horizonEnd = (rules: Rules) => addDays(todayOf(rules), rules.settings.horizonDays - 1);
 
 /** Every slot of a date's opening hours (booked or not, past or not). */
-export const slotsOn = (rules: Rules, date: string) =>
-  slotsOf(dayOf(rules.calendar, date), rules.settings.slotMinutes, rules.timeZone);
+export const slotsOn = (rules: Rules, date: string): readonly Date[] =>
+  once(
+    rules,
+    `slots ${date}`,
+    () => slotsOf(dayOf(rules.calendar, date), rules.settings.slotMinutes, rules.timeZone),
+  );
 
 /** The earliest instant an order placed now can be picked up. */
 export const earliestPickup = (rules: Rules) =>
@@ -63,7 +80,10 @@ export function cutoffFor(rules: Rules, date: string): Date | null {
 }
 
 /** Why nobody can order for `date` now, or null when they can. */
-export function dateRefusal(rules: Rules, date: string): Refusal | null {
+export const dateRefusal = (rules: Rules, date: string): Refusal | null =>
+  once(rules, `refusal ${date}`, () => refusalOf(rules, date));
+
+function refusalOf(rules: Rules, date: string): Refusal | null {
   const { words } = rules;
   if (!isDate(date)) {
     return {

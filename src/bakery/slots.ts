@@ -23,7 +23,7 @@ export function slotsOf(day: Day, slotMinutes: number, timeZone: string): Date[]
 }
 
 /** The slot whose window holds `at`; the first slot when `at` comes before it; else null. */
-export function slotHolding(slots: Date[], at: Date, slotMinutes: number): Date | null {
+export function slotHolding(slots: readonly Date[], at: Date, slotMinutes: number): Date | null {
   if (slots.length === 0) return null;
   const t = at.getTime();
   if (t < slots[0].getTime()) return slots[0];

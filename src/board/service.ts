@@ -52,12 +52,13 @@ interface ChangeNotice {
  * One board renderer per hub (an app instance): the board made last for it. An instance has
  * one; several made on one hub (tests with their own clock) would otherwise each render.
  */
-const renderers = new WeakMap<LiveHub, { handle: (note: string) => void }>();
-function renderOnNotices(live: LiveHub, handle: (note: string) => void) {
+type NoticeHandler = (note: string, at?: number) => void;
+const renderers = new WeakMap<LiveHub, { handle: NoticeHandler }>();
+function renderOnNotices(live: LiveHub, handle: NoticeHandler) {
   let renderer = renderers.get(live);
   if (!renderer) {
     const created = { handle };
-    live.onNotice(BOARD_VIEW, (note) => created.handle(note));
+    live.onNotice(BOARD_VIEW, (note, _, at) => created.handle(note, at));
     renderers.set(live, renderer = created);
   }
   renderer.handle = handle;
@@ -118,12 +119,24 @@ export function createBoard(
   };
 
   const arrivals = new Set<string>();
+  /** When the oldest change not yet rendered was announced (for the delivery time metric). */
+  let pendingSince: number | undefined;
+  /** The last frame rendered for each topic on this instance. */
+  const last = new Map<string, string>();
+  const sameAsLast = (topic: string, id: string, data: string) => {
+    const frame = `${id}\n${data}`;
+    if (last.get(topic) === frame) return true;
+    last.set(topic, frame);
+    return false;
+  };
   const watched = () => live.watching(BOARD_TOPIC) || live.watching(PICKUP_TOPIC);
 
   /** One render for a burst of changes, sent to this instance's screens under the newest id. */
   const broadcast = coalesce(async () => {
     const chimes = [...arrivals].map((code) => `<!--arrival:${code}-->`).join("");
     arrivals.clear();
+    const since = pendingSince;
+    pendingSince = undefined;
     const boards = live.watching(BOARD_TOPIC);
     const screens = live.watching(PICKUP_TOPIC);
     if (!boards && !screens) return;
@@ -133,18 +146,21 @@ export function createBoard(
       boards ? render({ outOfBand: true }) : undefined,
       screens ? pickupCodes() : undefined,
     ]);
-    if (board !== undefined) live.sendLocal(BOARD_TOPIC, { id, data: chimes + board });
-    if (codes) {
-      live.sendLocal(PICKUP_TOPIC, {
-        id,
-        data: String(PickupCodes({ ...codes, outOfBand: true })),
-      });
+    // A render that says nothing new (a change already shown by the render before) is not
+    // sent: screens would only swap in the same markup again.
+    if (board !== undefined && (chimes || !sameAsLast(BOARD_TOPIC, id, board))) {
+      live.sendLocal(BOARD_TOPIC, { id, data: chimes + board }, since);
+    }
+    const screen = codes && String(PickupCodes({ ...codes, outOfBand: true }));
+    if (screen && !sameAsLast(PICKUP_TOPIC, id, screen)) {
+      live.sendLocal(PICKUP_TOPIC, { id, data: screen }, since);
     }
   }, BROADCAST_GAP_MS);
 
-  renderOnNotices(live, (note) => {
+  renderOnNotices(live, (note, at) => {
     // Nobody here watches: nothing to read or render.
     if (!watched()) return;
+    if (at !== undefined) pendingSince = Math.min(pendingSince ?? at, at);
     const notice = JSON.parse(note) as ChangeNotice;
     // A new order chimes on the boards (the comment is read by board.js, never shown); an
     // order undone back to New does not.

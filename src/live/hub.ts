@@ -35,13 +35,16 @@ export interface LiveHub {
   notify(view: string, note?: string): Promise<void>;
   /**
    * Called on this instance for every `notify` of the view, from any instance (`fromHere`:
-   * this instance sent it).
+   * this instance sent it; `at`: when it was sent, in epoch milliseconds).
    */
-  onNotice(view: string, handler: (note: string, fromHere: boolean) => void): void;
+  onNotice(view: string, handler: (note: string, fromHere: boolean, at?: number) => void): void;
   /** Whether this instance holds a stream of the topic. */
   watching(topic: string): boolean;
-  /** Sends to this instance's streams of the topic only (what it rendered for them). */
-  sendLocal(topic: string, event: LiveEvent): void;
+  /**
+   * Sends to this instance's streams of the topic only (what it rendered for them). `since`:
+   * when the oldest change it shows was announced (epoch ms), for the delivery time metric.
+   */
+  sendLocal(topic: string, event: LiveEvent, since?: number): void;
   /** Whether one more anonymous stream from this client network fits under the cap. */
   admits(network: string): boolean;
   /** Streams currently held by this instance. */
@@ -172,11 +175,14 @@ export async function createLiveHub(
 
   // Notices say which instance sent them, so one that already rendered can skip its own.
   const instance = crypto.randomUUID();
-  const noticeHandlers = new Map<string, ((note: string, fromHere: boolean) => void)[]>();
-  const noticed = (view: string, note: string, from?: string) => {
+  const noticeHandlers = new Map<
+    string,
+    ((note: string, fromHere: boolean, at?: number) => void)[]
+  >();
+  const noticed = (view: string, note: string, from?: string, at?: number) => {
     for (const handler of noticeHandlers.get(view) ?? []) {
       try {
-        handler(note, from === instance);
+        handler(note, from === instance, at);
       } catch (error) {
         log.warn("live notice not handled", { view, ...errorFields(error) });
       }
@@ -191,7 +197,7 @@ export async function createLiveHub(
         at?: number;
       };
       if (topic === END_SESSIONS) endLocal(new Set(JSON.parse(event.data) as string[]));
-      else if (topic === NOTICE) noticed(event.event ?? "", event.data, event.id);
+      else if (topic === NOTICE) noticed(event.event ?? "", event.data, event.id, at);
       else {
         deliver(topic, event);
         if (onDelivered && at) onDelivered(topic, Math.max(0, Date.now() - at) / 1000);
@@ -313,13 +319,22 @@ export async function createLiveHub(
     notify: (view, note = "") =>
       store.publish(
         CHANNEL,
-        JSON.stringify({ topic: NOTICE, event: { event: view, data: note, id: instance } }),
+        JSON.stringify({
+          topic: NOTICE,
+          event: { event: view, data: note, id: instance },
+          at: Date.now(),
+        }),
       ),
     onNotice(view, handler) {
       noticeHandlers.set(view, [...noticeHandlers.get(view) ?? [], handler]);
     },
     watching: (topic) => (topics.get(topic)?.size ?? 0) > 0,
-    sendLocal: deliver,
+    sendLocal(topic, event, since) {
+      deliver(topic, event);
+      if (onDelivered && since !== undefined && topics.has(topic)) {
+        onDelivered(topic, Math.max(0, Date.now() - since) / 1000);
+      }
+    },
     size() {
       let n = 0;
       for (const streams of topics.values()) n += streams.size;

@@ -10,7 +10,10 @@
  *   against a plain `UPDATE … RETURNING` loop;
  * - the photo pipeline on a 12-megapixel phone photo (tests/bench/images.ts);
  * - the SSE fan-out (tests/bench/fanout.ts): BENCH_SSE_CLIENTS (default 10000; 0 skips it)
- *   idle `/events/stock` streams and BENCH_SSE_ROUNDS (default 3) stock changes.
+ *   idle `/events/stock` streams and BENCH_SSE_ROUNDS (default 3) stock changes;
+ * - the sales dashboard (tests/bench/analytics.ts) over BENCH_ANALYTICS_DAYS (default 365;
+ *   0 skips it) days of 300 orders on an embedded database of its own: the history's
+ *   writing, then the 12-month and 30-day pages against the admin home.
  * Results go to bench/results.json, with the machine's load average, and a Markdown table
  * is printed for the README. BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 64)
  * tune the load.
@@ -19,6 +22,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { checkoutBench } from "./checkout.ts";
 import { benchDatabase } from "./database.ts";
 import { fanoutBench, type FanoutResult, fanoutTable } from "./fanout.ts";
+import { analyticsBench, analyticsTable } from "./analytics.ts";
 import { freePort, loadAverage, ratio, start, waitFor, wrk, type WrkResult } from "./http.ts";
 import { imageBench } from "./images.ts";
 import { markdownTable } from "./report.ts";
@@ -29,6 +33,7 @@ const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 10);
 const connections = Number(Deno.env.get("BENCH_CONNECTIONS") ?? 64);
 const sseClients = Number(Deno.env.get("BENCH_SSE_CLIENTS") ?? 10_000);
 const sseRounds = Number(Deno.env.get("BENCH_SSE_ROUNDS") ?? 3);
+const analyticsDays = Number(Deno.env.get("BENCH_ANALYTICS_DAYS") ?? 365);
 const load = { connections, seconds };
 
 const which = await new Deno.Command("sh", { args: ["-c", "command -v wrk"], stdout: "null" })
@@ -170,6 +175,17 @@ try {
       fanout = { error: (error as Error).message };
     }
   }
+  let analytics: Awaited<ReturnType<typeof analyticsBench>> | { error: string } | undefined;
+  if (analyticsDays > 0) {
+    console.log(`\nSales dashboard over ${analyticsDays} days × 300 orders (embedded):`);
+    try {
+      analytics = await analyticsBench({ days: analyticsDays });
+      for (const line of analyticsTable(analytics)) console.log(line);
+    } catch (error) {
+      console.error(`sales dashboard bench failed: ${(error as Error).message}`);
+      analytics = { error: (error as Error).message };
+    }
+  }
   const loadAfter = await loadAverage();
   const summary = {
     at: new Date().toISOString(),
@@ -183,6 +199,7 @@ try {
     checkout,
     images,
     fanout,
+    analytics,
   };
   await mkdir(`${root}bench`, { recursive: true });
   await writeFile(`${root}bench/results.json`, JSON.stringify(summary, null, 2) + "\n");

@@ -78,6 +78,13 @@ export async function openFuzzShop(): Promise<FuzzShop> {
     update products set kind = 'daily', par = '{5,5,5,5,5,5,5}'
     where id = (select min(id) from products where active and id <> ${product.id})
     returning id`;
+  // Six weeks of its past sales: the plan grid offers suggestions, and their forms.
+  await t.sql`
+    insert into product_days (product_id, date, planned, follows_par, ordered, counter)
+    select ${daily.id}, d::date, 6, false, 0, 5
+    from generate_series(${t.services.bakery.today()}::date - 42,
+      ${t.services.bakery.today()}::date - 1, interval '1 day') d
+    on conflict do nothing`;
   const later = addDays(t.services.bakery.today(), 30);
   const who = { actorId: admin.id };
   const { closure } = await t.services.calendar.addClosure(

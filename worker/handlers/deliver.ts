@@ -18,6 +18,8 @@ export interface NotifyDeps {
   dateTime: (at: Date) => string;
   /** Derives invitation links, as the app does. */
   invitationSecret: string;
+  /** The shop's zone: the sales rollups are cut in its days. */
+  timeZone: string;
 }
 
 /** One notification's Message-ID, the same on every attempt (see Mail.messageId). */

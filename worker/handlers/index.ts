@@ -29,6 +29,7 @@ export function workerDeps(
     money: format.money,
     dateTime: format.dateTime,
     invitationSecret: config.sessionSecret,
+    timeZone: config.timeZone,
     images: createImageStore(config.dataDir),
   };
 }

@@ -10,6 +10,7 @@ import {
   takeUnannouncedChanges,
 } from "../../src/orders/queries.ts";
 import { ORDERS_QUEUE } from "../../src/outbox/outbox.ts";
+import { refreshOrderRollups } from "../../src/analytics/rollups.ts";
 import { type NotificationRow, recordNotification } from "../../src/notify/queries.ts";
 import { deliver, type NotifyDeps } from "./deliver.ts";
 import { onceByMessageId } from "./once.ts";
@@ -28,6 +29,7 @@ const orderEvents = new Set(["order.placed", "order.status_changed"]);
  * status history that were not announced yet, and announces those, each once: a forged or
  * repeated message can at most make it look again and find nothing new. Notifications are
  * recorded in the same transaction, then mailed (when SMTP is configured) after it commits.
+ * The sales rollups of the order's days are recomputed in that transaction too.
  */
 export function ordersHandler(deps: NotifyDeps): JobHandler {
   return async (message) => {
@@ -45,6 +47,7 @@ export function ordersHandler(deps: NotifyDeps): JobHandler {
         const note = await announce(tx, deps, message, { order, customer }, change);
         if (note) recorded.push(note);
       }
+      await refreshOrderRollups(tx, orderId, deps.timeZone);
     });
     await deliver(deps, recorded);
   };

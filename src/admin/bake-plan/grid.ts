@@ -52,16 +52,28 @@ export const cellKey = (productId: number, day: number) => `${productId}:${day}`
 export const quantityName = (productId: number, day: number) => `q.${productId}.${day}`;
 export const shownName = (productId: number, day: number) => `w.${productId}.${day}`;
 
-/** The next GRID_DAYS dates' plans of every active daily product, with what is ordered. */
+/** Suggested quantities of dates, by `${productId}:${date}`. */
+export type Suggest = (dates: string[]) => Promise<Map<string, number>>;
+
+/**
+ * The next GRID_DAYS dates' plans of every active daily product, with what is ordered and,
+ * given `suggest`, the quantity suggested from past sales.
+ */
 export async function readGrid(
-  { sql, bakery, words }: { sql: Sql; bakery: Pick<Bakery, "today" | "rules">; words: Words },
+  { sql, bakery, words, suggest }: {
+    sql: Sql;
+    bakery: Pick<Bakery, "today" | "rules">;
+    words: Words;
+    suggest?: Suggest;
+  },
 ): Promise<PlanGrid> {
   const today = bakery.today();
   const dates = Array.from({ length: GRID_DAYS }, (_, i) => addDays(today, i));
-  const [rules, schedules, lists] = await Promise.all([
+  const [rules, schedules, lists, suggested] = await Promise.all([
     bakery.rules(dates.at(-1)),
     activeSchedules(sql),
     Promise.all(dates.map((date) => bakeList(sql, date))),
+    suggest ? suggest(dates) : Promise.resolve(new Map<string, number>()),
   ]);
   const products = schedules.filter((p) => p.kind === "daily")
     .map((p) => ({ id: p.id, name: p.name, par: p.par }));
@@ -74,7 +86,7 @@ export async function readGrid(
         ordered: item.ordered,
         counter: item.counter,
         followsPar: item.followsPar ?? true,
-        suggested: null,
+        suggested: suggested.get(`${item.productId}:${dates[day]}`) ?? null,
       });
     }
   });

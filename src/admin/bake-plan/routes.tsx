@@ -19,7 +19,9 @@ import {
   refusal,
   text,
 } from "../shared/form-kit.ts";
-import { changedCells, type PlanGrid, readGrid } from "./grid.ts";
+import { bakeSuggestions } from "../../analytics/suggestions.ts";
+import { isCalendarDate } from "../../http/fields.ts";
+import { changedCells, type PlanGrid, readGrid, type Suggest } from "./grid.ts";
 
 type Ctx = Context<AppEnv>;
 
@@ -27,6 +29,7 @@ const flashes: Record<string, string> = {
   saved: "The plans were saved. Shop pages for those dates show them now.",
   unchanged: "Nothing was changed.",
   par: "The par was saved. Dates that follow it moved with it.",
+  suggested: "The suggestions are now the plan for that date.",
 };
 
 const NOTHING_SAVED = "Nothing was saved.";
@@ -34,8 +37,21 @@ const DAY_MOVED =
   "A new day has begun since this grid was opened, so its columns moved. Nothing was saved: look at the plans again and retry.";
 
 /** The plan grid of the next days and the weekly par (admins only). */
-export function bakePlanAdminRoutes({ shop, sql, bakery, planning, words }: AdminDeps) {
+export function bakePlanAdminRoutes(
+  { shop, sql, bakery, planning, words, timeZone, now }: AdminDeps,
+) {
   const admin = requireRole("admin");
+  /** Suggestions from past sales beside each cell (src/analytics/suggestions.ts). */
+  const suggest: Suggest = async (dates) => {
+    const all = await Promise.all(
+      dates.map((date) => bakeSuggestions(sql, date, { timeZone, now: now() })),
+    );
+    return new Map(
+      all.flatMap((s) =>
+        s.items.filter((i) => i.fromHistory).map((i) => [`${i.productId}:${s.date}`, i.suggested])
+      ),
+    );
+  };
 
   const page = async (
     c: Ctx,
@@ -49,7 +65,7 @@ export function bakePlanAdminRoutes({ shop, sql, bakery, planning, words }: Admi
     } = {},
   ) => {
     noStore(c);
-    const grid = problems.grid ?? await readGrid({ sql, bakery, words });
+    const grid = problems.grid ?? await readGrid({ sql, bakery, words, suggest });
     const view = {
       csrfToken: c.get("csrfToken")(),
       grid,
@@ -102,6 +118,26 @@ export function bakePlanAdminRoutes({ shop, sql, bakery, planning, words }: Admi
         });
       }
       return finish(c, PLAN_GRID_ID, "/admin/bake-plan?done=saved");
+    })
+    .post("/admin/bake-plan/suggestions/:date", admin, async (c) => {
+      // The date's suggestions as the grid shows them, set as its plan on the admin's word.
+      const date = c.req.param("date");
+      if (!isCalendarDate(date)) throw new AppError(404, "not_found", "There is no such date.");
+      const items = (await bakeSuggestions(sql, date, { timeZone, now: now() })).items
+        .filter((i) => i.fromHistory);
+      if (items.length === 0) return finish(c, PLAN_GRID_ID, "/admin/bake-plan?done=unchanged");
+      try {
+        await planning.setPlans([{
+          date,
+          items: items.map((i) => ({ productId: i.productId, quantity: i.suggested })),
+        }], actorOf(c));
+      } catch (error) {
+        const { status, message } = refusal(error);
+        return await page(c, status === 404 ? 409 : status === 400 ? 422 : status, {
+          error: `${NOTHING_SAVED} ${message}`,
+        });
+      }
+      return finish(c, PLAN_GRID_ID, "/admin/bake-plan?done=suggested");
     })
     .post("/admin/bake-plan/par/:id{[0-9]+}", admin, async (c) => {
       const id = idOf(c, "That product");

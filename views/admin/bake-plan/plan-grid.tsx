@@ -19,6 +19,40 @@ export interface PlanGridView extends FormProblems {
 const cellId = (name: string) => `cell-${name.replaceAll(".", "-")}`;
 
 /**
+ * One small form per open date that sets its plan to the suggestions shown in the grid.
+ * Outside the grid's form: Enter in a cell must save the grid, not apply a date.
+ */
+export function ApplySuggestions({ grid, csrfToken }: { grid: PlanGrid; csrfToken: string }) {
+  if (![...grid.cells.values()].some((c) => c.suggested !== null)) return null;
+  return (
+    <section class="panel" aria-labelledby="apply-suggestions-title">
+      <h2 id="apply-suggestions-title" class="section-heading">Suggestions from past sales</h2>
+      <p class="mb-3">
+        Each cell's "suggested" comes from the same weekday over the last six weeks, raised where it
+        sold out early (<a class="text-link" href="/admin/analytics/suggestions">the reasons</a>).
+        Apply a date's suggestions to its plan:
+      </p>
+      <ul class="flex flex-wrap gap-2">
+        {grid.days.filter((d) => d.open).map((d) => (
+          <li>
+            <form method="post" action={`/admin/bake-plan/suggestions/${d.date}`}>
+              <CsrfField token={csrfToken} />
+              <button
+                type="submit"
+                class="btn-secondary"
+                aria-label={`Apply suggestions to ${d.label}`}
+              >
+                {d.label}
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
  * Products × the next dates in one form: each cell the date's plan, with what is already
  * ordered beneath it. Cells are labelled by their row and column headings, so a screen
  * reader says "Seeded rye, Thu 17 Apr"; Tab walks a product's dates in order.

@@ -3,7 +3,7 @@ import { weekdayKeys } from "../../../src/bakery/schema.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField } from "../../accounts/form-parts.tsx";
 import { AdminLayout } from "../shared/layout.tsx";
-import { PlanGridForm, type PlanGridView } from "./plan-grid.tsx";
+import { ApplySuggestions, PlanGridForm, type PlanGridView } from "./plan-grid.tsx";
 
 const weekdayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -112,6 +112,7 @@ export function PlanPage(view: PlanPageView) {
         <a href={`/board/bake-list?date=${view.today}`}>bake list</a>.
       </p>
       <PlanGridForm {...view} />
+      <ApplySuggestions grid={view.grid} csrfToken={view.csrfToken} />
       <ParTable products={view.grid.products} csrfToken={view.csrfToken} problem={view.par} />
     </AdminLayout>
   );

@@ -5,6 +5,7 @@ import { ErrorBanner, Flash } from "../../accounts/form-parts.tsx";
 
 export type AdminArea =
   | "dashboard"
+  | "analytics"
   | "products"
   | "categories"
   | "stock"
@@ -21,6 +22,7 @@ export type AdminArea =
 
 const areas: [AdminArea, string, string][] = [
   ["dashboard", "Dashboard", "/admin"],
+  ["analytics", "Sales", "/admin/analytics"],
   ["products", "Products", "/admin/products"],
   ["categories", "Categories", "/admin/categories"],
   ["stock", "Stock", "/admin/stock"],
