@@ -23,9 +23,13 @@ import { authentication } from "./accounts/middleware.ts";
 import { accountsApi } from "./accounts/api.ts";
 import { accountApi } from "./accounts/account-api.ts";
 import { accountPages } from "./accounts/pages.tsx";
+import { invitationPages } from "./accounts/invitation-pages.tsx";
 import { recoveryPages } from "./accounts/recovery-pages.tsx";
 import { accountDataPages } from "./accounts/account-data-pages.tsx";
 import { boardRoutes } from "./board/routes.tsx";
+import { boardStockRoutes } from "./board/stock.tsx";
+import { printRoutes } from "./board/print.tsx";
+import { stockCount } from "./admin/stock/count.ts";
 import { bakeListRoutes } from "./board/bake-list.tsx";
 import { adminRoutes } from "./admin/routes.tsx";
 import { ordersApi } from "./orders/api.ts";
@@ -181,6 +185,10 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       accountSections,
     }),
   );
+  app.route(
+    "/",
+    invitationPages({ shop, accounts: services.accounts, cookieSecure }),
+  );
   app.route("/", recoveryPages({ shop, accounts: services.accounts }));
   app.route(
     "/",
@@ -225,6 +233,19 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       timeZone: config.timeZone,
     }),
   );
+  app.route("/", printRoutes({ shop, sql: deps.db.sql, format: services.format }));
+  app.route(
+    "/",
+    boardStockRoutes({
+      shop,
+      count: stockCount({
+        sql: deps.db.sql,
+        live: deps.live,
+        bakery: services.bakery,
+        changed: services.dashboardChanged,
+      }),
+    }),
+  );
   app.route(
     "/",
     bakeListRoutes({
@@ -250,6 +271,8 @@ export function createApp(deps: AppDeps, services = createServices(deps)) {
       now,
       catalog: services.catalog,
       accounts: services.accounts,
+      publicUrl: config.publicUrl,
+      mailConfigured: !!config.smtpUrl,
       orders: services.orders,
       dashboardChanged: services.dashboardChanged,
       queue: deps.queue,

@@ -149,6 +149,7 @@ export function createServices(deps: AppDeps): Services {
     log: deps.log,
     now,
     closeStreams: (ids) => deps.live.endSessions(ids),
+    invitationSecret: deps.config.sessionSecret,
   });
   const catalog = createCatalog({ sql, cache, live: deps.live, today: bakery.today });
   return {

@@ -1,5 +1,5 @@
 // The order board's behaviour in the browser: aging timers, the offline banner, the
-// arrival chime, the undo toast and the bump-bar keys. The board works without it (plain
+// arrival chime, toasts, the undo of the last move and the bump-bar keys. The board works without it (plain
 // forms, reload to refresh); this makes it live and glanceable.
 (() => {
   const body = document.body;
@@ -53,9 +53,11 @@
     if ((due || dayEndsAt <= now) && now - lastRefresh > 10000) refresh();
     const clock = $("[data-clock]");
     if (clock) {
+      // 24-hour like every other screen, whatever the device's locale prefers.
       clock.textContent = new Date().toLocaleTimeString([], {
         hour: "2-digit",
         minute: "2-digit",
+        hourCycle: "h23",
         timeZone: body.dataset.timeZone,
       });
     }
@@ -113,14 +115,15 @@
   });
   stream?.addEventListener("session-ended", () => location.reload());
 
-  // Sound: browsers only allow it after a tap, so it starts off; the choice is remembered.
+  // Sound: browsers only allow it after a tap, so a new kiosk starts silent; the choice is
+  // remembered on this device. The button says what a tap does.
   const toggle = $("#sound-toggle");
   let audio;
   let soundOn = localStorage.getItem("crumb.board.sound") === "on";
   const showSound = () => {
     if (!toggle) return;
-    toggle.setAttribute("aria-pressed", String(soundOn));
-    toggle.textContent = soundOn ? "Sound on" : "Sound off";
+    toggle.dataset.sound = soundOn ? "on" : "off";
+    toggle.textContent = soundOn ? "Turn sound off" : "Turn sound on";
   };
   toggle?.addEventListener("click", () => {
     soundOn = !soundOn;
@@ -156,24 +159,16 @@
     toast(`New order ${code}`);
   }
 
-  // Toast with undo: five seconds to take a bump back.
+  // Toasts: a message for five seconds, laid over the board's foot.
   const toastEl = $("#board-toast");
   let toastTimer;
-  let undo;
-  function toast(text, undoAction) {
+  function toast(text) {
     if (!toastEl) return;
     toastEl.querySelector("[data-toast-text]").textContent = text;
-    const button = toastEl.querySelector("[data-undo]");
-    button.hidden = !undoAction;
-    undo = undoAction;
     toastEl.hidden = false;
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => {
-      toastEl.hidden = true;
-      undo = undefined;
-    }, 5000);
+    toastTimer = setTimeout(() => (toastEl.hidden = true), 5000);
   }
-  toastEl?.querySelector("[data-undo]")?.addEventListener("click", () => undo?.());
   const labels = {
     placed: "New",
     baking: "Baking",
@@ -181,18 +176,37 @@
     picked_up: "Picked up",
     cancelled: "Cancelled",
   };
+  const order = Object.keys(labels);
+
+  // Undo: the last move of this screen can be taken back until the next move replaces it.
+  // The same form works without JavaScript (the server renders it after a plain post).
+  const undoForm = $("#board-undo");
+  const undo = () => {
+    if (!undoForm || undoForm.hidden) return;
+    undoForm.hidden = true;
+    htmx.ajax("POST", undoForm.getAttribute("action"), {
+      values: { from: undoForm.querySelector("[data-undo-from]").value },
+      swap: "none",
+    });
+  };
+  undoForm?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    undo();
+  });
   document.addEventListener("board-moved", (event) => {
-    const { id, code, to } = event.detail;
-    const canUndo = to !== "cancelled";
-    toast(
-      `${code} → ${labels[to]}`,
-      canUndo
-        ? () => {
-          htmx.ajax("POST", `/board/orders/${id}/undo`, { values: { from: to }, swap: "none" });
-          toastEl.hidden = true;
-        }
-        : undefined,
-    );
+    const { id, code, from, to } = event.detail;
+    const forward = order.indexOf(to) > order.indexOf(from);
+    if (!undoForm || !forward || to === "cancelled") {
+      // A step back or a cancellation (asked first) is not undone here.
+      if (undoForm) undoForm.hidden = true;
+      toast(`${code} → ${labels[to]}`);
+      return;
+    }
+    undoForm.setAttribute("action", `/board/orders/${id}/undo`);
+    undoForm.querySelector("[data-undo-from]").value = to;
+    undoForm.querySelector("[data-undo-text]").textContent = `${code} moved to ${labels[to]}.`;
+    undoForm.querySelector("[data-undo-code]").textContent = code;
+    undoForm.hidden = false;
   });
   document.addEventListener("board-notice", (event) => toast(event.detail.message));
 
@@ -215,7 +229,7 @@
       current.querySelector("[data-bump]")?.click();
       event.preventDefault();
     } else if (event.key === "u" || event.key === "U") {
-      undo?.();
+      undo();
     } else if (/^[1-9]$/.test(event.key)) {
       list[Number(event.key) - 1]?.focus();
     }

@@ -138,6 +138,16 @@ function slice(html: string, from: string, to: string) {
   return html.slice(start, end === -1 ? undefined : end);
 }
 
+function allDayRows(part: string) {
+  const row =
+    /<td class="all-day-qty">(\d+)<\/td>\s*<td>([^<]+)<\/td>\s*<td class="all-day-ready">(\d+)<\/td>/g;
+  return [...part.matchAll(row)].map((m) => ({
+    name: unescape(m[2]),
+    toBake: Number(m[1]),
+    ready: Number(m[3]),
+  }));
+}
+
 /** What each part of a rendered board shows (ticket codes, in order). */
 export function boardColumns(html: string) {
   const codes = (part: string) => [...part.matchAll(/data-code="([^"]+)"/g)].map((m) => m[1]);
@@ -150,10 +160,10 @@ export function boardColumns(html: string) {
     ready: codes(slice(html, 'id="col-ready"', 'id="all-day"')),
     upcoming: listed(slice(html, 'id="col-upcoming"', 'id="col-closed"')),
     closed: listed(slice(html, 'id="col-closed"', "</details>")),
-    allDay: Object.fromEntries(
-      [...allDay.matchAll(/<td class="all-day-qty">(\d+)<\/td>\s*<td>([^<]+)<\/td>/g)]
-        .map((m) => [unescape(m[2]), Number(m[1])]),
-    ) as Record<string, number>,
+    /** Per product, what is still to bake (New and Baking) today. */
+    allDay: Object.fromEntries(allDayRows(allDay).map((r) => [r.name, r.toBake])),
+    /** Per product, what today's Ready orders hold. */
+    allDayReady: Object.fromEntries(allDayRows(allDay).map((r) => [r.name, r.ready])),
   };
 }
 

@@ -102,6 +102,8 @@ export function Layout(
   { shop, title, description, section, viewer, live, children }: LayoutProps,
 ) {
   const fullTitle = title === shop.name ? title : `${title} · ${shop.name}`;
+  const role = viewer?.user?.role;
+  const shopper = role !== "staff" && role !== "admin";
   return (
     <>
       {raw("<!doctype html>")}
@@ -136,18 +138,25 @@ export function Layout(
               <nav aria-label="Main" class="hidden md:flex ml-auto flex-wrap items-center gap-1">
                 <NavLinks viewer={viewer} section={section} />
               </nav>
-              {/* Refetched when a live page hears the cart changed (static/live.js). */}
-              <span
-                id="cart-count-box"
-                class="ml-auto md:ml-0"
-                hx-get={section === "cart" ? "/cart/count?current=1" : "/cart/count"}
-                hx-trigger="cart-refresh"
-                hx-target="this"
-                hx-swap="innerHTML"
-                hx-sync="this:replace"
-              >
-                <HeaderCartLink count={viewer?.cartCount ?? 0} current={section === "cart"} />
-              </span>
+              {
+                /* Refetched when a live page hears the cart changed (static/live.js). The
+                  counter and the office do not shop from their own screens: no cart. */
+              }
+              {shopper
+                ? (
+                  <span
+                    id="cart-count-box"
+                    class="ml-auto md:ml-0"
+                    hx-get={section === "cart" ? "/cart/count?current=1" : "/cart/count"}
+                    hx-trigger="cart-refresh"
+                    hx-target="this"
+                    hx-swap="innerHTML"
+                    hx-sync="this:replace"
+                  >
+                    <HeaderCartLink count={viewer?.cartCount ?? 0} current={section === "cart"} />
+                  </span>
+                )
+                : <span class="ml-auto md:ml-0"></span>}
               {/* A disclosure: opens and closes without JavaScript. */}
               <details class="nav-menu md:hidden">
                 <summary class="nav-link">

@@ -1,6 +1,7 @@
 import { createAuthentication } from "./authenticate.ts";
 import { createAccountManagement } from "./manage.ts";
 import { createRefresh } from "./refresh.ts";
+import { createInvitations } from "./invitations.ts";
 import { createRecovery } from "./recovery.ts";
 import { createErasure } from "./erasure.ts";
 import { type AccountsDeps, createSessions } from "./service.ts";
@@ -13,6 +14,7 @@ export function createAccounts(deps: AccountsDeps) {
     refresh: createRefresh(deps),
     auth,
     manage: createAccountManagement(deps, auth),
+    invitations: createInvitations(deps, deps.invitationSecret),
     recovery: createRecovery(deps, auth),
     erasure: createErasure(deps, auth),
   };

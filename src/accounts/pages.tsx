@@ -35,11 +35,10 @@ import {
   safeReturnPath,
   setSessionCookies,
 } from "./middleware.ts";
+import { landingFor } from "./landing.ts";
 import { passwordProblem } from "./passwords.ts";
 import { readDevice, rememberDevice } from "./device-cookie.ts";
 import { changePasswordSchema, loginSchema, nameField, registerSchema } from "./schema.ts";
-
-const AFTER_SIGNIN = "/account";
 
 /** Confirmations shown on the account page after a redirect (`?done=`): fixed texts only. */
 const flashes: Record<string, string> = {
@@ -107,7 +106,8 @@ export function accountPages(
 
   return new Hono<AppEnv>()
     .get("/signin", (c) => {
-      if (c.get("user")) return c.redirect(AFTER_SIGNIN, 303);
+      const user = c.get("user");
+      if (user) return c.redirect(landingFor(user.role), 303);
       return signInPage(c, {
         csrfToken: c.get("csrfToken")(),
         next: returnPath(c.req.query("next")),
@@ -144,10 +144,11 @@ export function accountPages(
       await endPreviousSession(c, accounts);
       setSessionCookies(c, tokens, cookieSecure);
       await remember(c, tokens.user.id);
-      return finish(c, SIGNIN_FORM_ID, next ?? AFTER_SIGNIN);
+      return finish(c, SIGNIN_FORM_ID, next ?? landingFor(tokens.user.role));
     })
     .get("/signup", (c) => {
-      if (c.get("user")) return c.redirect(AFTER_SIGNIN, 303);
+      const user = c.get("user");
+      if (user) return c.redirect(landingFor(user.role), 303);
       return signUpPage(c, {
         csrfToken: c.get("csrfToken")(),
         next: returnPath(c.req.query("next")),

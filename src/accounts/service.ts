@@ -40,6 +40,8 @@ export interface AccountsDeps {
    * when its user's role changes (a stream reopens only if the new role may see it).
    */
   closeStreams?: (sessionIds: string[]) => Promise<void>;
+  /** Derives invitation links (the worker derives the same ones to mail them). */
+  invitationSecret: string;
 }
 
 /** Where a request came from, for the audit log and per-client limits. */

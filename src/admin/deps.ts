@@ -34,7 +34,11 @@ export interface AdminDeps {
   /** Drops the cached catalog after a product or category changed. */
   catalog: Pick<Catalog, "changed">;
   /** Role changes, disabling, and ending a kiosk's session, with their rules and audit rows. */
-  accounts: Pick<Accounts, "manage" | "auth" | "erasure">;
+  accounts: Pick<Accounts, "manage" | "auth" | "invitations" | "erasure">;
+  /** The shop's public address (PUBLIC_URL) for links shown to admins; else the request's. */
+  publicUrl?: string;
+  /** Mail goes out (SMTP_URL is set); without it notifications are recorded only. */
+  mailConfigured: boolean;
   /** An order's detail and its status changes, through the same rules as the board. */
   orders: Pick<Orders, "detail" | "changeStatus">;
   /** Tells open dashboards the figures changed (after a stock change). */

@@ -16,7 +16,9 @@ import { orderAdminRoutes } from "./orders/routes.tsx";
 import { productAdminRoutes } from "./products/routes.tsx";
 import { shopAdminRoutes } from "./shop/routes.tsx";
 import { stockAdminRoutes } from "./stock/routes.tsx";
+import { stockCountRoutes } from "./stock/count-routes.tsx";
 import { userAdminRoutes } from "./users/routes.tsx";
+import { invitationAdminRoutes } from "./users/invitations.tsx";
 
 /**
  * Every admin screen, mounted here and only here: a screen mounts its own routes and never
@@ -30,11 +32,14 @@ export function adminRoutes(deps: AdminDeps) {
     .route("/", notificationAdminRoutes(deps))
     .route("/", productAdminRoutes(deps))
     .route("/", categoryAdminRoutes(deps))
+    .route("/", stockCountRoutes(deps))
     .route("/", stockAdminRoutes(deps))
     .route("/", bakePlanAdminRoutes(deps))
     .route("/", calendarAdminRoutes(deps))
     .route("/", pickupSettingsAdminRoutes(deps))
     .route("/", orderAdminRoutes(deps))
+    // Before the user pages: "/admin/users/invitations" is not a user's id.
+    .route("/", invitationAdminRoutes(deps))
     .route("/", userAdminRoutes(deps))
     .route("/", couponAdminRoutes(deps))
     .route("/", kioskAdminRoutes(deps))

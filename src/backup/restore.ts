@@ -77,6 +77,8 @@ export async function restoreBackup(
   try {
     await target.sql.begin(async (tx) => {
       await useStableText(tx);
+      // The backup holds the stock ledger's rows: loading stock must not add to them.
+      await tx`select set_config('crumb.stock_reason', 'restore', true)`;
       const tables = new Map((await listTables(tx)).map((t) => [t.name, t]));
       const keys = await foreignKeys(tx);
       for (const key of keys) {

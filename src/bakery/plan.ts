@@ -5,6 +5,7 @@ import { addDays } from "../shop/hours.ts";
 import { type BakeList, bakeList } from "./bake-list.ts";
 import { isDate } from "./calendar.ts";
 import { setDatePlan, takenOn } from "./day-queries.ts";
+import { stockContext } from "../stock/ledger.ts";
 import {
   type BlockedPlan,
   followPar,
@@ -144,6 +145,7 @@ export function createPlanning(
       }
       const w = await words();
       const plans = await sql.begin(async (tx) => {
+        await stockContext(tx, { reason: "plan", actorId: who.actorId });
         const refusals = [];
         const plans: { date: string; items: { id: number; stock: number }[] }[] = [];
         for (const { date, items } of dates) {
@@ -211,6 +213,7 @@ export function createPlanning(
       let name = `product ${productId}`;
       try {
         const schedule = await sql.begin(async (tx) => {
+          await stockContext(tx, { reason: "plan", actorId: who.actorId, note: "New par" });
           const current = await lockProduct(tx, productId);
           if (!current) throw new AppError(404, "not_found", "That product could not be found.");
           name = current.name;

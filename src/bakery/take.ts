@@ -258,9 +258,10 @@ export interface GivenBack {
 
 /**
  * A cancelled order gives back what it took: its seat first, then every line in product-id
- * order (the order checkouts take them in, so the two cannot deadlock).
+ * order (the order checkouts take them in, so the two cannot deadlock). Goods that were not
+ * collected and went to waste (`goods: false`) give back the seat only.
  */
-export async function giveBack(tx: Tx, orderId: number): Promise<GivenBack> {
+export async function giveBack(tx: Tx, orderId: number, goods = true): Promise<GivenBack> {
   const [order] = await tx<{ pickupDate: string | null; pickupSlot: Date | null }[]>`
     select pickup_date::text as pickup_date, pickup_slot from orders where id = ${orderId}`;
   if (order?.pickupSlot) await releaseSeat(tx, order.pickupSlot);
@@ -268,6 +269,7 @@ export async function giveBack(tx: Tx, orderId: number): Promise<GivenBack> {
     select product_id, quantity, source from order_items
     where order_id = ${orderId} order by product_id`;
   const given: GivenBack = { stock: [], plan: null };
+  if (!goods) return given;
   for (const item of items) {
     if (item.source === "stock") {
       const [row] = await tx<{ id: number; stock: number }[]>`

@@ -10,6 +10,7 @@ import {
   productIds,
   signedIn,
   statusOf,
+  ticketOf,
 } from "../../tests/board-support.ts";
 import { api, expectError, person } from "../../tests/orders-support.ts";
 import type { OrderStatus } from "../orders/status.ts";
@@ -40,19 +41,34 @@ const advance = async (orderId: number, ...steps: OrderStatus[]) => {
 const htmx = { "HX-Request": "true" };
 
 /** The fields of a form on the board page, as a browser would send them. */
-async function formOn(browser: Browser, action: string) {
-  const { html } = await browser.get("/board");
-  const start = html.indexOf(`action="${action}"`);
-  expect(start, `a form posting to ${action}`).toBeGreaterThan(-1);
-  const form = html.slice(start, html.indexOf("</form>", start));
+async function formOn(browser: Browser, action: string, page = "/board") {
+  const { html } = await browser.get(page);
+  const form = formHtml(html, action);
   const fields: Record<string, string> = {};
-  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\s*\/?>/g)) {
+  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"[^>]*>/g)) {
     fields[m[1]] = m[2];
   }
   const select = /<select name="([^"]+)"[^>]*>\s*<option>([^<]*)<\/option>/.exec(form);
   if (select) fields[select[1]] = select[2];
   return fields;
 }
+
+/** The first form on a page posting to `action`, from its action on. */
+function formHtml(html: string, action: string) {
+  const start = html.indexOf(`action="${action}"`);
+  expect(start, `a form posting to ${action}`).toBeGreaterThan(-1);
+  return html.slice(start, html.indexOf("</form>", start));
+}
+
+/** The undo form of the board's last move. */
+function undoBar(html: string) {
+  const start = html.indexOf('id="board-undo"');
+  expect(start).toBeGreaterThan(-1);
+  return html.slice(html.lastIndexOf("<form", start), html.indexOf("</form>", start));
+}
+
+/** Whether the page shows the undo form (it is always there, hidden until a move). */
+const undoShown = (html: string) => !/^<form[^>]* hidden/.test(undoBar(html));
 
 /** HX-Trigger of a board action's answer. */
 function triggerOf(res: Response) {
@@ -128,11 +144,19 @@ describe("moving tickets through htmx", () => {
     expect(boardColumns((await staff.get("/board")).html).ready).toContain(order.code);
   });
 
-  it("cancels with the reason chosen on the ticket", async () => {
+  it("cancels with the reason chosen on the ticket, once htmx has asked", async () => {
     const order = await place();
     const fields = await formOn(staff, `/board/orders/${order.id}/cancel`);
     expect(fields).toMatchObject({ from: "placed", reason: "Customer asked to cancel" });
-    const res = await staff.post(`/board/orders/${order.id}/cancel`, fields, htmx);
+    // The form asks before it sends, and sends its yes with it.
+    const form = formHtml((await staff.get("/board")).html, `/board/orders/${order.id}/cancel`);
+    expect(form).toContain(`hx-confirm="Cancel order ${order.code}?`);
+    expect(form).toContain(`hx-vals="{&quot;confirmed&quot;:&quot;yes&quot;}"`);
+    const res = await staff.post(
+      `/board/orders/${order.id}/cancel`,
+      { ...fields, confirmed: "yes" },
+      htmx,
+    );
     expect(triggerOf(res)["board-moved"]).toMatchObject({ from: "placed", to: "cancelled" });
     const [row] = await t.sql<{ status: string; cancelReason: string }[]>`
       select status, cancel_reason from orders where id = ${order.id}`;
@@ -140,32 +164,125 @@ describe("moving tickets through htmx", () => {
     expect(boardColumns((await staff.get("/board")).html).closed).toContain(order.code);
   });
 
-  it("tells the screen, without an error, when the ticket has no such step", async () => {
+  it("cancels a Ready order with its reason", async () => {
     const order = await place();
     await advance(order.id, "baking", "ready");
-    const res = await staff.post(`/board/orders/${order.id}/cancel`, { from: "ready" }, htmx);
-    expect(triggerOf(res)["board-notice"]?.message).toMatch(/ready for pickup cannot become/i);
-    expect(await statusOf(t, order.id)).toBe("ready");
+    const fields = await formOn(staff, `/board/orders/${order.id}/cancel`);
+    const res = await staff.post(
+      `/board/orders/${order.id}/cancel`,
+      { ...fields, reason: "Duplicate order", confirmed: "yes" },
+      htmx,
+    );
+    expect(triggerOf(res)["board-moved"]).toMatchObject({ from: "ready", to: "cancelled" });
+    const [row] = await t.sql<{ status: string; cancelReason: string }[]>`
+      select status, cancel_reason from orders where id = ${order.id}`;
+    expect(row).toEqual({ status: "cancelled", cancelReason: "Duplicate order" });
+  });
+
+  it("moves any ticket back a step from its menu, with an optional reason kept in the history", async () => {
+    const order = await place();
+    await advance(order.id, "baking", "ready");
+    // Long after the bump: no undo toast involved.
+    const fields = await formOn(staff, `/board/orders/${order.id}/undo`);
+    expect(fields.from).toBe("ready");
+    const res = await staff.post(
+      `/board/orders/${order.id}/undo`,
+      { ...fields, reason: "Loaf not sliced yet" },
+      htmx,
+    );
+    expect(triggerOf(res)["board-moved"]).toMatchObject({ from: "ready", to: "baking" });
+    const [last] = await t.sql<{ toStatus: string; reason: string; actorId: number }[]>`
+      select to_status, reason, actor_id from order_status_history
+      where order_id = ${order.id} order by id desc limit 1`;
+    expect(last).toEqual({
+      toStatus: "baking",
+      reason: "Loaf not sliced yet",
+      actorId: staffAccount.id,
+    });
+    const ticket = ticketOf((await staff.get("/board")).html, order.code);
+    expect(ticket).toContain(`Move ${order.code} back to New`);
+    // A New ticket has nowhere to go back to.
+    const fresh = await place();
+    expect(ticketOf((await staff.get("/board")).html, fresh.code)).not.toContain("Move ");
+  });
+
+  it("tells the screen, without an error, when the ticket has no such step", async () => {
+    const order = await place();
+    await advance(order.id, "baking", "ready", "picked_up");
+    const res = await staff.post(
+      `/board/orders/${order.id}/cancel`,
+      { from: "picked_up", confirmed: "yes" },
+      htmx,
+    );
+    expect(triggerOf(res)["board-notice"]?.message).toMatch(
+      /An order that is picked up cannot become/i,
+    );
+    expect(await statusOf(t, order.id)).toBe("picked_up");
   });
 });
 
 describe("plain form posts (no JavaScript)", () => {
-  it("answer with a redirect back to the board", async () => {
+  it("answer with a redirect back to the board, showing the last move's undo form", async () => {
     const order = await place();
-    for (const [action, from] of [["bump", "placed"], ["undo", "baking"], ["bump", "placed"]]) {
+    for (const [action, from, to] of [["bump", "placed", "baking"], ["undo", "baking", "placed"]]) {
       const res = await staff.post(`/board/orders/${order.id}/${action}`, { from });
       expect(res.status).toBe(303);
-      expect(res.headers.get("Location")).toBe("/board");
+      expect(res.headers.get("Location")).toBe(`/board?moved=${order.id}&from=${from}&to=${to}`);
     }
+    const bumped = await staff.post(`/board/orders/${order.id}/bump`, { from: "placed" });
+    const { html } = await staff.get(bumped.headers.get("Location")!);
+    expect(undoBar(html)).toContain(`${order.code} moved to Baking.`);
+    expect(undoBar(html)).toContain(`action="/board/orders/${order.id}/undo"`);
+    expect(undoShown(html)).toBe(true);
     expect(await statusOf(t, order.id)).toBe("baking");
     // A stale screen is sent back with the reason to show.
     const stale = await staff.post(`/board/orders/${order.id}/bump`, { from: "placed" });
     expect(stale.status).toBe(303);
     const location = stale.headers.get("Location")!;
     expect(location).toMatch(/^\/board\?notice=/);
-    const { html } = await staff.get(location);
-    expect(html).toContain("This order is already being prepared.");
+    const page = await staff.get(location);
+    expect(page.html).toContain("This order is already baking.");
     expect(await statusOf(t, order.id)).toBe("baking");
+  });
+
+  it("keeps the undo until the next move, however long, and only while it still applies", async () => {
+    const order = await place();
+    const first = await staff.post(`/board/orders/${order.id}/bump`, { from: "placed" });
+    const undoPage = first.headers.get("Location")!;
+    // Minutes later, the same page's undo form still takes the bump back.
+    const fields = await formOn(staff, `/board/orders/${order.id}/undo`, undoPage);
+    expect(fields.from).toBe("baking");
+    const undone = await staff.post(`/board/orders/${order.id}/undo`, fields);
+    expect(undone.status).toBe(303);
+    expect(await statusOf(t, order.id)).toBe("placed");
+    // A step back offers no undo of its own, and a page for a move that no longer holds
+    // (someone moved the ticket since) offers none either.
+    expect(undoShown((await staff.get(undone.headers.get("Location")!)).html)).toBe(false);
+    expect(undoShown((await staff.get(undoPage)).html)).toBe(false);
+  });
+
+  it("asks once before a cancellation, on the page; keeping the order changes nothing", async () => {
+    const order = await place();
+    const asked = await staff.post(`/board/orders/${order.id}/cancel`, {
+      from: "placed",
+      reason: "Duplicate order",
+    });
+    expect(asked.status).toBe(303);
+    expect(await statusOf(t, order.id)).toBe("placed");
+    const question = asked.headers.get("Location")!;
+    expect(question).toBe(`/board?confirm=${order.id}&reason=Duplicate%20order`);
+    const { html } = await staff.get(question);
+    expect(html).toContain(`Cancel order ${order.code}?`);
+    expect(html).toContain(`Keep ${order.code}`);
+    const yes = await formOn(staff, `/board/orders/${order.id}/cancel`, question);
+    expect(yes).toMatchObject({ from: "placed", reason: "Duplicate order", confirmed: "yes" });
+    const res = await staff.post(`/board/orders/${order.id}/cancel`, yes);
+    expect(res.status).toBe(303);
+    const [row] = await t.sql<{ status: string; cancelReason: string }[]>`
+      select status, cancel_reason from orders where id = ${order.id}`;
+    expect(row).toEqual({ status: "cancelled", cancelReason: "Duplicate order" });
+    // Once cancelled, the question is not asked again.
+    expect((await staff.get(question)).html).not.toContain(`Cancel order ${order.code}?`);
   });
 
   it("refuses a post without the status the screen showed", async () => {

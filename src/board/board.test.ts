@@ -194,34 +194,73 @@ describe("what the board shows", () => {
     expect(ticketOf(await board(), plain.code)).not.toContain("ticket-allergens");
   });
 
-  it("sums quantities per product over the open orders in the all-day panel", async () => {
+  it("flags a note that speaks of an allergy like the allergen band; others stay plain", async () => {
+    const warned = await place({ "country-sourdough": 1 }, {
+      note: "No nuts please — severe allergy!",
+    });
+    const plain = await place({ "country-sourdough": 1 }, { note: "please slice the loaf" });
+    const html = await board();
+    const flagged = ticketOf(html, warned.code);
+    expect(flagged).toContain('class="ticket-note ticket-note-allergy"');
+    expect(flagged).toContain('data-allergy-words="nuts allergy"');
+    expect(flagged).toContain("⚠ Allergy note:");
+    expect(ticketOf(html, plain.code)).toContain(
+      '<p class="ticket-note">“please slice the loaf”</p>',
+    );
+  });
+
+  it("puts the pickup time right after the code, in the ticket's head", async () => {
+    const order = await place({ "country-sourdough": 1 });
+    const ticket = ticketOf(await board(), order.code);
+    const head = ticket.slice(ticket.indexOf('class="ticket-head"'), ticket.indexOf("</header>"));
+    const time = t.services.format.time(order.pickupAt);
+    expect(head).toMatch(
+      new RegExp(`ticket-code">${order.code}</span><span class="ticket-pickup">.*${time}</time>`),
+    );
+  });
+
+  it("counts what is still to bake today in the all-day panel, Ready apart, tomorrow not", async () => {
     // Everything open before this test counts too: compare with what the database says.
     const extra = [
       await place({ "walnut-spelt-loaf": 3, "filter-coffee": 1 }),
       await place({ "walnut-spelt-loaf": 2 }),
       await place({ "walnut-spelt-loaf": 4 }),
       await place({ "walnut-spelt-loaf": 5 }),
+      await place({ "walnut-spelt-loaf": 6 }),
+      await place({ "walnut-spelt-loaf": 7 }),
     ];
     await move(extra[1].id, "baking");
     await move(extra[2].id, "baking", "ready", "picked_up");
     await move(extra[3].id, "cancelled");
-    // Today's: orders for later days wait under Later.
+    await move(extra[4].id, "baking", "ready");
+    const tomorrow = await slotsTomorrow(t.services);
+    await place({ "walnut-spelt-loaf": 9 }, { pickup: tomorrow.at(-1)!.toISOString() });
     const today = t.services.bakery.today();
-    const expected = await t.sql<{ name: string; quantity: number }[]>`
-      select i.name, sum(i.quantity)::int as quantity from order_items i
-      join orders o on o.id = i.order_id where o.status in ('placed', 'baking', 'ready')
-        and o.pickup_date <= ${today}::date
-      group by i.name`;
-    const shown = boardColumns(await board()).allDay;
-    expect(shown).toEqual(Object.fromEntries(expected.map((r) => [r.name, r.quantity])));
-    // The walnut loaves of the picked-up and the cancelled order are not counted.
-    const [{ open }] = await t.sql<{ open: number }[]>`
-      select coalesce(sum(i.quantity), 0)::int as open from order_items i
+    const sums = (statuses: string[]) =>
+      t.sql<{ name: string; quantity: number }[]>`
+        select i.name, sum(i.quantity)::int as quantity from order_items i
+        join orders o on o.id = i.order_id where o.status in ${t.sql(statuses)}
+          and coalesce(o.pickup_date, ${today}::date) = ${today}::date
+        group by i.name`;
+    const expectedToBake = await sums(["placed", "baking"]);
+    const expectedReady = await sums(["ready"]);
+    const { allDay, allDayReady } = boardColumns(await board());
+    const names = new Set([...expectedToBake, ...expectedReady].map((r) => r.name));
+    const of = (rows: { name: string; quantity: number }[]) =>
+      Object.fromEntries([...names].map((n) => [n, rows.find((r) => r.name === n)?.quantity ?? 0]));
+    expect(allDay).toEqual(of(expectedToBake));
+    expect(allDayReady).toEqual(of(expectedReady));
+    // This test's own walnut loaves: 3 + 2 + 7 to bake, 6 ready; none of the picked-up, the
+    // cancelled or tomorrow's order.
+    const [{ mine }] = await t.sql<{ mine: number }[]>`
+      select coalesce(sum(i.quantity), 0)::int as mine from order_items i
       join orders o on o.id = i.order_id
-      where o.status in ('placed', 'baking', 'ready') and o.pickup_date <= ${today}::date
-        and i.product_id = ${products["walnut-spelt-loaf"]}`;
-    expect(shown["Walnut & Spelt Loaf"]).toBe(open);
-    expect(open).toBeGreaterThanOrEqual(5);
+      where o.status in ('placed', 'baking') and o.pickup_date = ${today}::date
+        and i.product_id = ${products["walnut-spelt-loaf"]} and o.id not in ${
+      t.sql(extra.map((o) => o.id))
+    }`;
+    expect(allDay["Walnut & Spelt Loaf"]).toBe(mine + 3 + 2 + 7);
+    expect(allDayReady["Walnut & Spelt Loaf"]).toBeGreaterThanOrEqual(6);
   });
 
   it("serves the changing part alone at /board/state", async () => {
@@ -326,11 +365,14 @@ describe("aging on the board", () => {
 });
 
 describe("the pickup screen", () => {
-  it("is public and lists the codes of baking and ready orders only, with no names", async () => {
+  it("is public: Ready codes, then today's received and baking ones as being prepared, no names", async () => {
     const fresh = await place({ "country-sourdough": 1 });
     const baking = await place({ "country-sourdough": 1 });
     const ready = await place({ "country-sourdough": 1 });
     const gone = await place({ "country-sourdough": 1 });
+    const tomorrow = await place({ "country-sourdough": 1 }, {
+      pickup: (await slotsTomorrow(t.services)).at(-1)!.toISOString(),
+    });
     await move(baking.id, "baking");
     await move(ready.id, "baking", "ready");
     await move(gone.id, "baking", "ready", "picked_up");
@@ -338,14 +380,18 @@ describe("the pickup screen", () => {
     const res = await t.app.request("/pickup");
     expect(res.status).toBe(200);
     const html = await res.text();
-    const [readyPart, bakingPart] = html.split('aria-labelledby="pickup-baking"');
+    const [readyPart, preparingPart] = html.split('aria-labelledby="pickup-baking"');
     expect(readyPart).toContain(`<li>${ready.code}</li>`);
     expect(readyPart).not.toContain(`<li>${baking.code}</li>`);
-    expect(bakingPart).toContain(`<li>${baking.code}</li>`);
-    expect(bakingPart).not.toContain(`<li>${ready.code}</li>`);
-    for (const code of [fresh.code, gone.code]) expect(html).not.toContain(`<li>${code}</li>`);
+    for (const code of [fresh.code, baking.code]) {
+      expect(preparingPart).toContain(`<li>${code}</li>`);
+    }
+    expect(preparingPart).not.toContain(`<li>${ready.code}</li>`);
+    for (const code of [gone.code, tomorrow.code]) expect(html).not.toContain(`<li>${code}</li>`);
     expect(html).not.toContain("Cleo");
     expect(html).not.toContain("@example.com");
+    // A 24-hour clock in the shop's zone, kept by pickup.js.
+    expect(html).toMatch(/<span class="pickup-clock" data-clock="true">\d{2}:\d{2}<\/span>/);
   });
 });
 

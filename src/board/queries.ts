@@ -64,6 +64,15 @@ export async function openTickets(sql: Queryable, day: WorkingDay): Promise<Tick
     order by o.pickup_at, o.id`;
 }
 
+/** One order as a ticket, whatever its status (for printing). */
+export async function ticketOf(sql: Queryable, orderId: number): Promise<Ticket | null> {
+  const [row] = await sql<Ticket[]>`
+    select ${ticketColumns(sql)}
+    from orders o join users u on u.id = o.user_id
+    where o.id = ${orderId}`;
+  return row ?? null;
+}
+
 export interface LaterDay {
   /** YYYY-MM-DD, a shop date after today. */
   date: string;
@@ -93,17 +102,27 @@ export async function recentlyClosed(sql: Queryable, limit = 12): Promise<Ticket
 
 export interface AllDayCount {
   name: string;
+  /** Still to bake: in New and Baking orders. */
   quantity: number;
+  /** Baked and waiting on the shelf for pickup: in Ready orders. */
+  ready: number;
 }
 
-/** What still has to go out today: quantities per product over today's open orders. */
+/**
+ * What today's open orders still need, per product: to bake (New and Baking), and ready
+ * apart. Today's pickups only: tomorrow's orders are on the later strip and the bake list.
+ */
 export async function allDayCounts(sql: Queryable, day: WorkingDay): Promise<AllDayCount[]> {
   return await sql<AllDayCount[]>`
-    select i.name, sum(i.quantity)::int as quantity
+    select i.name,
+      coalesce(sum(i.quantity) filter (where o.status in ('placed', 'baking')), 0)::int
+        as quantity,
+      coalesce(sum(i.quantity) filter (where o.status = 'ready'), 0)::int as ready
     from order_items i join orders o on o.id = i.order_id
-    where o.status in ('placed', 'baking', 'ready') and ${worked(sql, day)}
+    where o.status in ('placed', 'baking', 'ready')
+      and coalesce(o.pickup_date, ${day.today}::date) = ${day.today}::date
     group by i.name
-    order by quantity desc, i.name`;
+    order by quantity desc, ready desc, i.name`;
 }
 
 /** The id of the newest board event (every creation and status change is a history row). */

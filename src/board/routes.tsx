@@ -1,4 +1,4 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { ShopView } from "../../views/context.ts";
@@ -6,24 +6,44 @@ import { BoardPage } from "../../views/board/board-page.tsx";
 import { PickupCodes, PickupPage } from "../../views/board/pickup-codes.tsx";
 import { requireRole } from "../accounts/middleware.ts";
 import type { AppEnv } from "../http/env.ts";
-import { AppError } from "../http/errors.ts";
-import { isHtmx } from "../http/htmx.ts";
 import type { LiveHub } from "../live/hub.ts";
 import { liveStream } from "../live/stream-response.ts";
 import type { Orders } from "../orders/service.ts";
-import { nextStatus, type OrderStatus, statuses, stepBack } from "../orders/status.ts";
+import { statuses, stepBack } from "../orders/status.ts";
 import type { AgingRules } from "./aging.ts";
 import { type Board, BOARD_TOPIC, PICKUP_TOPIC } from "./service.ts";
 import type { ShopFormat } from "../shop/format.ts";
-import { recordId, text } from "../http/fields.ts";
+import { boardActions } from "./actions.ts";
+import type { Ticket } from "./queries.ts";
 
 const LAYOUT_COOKIE = "board_layout";
 
-const orderId = recordId("That ticket could not be found.");
-const fromField = z.object({
-  from: z.enum(statuses),
-  reason: text().trim().max(200).optional(),
+/** What a board page was sent back with after a plain form post (see actions.ts). */
+const afterAction = z.object({
+  moved: z.coerce.number().int().positive().optional().catch(undefined),
+  from: z.enum(statuses).optional().catch(undefined),
+  to: z.enum(statuses).optional().catch(undefined),
+  confirm: z.coerce.number().int().positive().optional().catch(undefined),
+  reason: z.string().max(200).optional().catch(undefined),
 });
+
+/**
+ * The last move's undo (while the ticket is still where that move put it), and the question
+ * a cancellation asks before it is done.
+ */
+function pending(query: Record<string, string>, tickets: Ticket[], closed: Ticket[]) {
+  const q = afterAction.parse(query);
+  const moved = [...tickets, ...closed].find((t) => t.id === q.moved);
+  const undo = moved && q.from && q.to === moved.status && stepBack[moved.status] === q.from
+    ? { id: moved.id, code: moved.code, from: q.from, to: moved.status }
+    : undefined;
+  const asked = tickets.find((t) => t.id === q.confirm);
+  const confirm = asked
+    ? { id: asked.id, code: asked.code, status: asked.status, reason: q.reason ?? "" }
+    : undefined;
+  return { undo, confirm };
+}
+
 /** An event id: digits only (an empty Last-Event-ID is no id, not event 0). */
 const afterParam = z.string().regex(/^\d{1,15}$/).transform(Number);
 
@@ -47,51 +67,8 @@ export function boardRoutes(
 ) {
   const staff = requireRole("staff", "admin");
 
-  /** Moves an order and tells the screen what happened (or that someone else was faster). */
-  const act = async (
-    c: Context<AppEnv>,
-    change: (id: number, from: OrderStatus, reason?: string) => { to: OrderStatus; back?: boolean },
-  ) => {
-    const id = orderId.safeParse(c.req.param("id"));
-    const form = fromField.safeParse(await c.req.parseBody());
-    if (!id.success || !form.success) {
-      throw new AppError(400, "bad_request", "That ticket action is not valid.");
-    }
-    const { to, back } = change(id.data, form.data.from, form.data.reason);
-    let notice: string | undefined;
-    let moved: { code: string; from: OrderStatus; to: OrderStatus } | undefined;
-    try {
-      const result = await orders.changeStatus(id.data, to, c.get("user")!, {
-        meta: c.get("meta"),
-        expectedFrom: form.data.from,
-        back,
-        reason: form.data.reason,
-      });
-      moved = { code: result.order.code, from: result.from, to };
-    } catch (error) {
-      // Two screens bumping one ticket: one wins, the other is told, quietly.
-      if (!(error instanceof AppError) || error.status !== 409) throw error;
-      notice = error.message;
-    }
-    if (!isHtmx(c)) {
-      return c.redirect(notice ? `/board?notice=${encodeURIComponent(notice)}` : "/board", 303);
-    }
-    c.header(
-      "HX-Trigger",
-      JSON.stringify(
-        moved
-          ? { "board-moved": { id: id.data, ...moved } }
-          : { "board-notice": { message: notice } },
-      ),
-    );
-    return c.body(null, 200);
-  };
-
-  const noBump = (from: OrderStatus): never => {
-    throw new AppError(409, "illegal_transition", `A ticket that is ${from} has no next step.`);
-  };
-
   return new Hono<AppEnv>()
+    .route("/", boardActions({ orders }))
     .get("/board", staff, async (c) => {
       // The event id first, then the state: the page then shows at least everything up to
       // it, and the stream continues from it (read the other way round, a change between
@@ -127,6 +104,7 @@ export function boardRoutes(
           timeZone={timeZone}
           notice={notice && notice.length < 200 ? notice : undefined}
           compact={compact}
+          {...pending(c.req.query(), state.tickets, state.closed)}
         />,
       );
     })
@@ -146,25 +124,16 @@ export function boardRoutes(
         );
       return liveStream(c, live, BOARD_TOPIC, { first, visibleHeartbeat: true });
     })
-    .post(
-      "/board/orders/:id/bump",
-      staff,
-      (c) => act(c, (_, from) => ({ to: nextStatus[from] ?? noBump(from) })),
-    )
-    .post(
-      "/board/orders/:id/undo",
-      staff,
-      (c) => act(c, (_, from) => ({ to: stepBack[from] ?? noBump(from), back: true })),
-    )
-    .post("/board/orders/:id/recall", staff, (c) =>
-      act(c, (_, from) => {
-        if (from !== "picked_up") noBump(from);
-        return { to: "ready", back: true };
-      }))
-    .post("/board/orders/:id/cancel", staff, (c) => act(c, () => ({ to: "cancelled" })))
     .get("/pickup", async (c) => {
       c.header("Cache-Control", "no-store");
-      return c.html(<PickupPage shop={shop} {...await board.pickupCodes()} />);
+      return c.html(
+        <PickupPage
+          shop={shop}
+          {...await board.pickupCodes()}
+          clock={format.time(now())}
+          timeZone={timeZone}
+        />,
+      );
     })
     .get("/pickup/events", (c) => {
       // The codes as they are now go first (read once the stream listens, so nothing falls

@@ -101,12 +101,19 @@ export function createBoard(
       }),
     );
 
+  /**
+   * The pickup screen's codes: Ready ones, and today's orders not ready yet (received or
+   * baking), so a customer who just ordered finds their number at once.
+   */
   const pickupCodes = async () => {
     const rows = await sql<{ code: string; status: string }[]>`
-      select code, status from orders where status in ('baking', 'ready')
+      select code, status from orders
+      where status = 'ready'
+        or (status in ('placed', 'baking')
+          and coalesce(pickup_date, ${today()}::date) <= ${today()}::date)
       order by status_changed_at, id`;
     return {
-      baking: rows.filter((r) => r.status === "baking").map((r) => r.code),
+      preparing: rows.filter((r) => r.status !== "ready").map((r) => r.code),
       ready: rows.filter((r) => r.status === "ready").map((r) => r.code),
     };
   };

@@ -36,7 +36,8 @@ export async function recordNotification(
     insert into notifications (message_id, user_id, order_id, kind, recipient, subject, body)
     values (${n.messageId}, ${n.userId}, ${n.orderId ?? null}, ${n.kind}, ${n.recipient},
             ${n.subject}, ${n.body})
-    on conflict (message_id, kind) do nothing
+    -- Either rule: one per message and kind, and one per order and kind.
+    on conflict do nothing
     returning ${columns(sql)}`;
   return row ?? null;
 }

@@ -1,11 +1,17 @@
-import type { Sql } from "../infra/db.ts";
+import type { Sql, Tx } from "../infra/db.ts";
 import { AppError } from "../http/errors.ts";
 import { releaseCoupon } from "../coupons/queries.ts";
 import { enqueue, ORDERS_QUEUE } from "../outbox/outbox.ts";
 import type { Role } from "../accounts/roles.ts";
 import { findOrder, insertStatusChange, type OrderRow } from "./queries.ts";
 import { giveBack, type GivenBack } from "../bakery/take.ts";
-import { canBecome, type OrderStatus, statusLabels, stepBack } from "./status.ts";
+import { stockContext } from "../stock/ledger.ts";
+import { canBecome, type OrderStatus, statusWord, stepBack } from "./status.ts";
+
+/** Customers may cancel only what the kitchen has not started. */
+const TOO_LATE_TO_CANCEL =
+  "The kitchen has already started this order, so it can no longer be cancelled here. " +
+  "Please call the shop.";
 
 export interface StatusActor {
   id: number;
@@ -40,6 +46,11 @@ export async function changeOrderStatus(
     back?: boolean;
     /** Where the change came from, for the audit entry the worker writes from its history. */
     meta?: { ip: string; userAgent: string };
+    /**
+     * A Ready order nobody collected: its goods go back on sale ("restock") or are recorded
+     * as waste ("waste"), as the shop chooses.
+     */
+    notCollected?: "restock" | "waste";
   },
 ): Promise<StatusChange> {
   return await sql.begin(async (tx) => {
@@ -54,7 +65,7 @@ export async function changeOrderStatus(
       throw new AppError(
         409,
         "status_changed",
-        `This order is already ${statusLabels[from].toLowerCase()}.`,
+        `This order is already ${statusWord(from)}.`,
       );
     }
     if (!isStaff && change.to === "cancelled" && from !== "placed" && from !== "cancelled") {
@@ -63,7 +74,14 @@ export async function changeOrderStatus(
         "too_late",
         from === "picked_up"
           ? "This order was already picked up, so it can no longer be cancelled."
-          : "This order is already being prepared, so it can no longer be cancelled here. Please call the shop.",
+          : TOO_LATE_TO_CANCEL,
+      );
+    }
+    if (change.notCollected && (from !== "ready" || change.to !== "cancelled")) {
+      throw new AppError(
+        409,
+        "illegal_transition",
+        `Only a ready order can be left not collected; this one is ${statusWord(from)}.`,
       );
     }
     const stepsBack = change.back === true && isStaff && stepBack[from] === change.to;
@@ -71,16 +89,14 @@ export async function changeOrderStatus(
       throw new AppError(
         409,
         "illegal_transition",
-        `An order that is ${statusLabels[from].toLowerCase()} cannot become ${
-          statusLabels[change.to].toLowerCase()
-        }.`,
+        `An order that is ${statusWord(from)} cannot become ${statusWord(change.to)}.`,
       );
     }
     if (!isStaff && !(change.to === "cancelled" && from === "placed")) {
       throw new AppError(
         409,
         "too_late",
-        "This order is already being prepared, so it can no longer be cancelled here. Please call the shop.",
+        TOO_LATE_TO_CANCEL,
       );
     }
     const reason = change.reason?.trim() || null;
@@ -109,7 +125,16 @@ export async function changeOrderStatus(
     if (change.to === "cancelled") {
       // The seat and the lines first, then the coupon's use: the order a checkout takes their
       // locks in, so the two cannot deadlock.
-      given = await giveBack(tx, change.orderId);
+      await stockContext(tx, {
+        reason: change.notCollected === "restock" ? "not_collected" : "cancellation",
+        actorId: change.actor.id,
+        orderId: change.orderId,
+        note: reason ?? "",
+      });
+      given = await giveBack(tx, change.orderId, change.notCollected !== "waste");
+      if (change.notCollected === "waste") {
+        await recordWaste(tx, change.orderId, change.actor.id);
+      }
       await releaseCoupon(tx, change.orderId);
     }
     // Only the id: the worker reads what changed, who did it and why from the history row.
@@ -120,4 +145,24 @@ export async function changeOrderStatus(
     });
     return { order: (await findOrder(tx, change.orderId))!, from, ...given };
   });
+}
+
+/**
+ * Goods of an uncollected order thrown away: the stock was taken when it was ordered, so the
+ * ledger gets a row per line that changes nothing and says what went to waste.
+ */
+async function recordWaste(tx: Tx, orderId: number, actorId: number) {
+  await tx`
+    insert into stock_movements (product_id, delta, stock_after, reason, note, actor_id,
+      order_id, plan_date)
+    select i.product_id, 0,
+      case when i.source = 'plan' then coalesce(d.remaining, 0) else p.stock end,
+      'waste', 'Not collected: ' || i.quantity || ' thrown away', ${actorId}, ${orderId},
+      case when i.source = 'plan' then o.pickup_date end
+    from order_items i
+    join orders o on o.id = i.order_id
+    join products p on p.id = i.product_id
+    left join product_days d on d.product_id = i.product_id and d.date = o.pickup_date
+    where i.order_id = ${orderId} and i.source <> 'none'
+    order by i.product_id`;
 }

@@ -293,7 +293,7 @@ describe("POST /orders/:id/cancel", () => {
     expect(res.status).toBe(409);
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(textOf(html, "order-error")).toBe(
-      "This order is already being prepared, so it can no longer be cancelled here. Please call the shop.",
+      "The kitchen has already started this order, so it can no longer be cancelled here. Please call the shop.",
     );
     expect(elementOf(html, "section", `order-status-${order.id}`)).toContain(
       'data-status="baking"',

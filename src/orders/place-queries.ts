@@ -86,6 +86,11 @@ export async function insertOrder(tx: Tx, order: NewOrder): Promise<OrderRow> {
       insert into order_status_history (order_id, from_status, to_status, actor_id)
       select id, null, 'placed', user_id from o
     ),
+    movements as (
+      -- The takes were written before the order existed (see claimOrderMovements).
+      update stock_movements set order_id = (select id from o)
+      where reason = 'order' and order_id is null
+    ),
     claim as (
       update idempotency_keys set order_id = (select id from o)
       where user_id = ${order.userId} and key = ${order.idempotencyKey}::text

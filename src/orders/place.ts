@@ -1,4 +1,5 @@
 import type { Queryable, Sql, Tx } from "../infra/db.ts";
+import { stockContext } from "../stock/ledger.ts";
 import { AppError } from "../http/errors.ts";
 import { couponHistory, findCoupon, redeemCoupon } from "../coupons/queries.ts";
 import { couponDiscount, couponRefusal } from "../coupons/rules.ts";
@@ -179,6 +180,8 @@ export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promi
       input.idempotencyKey ? claimKey(tx, input.userId, input.idempotencyKey, hash!) : null,
       lockedRules(tx, deps.rules, deps.now()),
       lineProducts(tx, lines.map((l) => l.productId)),
+      // The takes below are movements of the stock ledger, the order's once it exists.
+      stockContext(tx, { reason: "order", actorId: input.userId }),
     ]);
     if (earlier) return { order: earlier, replayed: true, stock: [], plan: null };
     // After the key: a retried order from the cart finds its order although the cart is empty.

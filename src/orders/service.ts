@@ -121,6 +121,7 @@ export function createOrders(deps: OrdersDeps) {
         expectedFrom?: OrderStatus;
         back?: boolean;
         meta?: { ip: string; userAgent: string };
+        notCollected?: "restock" | "waste";
       } = {},
     ) {
       const change = await changeOrderStatus(sql, { orderId, to, actor, ...options });

@@ -62,6 +62,7 @@ const hashed = [
   "static/api-docs.js",
   "static/board.js",
   "static/print.js",
+  "static/pickup.js",
   ...vendored.map(([, to]) => `static/vendor/${to}`),
 ];
 // The shop's drawings too: their URLs carry the version and are cached for a year.

@@ -36,7 +36,8 @@ describe("the order board in Chromium", () => {
     if (kiosk) await page.getByLabel(/order-board device/).check();
     await page.getByRole("button", { name: "Sign in" }).click();
     // A navigation, awaited as one: a sign-in's password check may take seconds on a busy machine.
-    await page.waitForURL(/\/account/);
+    // Staff land on the board, customers on their account.
+    await page.waitForURL(kiosk ? /\/board/ : /\/account/);
   };
 
   it("signs the kiosk in once and opens the live board", async () => {
@@ -77,7 +78,17 @@ describe("the order board in Chromium", () => {
     await expect.poll(() => board.locator("#col-baking .ticket", { hasText: code }).count()).toBe(
       1,
     );
-    await expect.poll(() => board.locator("#board-toast").textContent()).toContain(code);
+    // The undo stays until the next move, laid over the board.
+    const undo = board.locator("#board-undo");
+    await expect.poll(() => undo.textContent()).toContain(`${code} moved to Baking.`);
+    expect(await undo.evaluate((el) => getComputedStyle(el.parentElement!).position)).toBe("fixed");
+    await undo.getByRole("button", { name: /Undo/ }).click();
+    await expect.poll(() => board.locator("#col-new .ticket", { hasText: code }).count()).toBe(1);
+    expect(await undo.isHidden()).toBe(true);
+    await ticket().getByRole("button", { name: /Start baking/ }).click();
+    await expect.poll(() => board.locator("#col-baking .ticket", { hasText: code }).count()).toBe(
+      1,
+    );
     // The bump bar: focus the ticket and press Enter.
     await ticket().focus();
     await board.keyboard.press("Enter");

@@ -83,14 +83,14 @@ describe("ordering in Chromium", () => {
       expect(res.status).toBe(200);
       await expect.poll(() => status.getAttribute("data-status"), { timeout: 3000 }).toBe(next);
     }
-    await expect.poll(() => status.textContent()).toContain("Ready for pickup");
+    await expect.poll(() => status.textContent()).toContain("Ready");
     await e2e.screenshot(page, "order-ready");
   });
 
   it("lists the order on the account page", async () => {
     await page.goto("/account");
     await expect.poll(() => page.locator("#section-orders").textContent()).toContain(
-      "Ready for pickup",
+      "Ready",
     );
   });
 

@@ -46,6 +46,13 @@ beforeAll(async () => {
     ["/account/verification", ["next"]],
     // Shown on the checkout only beside a line the pickup day cannot give.
     ["/checkout/lines", ["line", "remove", "quantity-1", "pickup", "note", "coupon"]],
+    ["/invitations/:token", ["name", "password"]],
+    // Shown on Ready tickets only, and the fuzz shop's orders are new.
+    ["/board/orders/:id/not-collected", ["from", "goods"]],
+    // Shown beside a notification when mail is set up, and beside an invited account.
+    ["/admin/notifications/:id/resend", ["_csrf"]],
+    ["/admin/users/:id/invitation/renew", ["_csrf"]],
+    ["/admin/users/:id/invitation/withdraw", ["_csrf"]],
   ];
   for (const [pattern, names] of known) {
     const spec = specs.find((s) => s.pattern === pattern && s.method === "POST");

@@ -1,6 +1,7 @@
 import { raw } from "hono/html";
 import { asset, type ShopView } from "../context.ts";
 import { BoardState, type BoardStateProps } from "./board-state.tsx";
+import { type CancelQuestion, ConfirmCancel, type LastMove, UndoBar } from "./corrections.tsx";
 
 export interface BoardPageProps extends BoardStateProps {
   shop: ShopView;
@@ -14,6 +15,10 @@ export interface BoardPageProps extends BoardStateProps {
   timeZone: string;
   /** Smaller tickets, so a tablet shows many new orders at once in a rush. */
   compact: boolean;
+  /** The last move of a plain form post, which its undo form can take back. */
+  undo?: LastMove;
+  /** A cancellation waiting for its yes (plain form posts ask on the page). */
+  confirm?: CancelQuestion;
 }
 
 /** The kitchen display: full screen, high contrast, large type, live. */
@@ -55,28 +60,35 @@ export function BoardPage(props: BoardPageProps) {
             <p id="board-offline" class="board-offline" role="alert" hidden>
               Offline — reconnecting…
             </p>
-            <p id="board-toast" class="board-toast" role="status" hidden>
-              <span data-toast-text></span>
-              <button type="button" data-undo hidden>Undo</button>
-            </p>
-            {props.notice && <p class="board-toast" role="status">{props.notice}</p>}
+            {/* Laid over the board's foot: a message never pushes a ticket from under a finger. */}
+            <div class="board-toasts">
+              <p id="board-toast" class="board-toast" role="status" hidden>
+                <span data-toast-text></span>
+              </p>
+              {props.notice && <p class="board-toast" role="status">{props.notice}</p>}
+              <UndoBar move={props.undo} csrf={props.csrf} />
+            </div>
             <div class="board-tools">
-              <button type="button" id="sound-toggle" aria-pressed="false">Sound off</button>
+              {/* Says what a tap does; board.js remembers the choice on this device. */}
+              <button type="button" id="sound-toggle" data-sound="off">Turn sound on</button>
               <span class="board-clock" data-clock></span>
               <a href={`/board?layout=${props.compact ? "roomy" : "compact"}`} class="board-link">
                 {props.compact ? "Larger tickets" : "Compact view"}
               </a>
               <a href={`/board/bake-list?date=${props.today}`} class="board-link">Bake list</a>
+              <a href="/board/stock" class="board-link">Stock today</a>
               <a href="/pickup" class="board-link">Pickup screen</a>
               <a href="/" class="board-link">Shop</a>
               <span class="board-user">{props.staffName}</span>
             </div>
           </header>
           <main id="main">
+            {props.confirm && <ConfirmCancel question={props.confirm} csrf={props.csrf} />}
             <BoardState {...props} />
           </main>
           <p class="board-help">
-            Keys: ←/→/↑/↓ choose a ticket · Enter or Space bump · U undo · 1–9 jump to a ticket
+            Keys: ←/→/↑/↓ choose a ticket · Enter or Space bump · U undo the last move · 1–9 jump to
+            a ticket
           </p>
         </body>
       </html>

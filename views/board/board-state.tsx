@@ -9,6 +9,8 @@ import {
 } from "../../src/board/aging.ts";
 import type { AllDayCount, LaterDay, Ticket } from "../../src/board/queries.ts";
 import { LaterStrip } from "./later-strip.tsx";
+import { TicketMenu } from "./corrections.tsx";
+import { allergyWordsIn } from "../../src/board/allergy-words.ts";
 import { nextStatus, type OrderStatus, statusLabels } from "../../src/orders/status.ts";
 
 export interface BoardStateProps {
@@ -41,6 +43,17 @@ function Csrf({ token }: { token?: string }) {
   return token ? <input type="hidden" name="_csrf" value={token} /> : null;
 }
 
+/** A customer's note; one that speaks of an allergy is flagged like the allergen band. */
+function TicketNote({ note }: { note: string }) {
+  const words = allergyWordsIn(note);
+  if (words.length === 0) return <p class="ticket-note">“{note}”</p>;
+  return (
+    <p class="ticket-note ticket-note-allergy" data-allergy-words={words.join(" ")}>
+      <strong>⚠ Allergy note:</strong> “{note}”
+    </p>
+  );
+}
+
 function TicketCard(
   { t, props, index }: { t: Ticket; props: BoardStateProps; index: number },
 ) {
@@ -62,14 +75,16 @@ function TicketCard(
     >
       <header class="ticket-head">
         <span class="ticket-code">{t.code}</span>
-        <span class="ticket-customer">{t.customer}</span>
+        {/* After the code, the pickup time is what the counter needs most. */}
+        <span class="ticket-pickup">
+          <span class="sr-only">Pickup</span>
+          {t.pickupAsap && <span class="ticket-asap">ASAP</span>}
+          <time datetime={t.pickupAt.toISOString()}>{props.time(t.pickupAt)}</time>
+          {sameDay ? "" : <span class="ticket-day">{props.day(t.pickupAt)}</span>}
+        </span>
       </header>
       <p class="ticket-times">
-        <span>
-          Pickup {t.pickupAsap ? "ASAP " : ""}
-          {props.time(t.pickupAt)}
-          {sameDay ? "" : ` (${props.day(t.pickupAt)})`}
-        </span>{" "}
+        <span class="ticket-customer">{t.customer}</span>{" "}
         <span class="ticket-age" data-age>{pickupCountdown(t.pickupAt, props.now)}</span>
       </p>
       <ul class="ticket-items">
@@ -89,7 +104,7 @@ function TicketCard(
           ⚠ {[...allergens].map((a) => allergenLabels[a]).join(" · ")}
         </p>
       )}
-      {t.note && <p class="ticket-note">“{t.note}”</p>}
+      {t.note && <TicketNote note={t.note} />}
       <div class="ticket-actions">
         <form
           method="post"
@@ -100,36 +115,11 @@ function TicketCard(
         >
           <Csrf token={props.csrf} />
           <input type="hidden" name="from" value={t.status} />
-          <button type="submit" class="bump" data-bump>
+          <button type="submit" class={`bump bump-${t.status}`} data-bump>
             {bumpLabels[t.status]} <span class="sr-only">{t.code}</span>
           </button>
         </form>
-        {(t.status === "placed" || t.status === "baking") && (
-          <details class="ticket-menu">
-            <summary>
-              More <span class="sr-only">for {t.code}</span>
-            </summary>
-            <form
-              method="post"
-              action={`/board/orders/${t.id}/cancel`}
-              hx-post={`/board/orders/${t.id}/cancel`}
-              hx-swap="none"
-            >
-              <Csrf token={props.csrf} />
-              <input type="hidden" name="from" value={t.status} />
-              <label>
-                Reason
-                <select name="reason" class="field">
-                  <option>Customer asked to cancel</option>
-                  <option>Out of an ingredient</option>
-                  <option>Not collected</option>
-                  <option>Duplicate order</option>
-                </select>
-              </label>
-              <button type="submit" class="cancel">Cancel order {t.code}</button>
-            </form>
-          </details>
-        )}
+        <TicketMenu id={t.id} code={t.code} status={t.status} csrf={props.csrf} />
       </div>
       <span class="sr-only">Next: {statusLabels[nextStatus[t.status] ?? t.status]}</span>
     </article>
@@ -146,7 +136,7 @@ function Column(
   },
 ) {
   return (
-    <section class="board-column" aria-labelledby={`${id}-title`}>
+    <section class={`board-column ${id}`} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`} class="board-column-title">
         {title} <span class="board-count">{tickets.length}</span>
       </h2>
@@ -194,13 +184,22 @@ export function BoardState(props: BoardStateProps) {
       <aside class="board-side">
         <section id="all-day" aria-labelledby="all-day-title" class="board-panel">
           <h2 id="all-day-title">All day</h2>
-          {props.counts.length === 0 ? <p>Nothing open.</p> : (
-            <table>
+          {props.counts.length === 0 ? <p>Nothing open today.</p> : (
+            <table class="all-day">
+              <caption class="sr-only">Today's open orders per product</caption>
+              <thead>
+                <tr>
+                  <th scope="col">To bake</th>
+                  <th scope="col">Product</th>
+                  <th scope="col">Ready</th>
+                </tr>
+              </thead>
               <tbody>
                 {props.counts.map((c) => (
                   <tr>
                     <td class="all-day-qty">{c.quantity}</td>
                     <td>{c.name}</td>
+                    <td class="all-day-ready">{c.ready}</td>
                   </tr>
                 ))}
               </tbody>

@@ -2,28 +2,41 @@ import { raw } from "hono/html";
 import type { ShopView } from "../context.ts";
 import { asset } from "../context.ts";
 
-/** The public pickup screen's lists: codes only, nothing personal. */
-export function PickupCodes(
-  { baking, ready, outOfBand }: { baking: string[]; ready: string[]; outOfBand?: boolean },
-) {
+export interface PickupCodesProps {
+  /** Today's orders not ready yet: received and baking. */
+  preparing: string[];
+  ready: string[];
+  outOfBand?: boolean;
+}
+
+/** The public pickup screen's lists: codes only, nothing personal; Ready first and largest. */
+export function PickupCodes({ preparing, ready, outOfBand }: PickupCodesProps) {
   return (
     <div id="pickup-codes" class="pickup-codes" hx-swap-oob={outOfBand ? "true" : undefined}>
-      <section aria-labelledby="pickup-ready">
+      <section aria-labelledby="pickup-ready" class="pickup-ready">
         <h2 id="pickup-ready">Ready — please come to the counter</h2>
-        <ul class="pickup-list ready">{ready.map((code) => <li>{code}</li>)}</ul>
+        <ul class="pickup-list ready" data-count={ready.length}>
+          {ready.map((code) => <li>{code}</li>)}
+        </ul>
       </section>
-      <section aria-labelledby="pickup-baking">
+      <section aria-labelledby="pickup-baking" class="pickup-preparing">
         <h2 id="pickup-baking">Being prepared</h2>
-        <ul class="pickup-list">{baking.map((code) => <li>{code}</li>)}</ul>
+        <ul class="pickup-list" data-count={preparing.length}>
+          {preparing.map((code) => <li>{code}</li>)}
+        </ul>
       </section>
     </div>
   );
 }
 
-/** A screen for a TV by the counter: no sign-in, no names, updates itself. */
+/**
+ * A screen for a TV by the counter: no sign-in, no names, updates itself. Sized by the screen
+ * (a tablet, 1080p or 4K) so the codes fill it and none wraps.
+ */
 export function PickupPage(
-  { shop, baking, ready }: { shop: ShopView; baking: string[]; ready: string[] },
+  props: PickupCodesProps & { shop: ShopView; clock: string; timeZone: string },
 ) {
+  const { shop } = props;
   return (
     <>
       {raw("<!doctype html>")}
@@ -37,12 +50,16 @@ export function PickupPage(
           <link rel="stylesheet" href={asset(shop, "build/staff.css")} />
           <script src={asset(shop, "vendor/htmx.min.js")} defer></script>
           <script src={asset(shop, "vendor/hx-sse.min.js")} defer></script>
+          <script src={asset(shop, "pickup.js")} defer></script>
         </head>
-        <body class="pickup-screen">
+        <body class="pickup-screen" data-time-zone={props.timeZone}>
           <div hx-sse:connect="/pickup/events" hx-swap="none" hidden></div>
-          <main id="main">
+          <header class="pickup-bar">
             <h1>{shop.name} · Orders</h1>
-            <PickupCodes baking={baking} ready={ready} />
+            <span class="pickup-clock" data-clock>{props.clock}</span>
+          </header>
+          <main id="main" class="contents">
+            <PickupCodes preparing={props.preparing} ready={props.ready} />
           </main>
         </body>
       </html>

@@ -1,17 +1,7 @@
 import { z } from "zod";
 import { tokenIsLive, type TokenPurpose } from "../../src/accounts/account-tokens.ts";
-import { type NotificationRow, recordNotification } from "../../src/notify/queries.ts";
-import type { Tx } from "../../src/infra/db.ts";
-import type { JobMessage } from "../../src/infra/queue.ts";
-import type { NotifyDeps } from "./deliver.ts";
-
-/** One kind of account event: what it records for the user it names, if anything. */
-export type Handler = (
-  tx: Tx,
-  deps: NotifyDeps,
-  message: JobMessage,
-  user: { id: number; email: string; name: string },
-) => Promise<NotificationRow | null>;
+import { recordNotification } from "../../src/notify/queries.ts";
+import type { Handler } from "./user-handler.ts";
 
 /** A link message carries the token (it is stored only hashed); it is believed only if live. */
 const linkPayload = z.object({ token: z.string().min(20).max(100) });

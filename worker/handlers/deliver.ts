@@ -16,6 +16,8 @@ export interface NotifyDeps {
   siteUrl: string;
   money: (cents: number) => string;
   dateTime: (at: Date) => string;
+  /** Derives invitation links, as the app does. */
+  invitationSecret: string;
   /** The shop's zone: a pickup's local date (that day's hours); rollups cut in its days. */
   timeZone: string;
 }

@@ -28,6 +28,7 @@ export function workerDeps(
     siteUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     money: format.money,
     dateTime: format.dateTime,
+    invitationSecret: config.sessionSecret,
     timeZone: config.timeZone,
     images: createImageStore(config.dataDir),
   };

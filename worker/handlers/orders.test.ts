@@ -168,6 +168,33 @@ describe("order events", () => {
     expect(cancelled.body).toContain(`your order ${other.code} was cancelled. `);
   });
 
+  it("says ready once: a recall or a move back and a second ready sends no second notice", async () => {
+    const order = await place();
+    await auditCount(order.id, 1);
+    const steps: [string, boolean?][] = [
+      ["baking"],
+      ["ready"],
+      ["picked_up"],
+      ["ready", true], // recalled: handed out by mistake
+      ["baking", true], // moved back: it needs another minute in the oven
+      ["ready"],
+    ];
+    for (const [to, back] of steps) {
+      await t.services.orders.changeStatus(order.id, to as "ready", staff, { back });
+    }
+    const audit = await auditCount(order.id, 1 + steps.length);
+    expect(audit.at(-2)!.details).toMatchObject({ from: "ready", to: "baking" });
+    expect((await notesOf(order.id)).map((n) => n.kind)).toEqual([
+      "order_confirmation",
+      "order_ready",
+    ]);
+    // The rule is the database's, whichever way a second one were recorded.
+    await expect(t.sql`
+      insert into notifications (message_id, user_id, order_id, kind, recipient, subject, body)
+      values (${uniqueId()}, ${customer.id}, ${order.id}, 'order_ready', ${customer.email},
+              'Ready again', 'Twice')`).rejects.toThrow();
+  });
+
   it("announces each change once, however often and by however many messages", async () => {
     const order = await place();
     await auditCount(order.id, 1);

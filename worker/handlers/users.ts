@@ -3,9 +3,12 @@ import type { JobHandler } from "../../src/infra/queue.ts";
 import { type NotificationRow, recordNotification } from "../../src/notify/queries.ts";
 import { USERS_QUEUE } from "../../src/outbox/outbox.ts";
 import { ACCOUNT_FAILURES, PASSWORD_CHECK_FAILURES } from "../../src/accounts/brute-force.ts";
-import { accountLinkHandlers, type Handler } from "./account-links.ts";
+import { accountLinkHandlers } from "./account-links.ts";
 import { deliver, type NotifyDeps } from "./deliver.ts";
 import { onceByMessageId } from "./once.ts";
+import { invitationMail } from "./invitation-mail.ts";
+import { resendNotification } from "./resend.ts";
+import type { Handler } from "./user-handler.ts";
 
 /** Account events name the account; what happened is read from the database. */
 const aboutUser = z.object({ userId: z.number().int().positive().max(2_147_483_647) });
@@ -15,7 +18,8 @@ const WARNING_EVERY = "12 hours";
 
 /**
  * Account events: a welcome note to every new customer, the links that prove an address or
- * reset a password, and a warning to an account's owner when its password is being guessed.
+ * reset a password, an invitation's link to invited staff and admins, and a warning to an
+ * account's owner when its password is being guessed.
  */
 export function usersHandler(deps: NotifyDeps): JobHandler {
   return async (message) => {
@@ -36,7 +40,10 @@ export function usersHandler(deps: NotifyDeps): JobHandler {
 }
 
 const handlers: Record<string, Handler> = {
+  "user.invited": invitationMail,
+  "notification.resend": resendNotification,
   ...accountLinkHandlers,
+
   "user.registered": async (tx, deps, message, user) => {
     // One welcome per account, whatever a (repeated or forged) message says.
     const [greeted] = await tx`

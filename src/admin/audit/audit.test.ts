@@ -58,11 +58,16 @@ describe("admin audit log", () => {
     await t.services.orders.changeStatus(orderId, "baking", staff.user);
     // An admin moves it on from the orders screen.
     await t.services.orders.changeStatus(orderId, "ready", admin.user, { meta });
+    // And staff move it back from the board, saying why.
+    await t.services.orders.changeStatus(orderId, "baking", staff.user, {
+      back: true,
+      reason: "Needs slicing",
+    });
     await eventually(async () => {
       const [{ n }] = await t.sql<{ n: number }[]>`
         select count(*)::int as n from audit_log
         where action = 'order.status_changed' and entity_id = ${String(orderId)}`;
-      return n === 2;
+      return n === 3;
     });
     await stopConsumers(consumers);
     // Four entries around the shop's 10 January 2025.
@@ -97,15 +102,21 @@ describe("admin audit log", () => {
     expect(html).toContain('aria-current="page">Audit log</a>');
     const rows = tableRows(html);
     expect(rows).toHaveLength(50);
-    expect(rows[0]).toContain(`Ada Admin moved order “B042” from baking to ready`);
-    expect(rows[0]).toContain("198.51.100.7");
-    expect(rows[1]).toContain(`Kim Kitchen moved order “B042” from new to baking`);
-    expect(rows[1]).toContain("order.status_changed");
+    expect(rows[0]).toContain(
+      `Kim Kitchen moved order “B042” back from ready to baking: Needs slicing`,
+    );
+    expect(rows[1]).toContain(`Ada Admin moved order “B042” from baking to ready`);
+    expect(rows[1]).toContain("198.51.100.7");
+    expect(rows[2]).toContain(`Kim Kitchen moved order “B042” from new to baking`);
+    // Words, not the raw action name.
+    expect(rows[2]).not.toContain("order.status_changed");
     expect(html).toContain("Ada Admin disabled Carla Customer");
     expect(html).toContain("Ada Admin enabled Carla Customer");
     expect(html).toContain("A sign-in as nobody@example.net failed");
     expect(html).toContain("198.51.100.7");
-    expect(html).toContain("Bakery laptop &lt;b&gt;bold&lt;/b&gt;");
+    // A program that is no browser is named by its first word; the whole string stays in
+    // the title, escaped.
+    expect(html).toContain('title="Bakery laptop &lt;b&gt;bold&lt;/b&gt;">Bakery</span>');
     // Details as escaped key: value pairs.
     expect(html).toContain(
       "<dt>Note:</dt> <dd>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</dd>",
@@ -147,7 +158,7 @@ describe("admin audit log", () => {
   it("filters by action, offering the actions that occur", async () => {
     const { html } = await page("?action=user.disabled");
     expect(html).toContain("1 entry");
-    expect(html).toContain('<option value="user.disabled" selected="">user.disabled</option>');
+    expect(html).toContain('<option value="user.disabled" selected="">user disabled</option>');
     for (const action of ["auth.signin", "order.status_changed", "stock.adjusted"]) {
       expect(html).toContain(`<option value="${action}">`);
     }
@@ -158,9 +169,9 @@ describe("admin audit log", () => {
     const rows = tableRows(user.html);
     expect(rows).toHaveLength(4); // signed in, role set, disabled, enabled
     expect(rows.every((r) => r.includes("Carla Customer"))).toBe(true);
-    // The staff bump and the admin's change, once each.
+    // The staff bump, the admin's change and the move back, once each.
     const order = await page(`?type=order&id=${orderId}`);
-    expect(order.html).toContain("2 entries");
+    expect(order.html).toContain("3 entries");
     expect(tableRows(order.html).every((r) => r.includes("B042"))).toBe(true);
   });
 

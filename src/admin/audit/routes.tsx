@@ -11,6 +11,7 @@ import { viewerOf } from "../../http/viewer.ts";
 import { auditActions, type AuditFilters, listAudit } from "./queries.ts";
 import { describeEntry, detailPairs } from "./words.ts";
 import type { AdminDeps } from "../deps.ts";
+import { browserWords } from "../../audit/browser-words.ts";
 import { pageCount, pageOf, withQuery } from "../shared/lists.ts";
 import { isCalendarDate, shopDay } from "../shared/dates.ts";
 import { CONTROL_MESSAGE, hasControlCharacters } from "../../http/fields.ts";
@@ -75,7 +76,8 @@ export function auditAdminRoutes({ shop, sql, timeZone, format }: AdminDeps) {
       entries: rows.map((row) => ({
         ...row,
         words: describeEntry(row),
-        pairs: detailPairs(row.details),
+        pairs: detailPairs(row.details, format.money),
+        browser: browserWords(row.userAgent),
       })),
       total,
       page,

@@ -1,18 +1,10 @@
-import { type OrderStatus, statuses } from "../../orders/status.ts";
+import { type OrderStatus, statuses, statusLabels, statusWord } from "../../orders/status.ts";
 import type { AuditRow } from "./queries.ts";
 
 /** Audit entries in words: "Ada Admin changed the role of Kim Kitchen from customer to staff". */
 
-const boardNames: Record<OrderStatus, string> = {
-  placed: "new",
-  baking: "baking",
-  ready: "ready",
-  picked_up: "picked up",
-  cancelled: "cancelled",
-};
-
 const statusName = (value: unknown) =>
-  statuses.includes(value as OrderStatus) ? boardNames[value as OrderStatus] : String(value);
+  statuses.includes(value as OrderStatus) ? statusWord(value as OrderStatus) : String(value);
 
 const text = (value: unknown) => typeof value === "string" && value !== "" ? value : undefined;
 
@@ -63,6 +55,18 @@ export function describeEntry(row: AuditRow): string {
       return self ? `${who} changed their password` : `${who} changed the password of ${target}`;
     case "user.role_changed":
       return `${who} changed the role of ${target} from ${d.from} to ${d.to}`;
+    case "user.invited":
+      return `${who} invited ${target} as ${text(d.role) ?? "staff"}`;
+    case "user.reinvited":
+      return `${who} sent ${target} a new invitation (${text(d.role) ?? "staff"})`;
+    case "user.invitation_withdrawn":
+      return `${who} withdrew the invitation of ${target}`;
+    case "account.invitation_accepted":
+      return `${who} accepted the invitation and chose a password`;
+    case "notification.resent":
+      return `${who} sent a notification again${text(d.subject) ? ` (“${d.subject}”)` : ""}${
+        text(d.recipient) ? ` to ${d.recipient}` : ""
+      }`;
     case "user.disabled":
       return `${who} disabled ${target}`;
     case "user.enabled":
@@ -70,9 +74,12 @@ export function describeEntry(row: AuditRow): string {
     case "order.status_changed": {
       const order = entityName(row);
       if (d.to === "cancelled") {
-        return `${who} cancelled ${order}${text(d.reason) ? ` (${d.reason})` : ""}`;
+        return `${who} cancelled ${order}${text(d.reason) ? `: ${d.reason}` : ""}`;
       }
-      return `${who} moved ${order} from ${statusName(d.from)} to ${statusName(d.to)}`;
+      const back = statuses.indexOf(d.to as OrderStatus) < statuses.indexOf(d.from as OrderStatus);
+      return `${who} moved ${order} ${back ? "back " : ""}from ${statusName(d.from)} to ${
+        statusName(d.to)
+      }${text(d.reason) ? `: ${d.reason}` : ""}`;
     }
     case "job.retried":
     case "job.discarded":
@@ -81,6 +88,7 @@ export function describeEntry(row: AuditRow): string {
       } job of the ${text(d.queue) ?? "unknown"} queue`;
     case "stock.changed": {
       if (typeof d.delta !== "number" || typeof d.stock_after !== "number") break;
+      if (d.change === "sold_out") return `${who} marked ${entityName(row)} sold out`;
       const by = d.delta > 0 ? `+${d.delta}` : String(d.delta);
       return `${who} changed the stock of ${entityName(row)} by ${by} to ${d.stock_after}`;
     }
@@ -90,21 +98,47 @@ export function describeEntry(row: AuditRow): string {
   return `${who}: ${actionWords(row.action)}${thing ? ` — ${thing}` : ""}`;
 }
 
-/** "sessionId" → "Session id". */
+/** "sessionId" → "Session id"; "total_cents" → "Total". */
 const keyWords = (key: string) => {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/_/g, " ").toLowerCase();
+  const words = key.replace(/_?cents$/i, "").replace(/Cents$/, "")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/_/g, " ").toLowerCase().trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
-const valueText = (value: unknown): string => {
+/** Amounts are kept in cents under keys ending so ("total_cents", "priceCents"). */
+const isMoneyKey = (key: string) => /(^|_)cents$|[a-z]Cents$/.test(key);
+
+/** Internal references that mean nothing to a person reading the log. */
+const isInternalKey = (key: string) => /^(session_?id|jti|message_?id|token.*)$/i.test(key);
+
+type Money = (cents: number) => string;
+
+/** A detail's value in words; numbers under a money key (`asMoney`) as money. */
+const valueText = (value: unknown, money: Money, asMoney = false): string => {
   if (value === null || value === undefined) return "—";
-  if (typeof value === "string") return value;
+  if (typeof value === "number" && asMoney) return money(value);
+  if (typeof value === "string") {
+    return statuses.includes(value as OrderStatus) ? statusLabels[value as OrderStatus] : value;
+  }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return value.map(valueText).join(", ");
-  return JSON.stringify(value);
+  if (Array.isArray(value)) return value.map((v) => valueText(v, money, asMoney)).join(", ");
+  if (typeof value === "object") {
+    if ("from" in value && "to" in value) {
+      const { from, to } = value as { from: unknown; to: unknown };
+      return `${valueText(from, money, asMoney)} → ${valueText(to, money, asMoney)}`;
+    }
+    return Object.entries(value).map(([k, v]) =>
+      `${keyWords(k)}: ${valueText(v, money, isMoneyKey(k))}`
+    ).join("; ");
+  }
+  return String(value);
 };
 
-/** An entry's details as readable key: value pairs (the view escapes them). */
-export function detailPairs(details: Record<string, unknown>): [string, string][] {
-  return Object.entries(details ?? {}).map(([key, value]) => [keyWords(key), valueText(value)]);
+/** An entry's details as readable key: value pairs, money as money (the view escapes them). */
+export function detailPairs(
+  details: Record<string, unknown>,
+  money: Money = (cents) => (cents / 100).toFixed(2),
+): [string, string][] {
+  return Object.entries(details ?? {}).filter(([key]) => !isInternalKey(key))
+    .map(([key, value]) => [keyWords(key), valueText(value, money, isMoneyKey(key))]);
 }

@@ -16,6 +16,9 @@ import {
 } from "./queries.ts";
 import { pageCount, pageOf, withQuery } from "../shared/lists.ts";
 import { hasControlCharacters } from "../../http/fields.ts";
+import { AppError } from "../../http/errors.ts";
+import { flashOf, idOf } from "../shared/form-kit.ts";
+import { resendNotification } from "./resend.ts";
 
 export const NOTIFICATIONS_PAGE_SIZE = 25;
 
@@ -29,7 +32,7 @@ const kindOf = (value: string | undefined) => {
 };
 
 /** The notifications the worker recorded or sent, filtered by status and kind. */
-export function notificationAdminRoutes({ shop, sql, format }: AdminDeps) {
+export function notificationAdminRoutes({ shop, sql, format, mailConfigured }: AdminDeps) {
   const admin = requireRole("admin");
   return new Hono<AppEnv>().get("/admin/notifications", admin, async (c) => {
     const status = c.req.query("status");
@@ -53,6 +56,8 @@ export function notificationAdminRoutes({ shop, sql, format }: AdminDeps) {
       query,
       kinds,
       dateTime: format.dateTime,
+      mailConfigured,
+      csrfToken: c.get("csrfToken")(),
       href: (n: number) =>
         withQuery("/admin/notifications", { ...query, page: n > 1 ? n : undefined }),
     };
@@ -62,6 +67,24 @@ export function notificationAdminRoutes({ shop, sql, format }: AdminDeps) {
       c.header("HX-Push-Url", view.href(page));
       return c.html(<NotificationResults {...view} />);
     }
-    return c.html(<NotificationsPage {...view} shop={shop} viewer={viewerOf(c)} />);
+    return c.html(
+      <NotificationsPage
+        {...view}
+        shop={shop}
+        viewer={viewerOf(c)}
+        flash={flashOf(c, { resent: "Sending again: the status below changes when it is done." })}
+      />,
+    );
+  }).post("/admin/notifications/:id/resend", admin, async (c) => {
+    const id = idOf(c, "That notification");
+    if (!mailConfigured) {
+      throw new AppError(
+        409,
+        "mail_not_configured",
+        "Mail is not set up (SMTP_URL), so nothing can be sent: notifications are recorded only.",
+      );
+    }
+    await resendNotification(sql, c.get("user")!, id, c.get("meta"));
+    return c.redirect("/admin/notifications?done=resent", 303);
   });
 }

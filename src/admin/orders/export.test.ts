@@ -117,7 +117,7 @@ describe("GET /admin/orders.csv", () => {
     const middle = rows[2];
     const m = placed.middle;
     expect(middle[0]).toBe(m.code);
-    expect(middle[3]).toBe("Received");
+    expect(middle[3]).toBe("New");
     expect(middle[4]).toBe(`'=HYPERLINK("http://evil.example"), "Eve"`);
     expect(middle[6]).toBe("2× Butter Croissant");
     expect(middle.slice(7)).toEqual([

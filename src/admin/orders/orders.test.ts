@@ -135,7 +135,7 @@ describe("one order", () => {
     expect(html).toContain("&lt;b&gt;Extra&lt;/b&gt; crispy");
     expect(text).toContain("ADMIN5");
     expect(html).toContain(`href="/admin/users/${ann.id}"`);
-    expect(text).toContain("Received");
+    expect(text).toContain("New");
     const subtotal = products[0].priceCents * 2 + products[1].priceCents;
     expect(placed.subtotalCents).toBe(subtotal);
     expect(text).toContain((placed.totalCents / 100).toFixed(2));
@@ -186,7 +186,7 @@ describe("one order", () => {
     const before = await historyCount(placed.id);
     const { res, html } = await other.browser.post(`/admin/orders/${placed.id}/status`, form);
     expect(res.status).toBe(409);
-    expect(textOf(html)).toContain("This order is already being prepared. Nothing was changed");
+    expect(textOf(html)).toContain("This order is already baking. Nothing was changed");
     expect(await statusOf(placed.id)).toBe("baking");
     expect(await historyCount(placed.id)).toBe(before);
     // The page shows the order as it is now: the next step from "baking" is offered.
@@ -201,7 +201,7 @@ describe("one order", () => {
       expectedFrom: "baking",
     });
     expect(res.status).toBe(409);
-    expect(textOf(html)).toContain("An order that is being prepared cannot become picked up.");
+    expect(textOf(html)).toContain("An order that is baking cannot become picked up.");
     expect(await statusOf(placed.id)).toBe("baking");
   });
 

@@ -72,6 +72,7 @@ export function orderAdminRoutes({ shop, sql, timeZone, format, orders }: AdminD
       pageCount: pageCount(total),
       money: format.money,
       dateTime: format.dateTime,
+      day: format.day,
     };
     noStore(c);
     if (fragment) return c.html(<OrderResults {...view} />, status);

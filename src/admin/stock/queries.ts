@@ -72,25 +72,6 @@ export async function setStockCount(sql: Queryable, id: number, stock: number) {
   return row ?? null;
 }
 
-export interface NewMovement {
-  productId: number;
-  delta: number;
-  stockAfter: number;
-  reason: "bake" | "waste" | "correction" | "set" | "sale";
-  note: string;
-  actorId: number | null;
-  /** The date's plan it changed (daily products); null for shelf stock. */
-  planDate?: string | null;
-}
-
-export async function insertMovement(sql: Queryable, m: NewMovement) {
-  await sql`
-    insert into stock_movements (product_id, delta, stock_after, reason, note, actor_id,
-      plan_date)
-    values (${m.productId}, ${m.delta}, ${m.stockAfter}, ${m.reason}, ${m.note}, ${m.actorId},
-      ${m.planDate ?? null})`;
-}
-
 export interface Movement {
   id: number;
   delta: number;
@@ -98,6 +79,11 @@ export interface Movement {
   reason: string;
   note: string;
   actorName: string | null;
+  /** The order that took or gave back the stock. */
+  orderId: number | null;
+  orderCode: string | null;
+  /** The date's plan it changed (daily products). */
+  planDate: string | null;
   at: Date;
 }
 
@@ -108,8 +94,10 @@ export async function listMovements(
 ): Promise<{ items: Movement[]; total: number }> {
   const [items, [count]] = await Promise.all([
     sql<Movement[]>`
-      select m.id::int as id, m.delta, m.stock_after, m.reason, m.note, u.name as actor_name, m.at
+      select m.id::int as id, m.delta, m.stock_after, m.reason, m.note, u.name as actor_name,
+        m.order_id, o.code as order_code, m.plan_date::text as plan_date, m.at
       from stock_movements m left join users u on u.id = m.actor_id
+        left join orders o on o.id = m.order_id
       where m.product_id = ${productId}
       order by m.id desc
       limit ${page.limit} offset ${page.offset}`,

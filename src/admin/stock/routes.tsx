@@ -55,7 +55,7 @@ function listQueryOf(back: string): ListQuery {
 
 /** Stock levels with a change form per product, and each product's movement history. */
 export function stockAdminRoutes(
-  { shop, sql, live, format, dashboardChanged, bakery }: AdminDeps,
+  { shop, sql, live, format, words, dashboardChanged, bakery }: AdminDeps,
 ) {
   const admin = requireRole("admin");
   const writes = stockWrites({ sql, live, bakery, changed: dashboardChanged });
@@ -163,6 +163,7 @@ export function stockAdminRoutes(
           page={page}
           pageCount={Math.max(1, Math.ceil(found.total / HISTORY_PAGE_SIZE))}
           dateTime={format.dateTime}
+          dateLabel={words.day}
         />,
       );
     });

@@ -6,7 +6,8 @@ import type { Bakery } from "../../bakery/service.ts";
 import { counterChange } from "../../bakery/day-queries.ts";
 import type { Who } from "../shared/form-kit.ts";
 import { stockChanges, type StockInput } from "./schema.ts";
-import { adjustStockRow, findStockRow, insertMovement, setStockCount } from "./queries.ts";
+import { adjustStockRow, findStockRow, setStockCount } from "./queries.ts";
+import { stockContext } from "../../stock/ledger.ts";
 
 export type StockResult =
   | { kind: "saved"; stock: number }
@@ -18,8 +19,8 @@ export type StockResult =
 type Change = { delta: number; after: number } | StockResult;
 
 /**
- * A stock change: the conditional update, its movement row and its audit row in one
- * transaction; after the commit, every open shop page is told the new stock. A daily
+ * A stock change: the conditional update, its movement row (written by the database with
+ * the update) and its audit row in one transaction; after the commit, every open shop page is told the new stock. A daily
  * product's stock is today's plan: the change applies to it (an extra bake raises the plan,
  * waste and walk-in sales come off what is left) and the movement names the date.
  */
@@ -66,19 +67,12 @@ export function stockWrites(
         if (!product) return { kind: "missing" };
         if (product.kind === "made_to_order") return { kind: "made_to_order" };
         daily = product.kind === "daily";
+        // The ledger's row is the database's, written with the change itself.
+        await stockContext(tx, { reason, actorId: who.actorId, note: input.note });
         const done = daily
           ? await onPlan(tx, id, input, today)
           : await onShelf(tx, id, input, today);
         if ("kind" in done) return done;
-        await insertMovement(tx, {
-          productId: id,
-          delta: done.delta,
-          stockAfter: done.after,
-          reason,
-          note: input.note,
-          actorId: who.actorId ?? null,
-          planDate: daily ? today : null,
-        });
         await recordAudit(tx, {
           ...who,
           action: "stock.changed",

@@ -17,7 +17,6 @@ import { findAdminUser, listUsers } from "./queries.ts";
 import { disabledSchema, roleChangeSchema, userFiltersSchema } from "./schema.ts";
 import { finish, FIX_FIELDS, idOf, noStore, refusal, text } from "../shared/form-kit.ts";
 import { PAGE_SIZE, pageCount, pageOf } from "../shared/lists.ts";
-import { shopDateTime } from "../shared/dates.ts";
 
 type Ctx = Context<AppEnv>;
 
@@ -30,11 +29,11 @@ const flashes: Record<string, string> = {
 };
 
 /** Accounts for admins: find people, change their role, disable or re-enable them. */
-export function userAdminRoutes({ shop, sql, timeZone, format, accounts }: AdminDeps) {
+export function userAdminRoutes({ shop, sql, format, accounts }: AdminDeps) {
   const { manage, erasure } = accounts;
   const onlyAdmins = requireRole("admin");
-  /** Account dates need their year: "2026-11-21" on the shop's calendar. */
-  const day = (at: Date) => shopDateTime(at, timeZone).slice(0, 10);
+  /** Account dates need their year: "Sat 21 Nov 2026" on the shop's calendar. */
+  const day = format.datedDay;
 
   const detailPage = async (
     c: Ctx,

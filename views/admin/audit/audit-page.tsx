@@ -1,4 +1,5 @@
 import type { ShopView, Viewer } from "../../context.ts";
+import { actionWords } from "../../../src/admin/audit/words.ts";
 import { Input, Select } from "../shared/fields.tsx";
 import { AdminLayout } from "../shared/layout.tsx";
 import { counted, DataTable, FilterBar, ListResults } from "../shared/list-kit.tsx";
@@ -25,6 +26,8 @@ export interface AuditEntryView {
   /** The entry in words, and its details as key: value pairs. */
   words: string;
   pairs: [string, string][];
+  /** The browser in words ("Chrome on Android"); the whole string stays in its title. */
+  browser?: string;
 }
 
 export interface AuditView {
@@ -65,7 +68,10 @@ function AuditFilters({ query, actions, problems }: AuditView) {
         name="action"
         label="Action"
         value={query.action}
-        options={[["", "Any action"], ...actions.map((a): [string, string] => [a, a])]}
+        options={[
+          ["", "Any action"],
+          ...actions.map((a): [string, string] => [a, actionWords(a)]),
+        ]}
         error={problems.action}
       />
       <Input
@@ -136,21 +142,18 @@ export function AuditResults(view: AuditView) {
       <DataTable flush columns={["When", "What happened", "Who", "Entity", "Details", "From"]}>
         {view.entries.map((e) => (
           <tr>
-            <td class="whitespace-nowrap">
+            <td data-label="When" class="whitespace-nowrap">
               <time datetime={e.at.toISOString()}>{view.dateTime(e.at)}</time>
             </td>
-            <td>
-              {e.words}
-              <code class="block text-xs text-ink-soft">{e.action}</code>
-            </td>
-            <td>
+            <td data-label="What happened">{e.words}</td>
+            <td data-label="Who">
               {e.actorName ?? <span class="text-ink-soft">—</span>}
               {e.actorEmail && <span class="block text-xs break-all">{e.actorEmail}</span>}
             </td>
-            <td>
+            <td data-label="Entity">
               <Entity e={e} />
             </td>
-            <td>
+            <td data-label="Details">
               {e.pairs.length === 0 ? <span class="text-ink-soft">—</span> : (
                 <dl class="pairs">
                   {e.pairs.map(([key, value]) => (
@@ -161,9 +164,13 @@ export function AuditResults(view: AuditView) {
                 </dl>
               )}
             </td>
-            <td class="text-xs">
+            <td data-label="From" class="text-xs">
               {e.ip ?? "—"}
-              {e.userAgent && <span class="block break-all text-ink-soft">{e.userAgent}</span>}
+              {e.browser && (
+                <span class="block text-ink-soft" title={e.userAgent ?? undefined}>
+                  {e.browser}
+                </span>
+              )}
             </td>
           </tr>
         ))}

@@ -99,15 +99,15 @@ export function CategoriesPage(
           <DataTable columns={["#", "Name", "Products", "Order"]}>
             {view.categories.map((c, i) => (
               <tr id={`category-${c.id}`}>
-                <td class="tabular-nums">{i + 1}</td>
-                <td>
+                <td data-label="#" class="tabular-nums">{i + 1}</td>
+                <td data-label="Name">
                   <a href={`/admin/categories/${c.id}`} class="font-semibold underline">
                     {c.name}
                   </a>
                   <div class="text-ink-soft">{c.slug}</div>
                 </td>
-                <td class="tabular-nums">{countText(c)}</td>
-                <td>
+                <td data-label="Products" class="tabular-nums">{countText(c)}</td>
+                <td data-label="Order">
                   <div class="flex flex-wrap gap-2">
                     {i > 0 && (
                       <ActionButton

@@ -67,17 +67,17 @@ export function CouponAdminPage(props: CouponPageProps) {
             <DataTable inset columns={["Order", "Customer", "Date", "Discount", "Status"]}>
               {props.redemptions.map((r) => (
                 <tr>
-                  <td>
+                  <td data-label="Order">
                     <a class="text-link" href={`/admin/orders/${r.orderId}`}>{r.orderCode}</a>
                     <span class="block text-ink-soft">{r.codeDay}</span>
                   </td>
-                  <td>
+                  <td data-label="Customer">
                     {r.customerName}
                     <span class="block text-ink-soft">{r.customerEmail}</span>
                   </td>
-                  <td>{props.dateTime(r.redeemedAt)}</td>
-                  <td>{props.money(r.discountCents)}</td>
-                  <td>{statusLabels[r.status]}</td>
+                  <td data-label="Date">{props.dateTime(r.redeemedAt)}</td>
+                  <td data-label="Discount">{props.money(r.discountCents)}</td>
+                  <td data-label="Status">{statusLabels[r.status]}</td>
                 </tr>
               ))}
             </DataTable>

@@ -79,17 +79,23 @@ export function CouponsPage(
           <DataTable columns={columns}>
             {props.coupons.map((c) => (
               <tr>
-                <td>
+                <td data-label="Code">
                   <a class="text-link" href={`/admin/coupons/${c.id}`}>{c.code}</a>
                   {c.description && <span class="block text-ink-soft">{c.description}</span>}
                 </td>
-                <td>{discountText(c, props)}</td>
-                <td>{c.minSubtotalCents ? props.money(c.minSubtotalCents) : "—"}</td>
-                <td>{validityText(c, props)}</td>
-                <td>{usesText(c)}</td>
-                <td>{c.perCustomerLimit ?? "—"}</td>
-                <td>{c.regularsMinOrders ? `${c.regularsMinOrders} orders` : "—"}</td>
-                <td>{c.active ? "Active" : <strong class="text-out">Inactive</strong>}</td>
+                <td data-label="Discount">{discountText(c, props)}</td>
+                <td data-label="Minimum">
+                  {c.minSubtotalCents ? props.money(c.minSubtotalCents) : "—"}
+                </td>
+                <td data-label="Valid">{validityText(c, props)}</td>
+                <td data-label="Used / limit">{usesText(c)}</td>
+                <td data-label="Per customer">{c.perCustomerLimit ?? "—"}</td>
+                <td data-label="Regulars">
+                  {c.regularsMinOrders ? `${c.regularsMinOrders} orders` : "—"}
+                </td>
+                <td data-label="State">
+                  {c.active ? "Active" : <strong class="text-out">Inactive</strong>}
+                </td>
               </tr>
             ))}
           </DataTable>

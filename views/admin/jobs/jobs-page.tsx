@@ -73,12 +73,16 @@ function Summary({ queues }: { queues: JobQueueView[] }) {
           {q.stats
             ? (
               <>
-                <td data-figure="waiting">{q.stats.waiting}</td>
-                <td data-figure="retrying">{q.stats.retrying}</td>
-                <td data-figure="dead">{q.stats.dead}</td>
+                <td data-label="Waiting" data-figure="waiting">{q.stats.waiting}</td>
+                <td data-label="In retry" data-figure="retrying">{q.stats.retrying}</td>
+                <td data-label="Dead-lettered" data-figure="dead">{q.stats.dead}</td>
               </>
             )
-            : <td colspan={3} class="text-out">The queue cannot be reached right now.</td>}
+            : (
+              <td data-label="State" colspan={3} class="text-out">
+                The queue cannot be reached right now.
+              </td>
+            )}
         </tr>
       ))}
     </DataTable>
@@ -138,17 +142,17 @@ function DeadLetters(
       <DataTable columns={deadColumns}>
         {queue.dead.map((d) => (
           <tr id={`job-${d.message.id}`}>
-            <td>
+            <td data-label="Job">
               <code>{d.message.type}</code>
               <details class="notification-body">
                 <summary class="text-xs break-all">{d.message.id}</summary>
                 <pre>{JSON.stringify(d.message.payload, null, 2)}</pre>
               </details>
             </td>
-            <td class="whitespace-nowrap">{when(d.message.createdAt)}</td>
-            <td class="whitespace-nowrap">{when(d.deadAt)}</td>
-            <td>{d.attempts}</td>
-            <td class="break-all text-sm">{d.lastError}</td>
+            <td data-label="Created" class="whitespace-nowrap">{when(d.message.createdAt)}</td>
+            <td data-label="Given up" class="whitespace-nowrap">{when(d.deadAt)}</td>
+            <td data-label="Attempts">{d.attempts}</td>
+            <td data-label="Last error" class="break-all text-sm">{d.lastError}</td>
             <td>
               <div class="flex gap-2">
                 {action("retry", d)}

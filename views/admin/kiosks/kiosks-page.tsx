@@ -45,10 +45,10 @@ export function KiosksPage(
             <DataTable columns={columns}>
               {sessions.map((s) => (
                 <tr>
-                  <td>{s.userName}</td>
-                  <td>{dateTime(s.createdAt)}</td>
-                  <td>{dateTime(s.expiresAt)}</td>
-                  <td class="text-sm">
+                  <td data-label="Signed in by">{s.userName}</td>
+                  <td data-label="Since">{dateTime(s.createdAt)}</td>
+                  <td data-label="Until">{dateTime(s.expiresAt)}</td>
+                  <td data-label="Device" class="text-sm">
                     {s.ip ?? ""}{" "}
                     <span class="text-ink-soft">{s.userAgent?.slice(0, 60) ?? ""}</span>
                   </td>

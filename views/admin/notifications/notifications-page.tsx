@@ -28,11 +28,14 @@ export interface NotificationsView {
   kinds: string[];
   dateTime: (at: Date) => string;
   href: (page: number) => string;
+  /** Whether mail goes out at all (else every notification is recorded only). */
+  mailConfigured: boolean;
+  csrfToken: string;
 }
 
 const statusOptions: [string, string][] = [
   ["", "Any status"],
-  ["recorded", "Recorded (not sent yet)"],
+  ["recorded", "Recorded, not sent"],
   ["sending", "Being sent"],
   ["sent", "Sent"],
   ["failed", "Failed"],
@@ -60,20 +63,44 @@ function NotificationFilters({ query, kinds }: NotificationsView) {
         name="kind"
         label="Kind"
         value={query.kind}
-        options={[["", "Any kind"], ...kinds.map((k): [string, string] => [k, k])]}
+        options={[["", "Any kind"], ...kinds.map((k): [string, string] => [k, kindWords(k)])]}
       />
     </FilterBar>
   );
 }
 
-function Status({ n }: { n: NotificationView }) {
+/** Sent, failed (with the mail server's reason), waiting, or recorded only (no mail set up). */
+export function statusWords(n: NotificationView, mailConfigured: boolean): string {
+  if (n.status === "sent") return "Sent";
+  if (n.status === "failed") return "Failed";
+  if (n.status === "sending") return "Being sent";
+  return mailConfigured ? "Waiting to be sent" : "Recorded only: mail is not set up";
+}
+
+function Status({ n, view }: { n: NotificationView; view: NotificationsView }) {
   return (
     <>
-      <span class={`notification-status status-${n.status}`}>{n.status}</span>
-      {n.error && <span class="block text-xs text-out break-all">{n.error}</span>}
+      <span class={`notification-status status-${n.status}`}>
+        {statusWords(n, view.mailConfigured)}
+      </span>
+      {n.error && <span class="block text-xs text-out break-all">Reason: {n.error}</span>}
+      {view.mailConfigured && (
+        <form method="post" action={`/admin/notifications/${n.id}/resend`} class="mt-1">
+          <input type="hidden" name="_csrf" value={view.csrfToken} />
+          <button type="submit" class="btn-secondary text-sm">
+            Send again<span class="sr-only">: {n.subject} to {n.recipient}</span>
+          </button>
+        </form>
+      )}
     </>
   );
 }
+
+/** "order_ready" → "Order ready". */
+const kindWords = (kind: string) => {
+  const words = kind.replace(/[._]+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
 
 /** The part the filters replace. */
 export function NotificationResults(view: NotificationsView) {
@@ -96,29 +123,29 @@ export function NotificationResults(view: NotificationsView) {
       <DataTable flush columns={columns}>
         {view.rows.map((n) => (
           <tr id={`notification-${n.id}`}>
-            <td class="whitespace-nowrap">
+            <td data-label="Created" class="whitespace-nowrap">
               <time datetime={n.createdAt.toISOString()}>{view.dateTime(n.createdAt)}</time>
             </td>
-            <td>
-              <code>{n.kind}</code>
-              <span class="block text-xs text-ink-soft">{n.channel}</span>
+            <td data-label="Kind">
+              {kindWords(n.kind)}
+              <span class="block text-xs text-ink-soft">by {n.channel}</span>
             </td>
-            <td class="break-all">{n.recipient}</td>
-            <td>
+            <td data-label="To" class="break-all">{n.recipient}</td>
+            <td data-label="Subject and message">
               <details class="notification-body">
                 <summary>{n.subject}</summary>
                 <MessageText text={n.body} />
               </details>
             </td>
-            <td>
+            <td data-label="Order">
               {n.orderId
                 ? <a class="text-link" href={`/orders/${n.orderId}`}>{n.orderCode}</a>
                 : <span class="text-ink-soft">—</span>}
             </td>
-            <td>
-              <Status n={n} />
+            <td data-label="Status">
+              <Status n={n} view={view} />
             </td>
-            <td class="whitespace-nowrap">
+            <td data-label="Sent" class="whitespace-nowrap">
               {n.sentAt
                 ? <time datetime={n.sentAt.toISOString()}>{view.dateTime(n.sentAt)}</time>
                 : <span class="text-ink-soft">—</span>}
@@ -131,11 +158,21 @@ export function NotificationResults(view: NotificationsView) {
 }
 
 /** What the worker told customers, and whether it went out. */
-export function NotificationsPage(view: NotificationsView & { shop: ShopView; viewer: Viewer }) {
+export function NotificationsPage(
+  view: NotificationsView & { shop: ShopView; viewer: Viewer; flash?: string },
+) {
   return (
-    <AdminLayout shop={view.shop} viewer={view.viewer} area="notifications" title="Notifications">
+    <AdminLayout
+      shop={view.shop}
+      viewer={view.viewer}
+      area="notifications"
+      title="Notifications"
+      flash={view.flash}
+    >
       <p>
-        Emails the worker recorded for customers: sent, waiting, or failed with the reason.
+        {view.mailConfigured
+          ? "Emails to customers and staff: sent, waiting, or failed with the reason. A failed one can be sent again."
+          : "Mail is not set up (SMTP_URL), so these notifications are recorded here only: nobody received them."}
       </p>
       <NotificationFilters {...view} />
       <NotificationResults {...view} />

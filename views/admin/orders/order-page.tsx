@@ -90,6 +90,14 @@ export function OrderDetail(props: OrderDetailView) {
   const open = transitions[order.status].length > 0;
   return (
     <div id={ORDER_DETAIL_ID} class="flex flex-col gap-4">
+      <p class="flex flex-wrap gap-3">
+        <a href={`/board/orders/${order.id}/print/ticket?from=admin`} class="btn-secondary">
+          Print kitchen ticket
+        </a>
+        <a href={`/board/orders/${order.id}/print/label?from=admin`} class="btn-secondary">
+          Print bag label
+        </a>
+      </p>
       <section class="panel grid gap-4 sm:grid-cols-2" aria-label="Order">
         <dl class="admin-facts">
           <dt>Status</dt>
@@ -122,10 +130,10 @@ export function OrderDetail(props: OrderDetailView) {
         <DataTable inset columns={["Product", "Unit price", "Quantity", "Line"]}>
           {items.map((i) => (
             <tr>
-              <td>{i.name}</td>
-              <td>{money(i.unitPriceCents)}</td>
-              <td>{i.quantity}</td>
-              <td>{money(i.unitPriceCents * i.quantity)}</td>
+              <td data-label="Product">{i.name}</td>
+              <td data-label="Unit price">{money(i.unitPriceCents)}</td>
+              <td data-label="Quantity">{i.quantity}</td>
+              <td data-label="Line">{money(i.unitPriceCents * i.quantity)}</td>
             </tr>
           ))}
         </DataTable>

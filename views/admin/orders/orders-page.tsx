@@ -22,6 +22,8 @@ export interface OrderResultsView {
   pageCount: number;
   money: (cents: number) => string;
   dateTime: (at: Date) => string;
+  /** "Thu 3 Dec" for a YYYY-MM-DD day. */
+  day: (date: string) => string;
 }
 
 export interface OrdersPageProps extends OrderResultsView {
@@ -55,24 +57,24 @@ export function OrderResults(props: OrderResultsView) {
       <DataTable columns={["Order", "Customer", "Pickup", "Status", "Items", "Total", "Placed"]}>
         {orders.map((o) => (
           <tr>
-            <td>
+            <td data-label="Order">
               <a class="text-link" href={`/admin/orders/${o.id}`}>{o.code}</a>
-              <span class="block text-ink-soft">{o.codeDay}</span>
+              <span class="block text-ink-soft">{props.day(o.codeDay)}</span>
             </td>
-            <td>
+            <td data-label="Customer">
               {o.customerName}
               <span class="block text-ink-soft">{o.customerEmail}</span>
             </td>
-            <td>{props.dateTime(o.pickupAt)}</td>
-            <td>
+            <td data-label="Pickup">{props.dateTime(o.pickupAt)}</td>
+            <td data-label="Status">
               <span class={`status-pill status-${o.status}`}>{statusLabels[o.status]}</span>
             </td>
-            <td>{o.itemCount}</td>
-            <td>
+            <td data-label="Items">{o.itemCount}</td>
+            <td data-label="Total">
               {props.money(o.totalCents)}
               {o.couponCode && <span class="block text-ink-soft">{o.couponCode}</span>}
             </td>
-            <td>{props.dateTime(o.placedAt)}</td>
+            <td data-label="Placed">{props.dateTime(o.placedAt)}</td>
           </tr>
         ))}
       </DataTable>

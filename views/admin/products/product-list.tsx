@@ -120,20 +120,20 @@ export function ProductResults({ view }: { view: ProductListView }) {
       <DataTable columns={columns}>
         {view.items.map((p) => (
           <tr>
-            <td>
+            <td data-label="Name">
               <a href={`/admin/products/${p.id}`} class="font-semibold underline">{p.name}</a>
               <div class="text-ink-soft">{p.slug}</div>
             </td>
-            <td>{p.categoryName}</td>
-            <td class="tabular-nums">
+            <td data-label="Category">{p.categoryName}</td>
+            <td data-label="Price" class="tabular-nums">
               {formatMoney(p.priceCents, shop.currency, shop.locale)}
             </td>
-            <td class="tabular-nums">
+            <td data-label="Stock" class="tabular-nums">
               {p.stock}
               {p.stock <= p.lowStockThreshold && <span class="low-flag">Low</span>}
             </td>
-            <td>{p.active ? "On sale" : "Archived"}</td>
-            <td>{view.dateTime(p.updatedAt)}</td>
+            <td data-label="Status">{p.active ? "On sale" : "Archived"}</td>
+            <td data-label="Updated">{view.dateTime(p.updatedAt)}</td>
           </tr>
         ))}
       </DataTable>

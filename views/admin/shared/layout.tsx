@@ -40,6 +40,20 @@ const areas: [AdminArea, string, string][] = [
   ["shop", "Shop settings", "/admin/shop"],
 ];
 
+function AdminLinks({ area, class: className }: { area: AdminArea; class?: string }) {
+  return (
+    <nav aria-label="Admin" class={`admin-nav ${className ?? ""}`}>
+      <ul>
+        {areas.map(([key, label, href]) => (
+          <li>
+            <a href={href} aria-current={key === area ? "page" : undefined}>{label}</a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
 /** Every admin screen: the shop's layout, the admin navigation, a flash and an error slot. */
 export function AdminLayout(
   { shop, viewer, area, title, flash, error, live, children }: {
@@ -57,15 +71,18 @@ export function AdminLayout(
   return (
     <Layout shop={shop} title={`${title} · Admin`} viewer={viewer} section="admin" live={live}>
       <div class="grid gap-6 md:grid-cols-[12rem_1fr] items-start">
-        <nav aria-label="Admin" class="admin-nav">
-          <ul>
-            {areas.map(([key, label, href]) => (
-              <li>
-                <a href={href} aria-current={key === area ? "page" : undefined}>{label}</a>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        {
+          /* On a phone the menu is one line that opens (no JavaScript needed); from a
+            tablet up it stands beside the content. */
+        }
+        <details class="admin-menu md:hidden">
+          <summary>
+            <span>Admin menu</span>
+            <span class="admin-menu-current">{areas.find(([key]) => key === area)?.[1]}</span>
+          </summary>
+          <AdminLinks area={area} />
+        </details>
+        <AdminLinks area={area} class="hidden md:block" />
         <div class="min-w-0 flex flex-col gap-4">
           <h1 class="font-display text-3xl font-bold text-brown">{title}</h1>
           <Flash message={flash} />

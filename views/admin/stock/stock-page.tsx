@@ -1,5 +1,6 @@
 import type { Movement, StockRow } from "../../../src/admin/stock/queries.ts";
 import { stockChanges } from "../../../src/admin/stock/schema.ts";
+import { reasonWords, type StockReason } from "../../../src/stock/ledger.ts";
 import type { ShopView, Viewer } from "../../context.ts";
 import { CsrfField, type FormProblems } from "../../accounts/form-parts.tsx";
 import { AdminLayout } from "../shared/layout.tsx";
@@ -114,6 +115,9 @@ export function StockPage(view: StockPageView) {
       flash={view.flash}
       error={failed?.error}
     >
+      <p>
+        <a href="/admin/stock/count" class="btn-primary inline-flex">Count all stock (one form)</a>
+      </p>
       <FilterBar action="/admin/stock" class="panel flex flex-wrap gap-3 items-end">
         <Input
           id="stock-q"
@@ -134,17 +138,17 @@ export function StockPage(view: StockPageView) {
         <DataTable columns={["Product", "In stock", "Low at", "Change"]}>
           {view.rows.map((row) => (
             <tr id={`stock-row-${row.id}`}>
-              <td>
+              <td data-label="Product">
                 <a href={`/admin/stock/${row.id}`} class="font-semibold underline">
                   {row.name}
                 </a>
                 {!row.active && <div class="text-ink-soft">Archived</div>}
               </td>
-              <td class="tabular-nums text-lg font-semibold">
+              <td data-label="In stock" class="tabular-nums text-lg font-semibold">
                 {row.stock} <LowFlag row={row} />
               </td>
-              <td class="tabular-nums">{row.lowStockThreshold}</td>
-              <td>
+              <td data-label="Low at" class="tabular-nums">{row.lowStockThreshold}</td>
+              <td data-label="Change">
                 <StockForm
                   csrfToken={view.csrfToken}
                   product={row}
@@ -162,13 +166,6 @@ export function StockPage(view: StockPageView) {
   );
 }
 
-const reasonLabels: Record<string, string> = {
-  bake: "Baked",
-  waste: "Waste",
-  correction: "Correction",
-  set: "Counted (set)",
-};
-
 const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : "0");
 
 export function StockHistoryPage(
@@ -180,6 +177,8 @@ export function StockHistoryPage(
     page: number;
     pageCount: number;
     dateTime: (at: Date) => string;
+    /** "Thu 3 Dec" for a plan's date. */
+    dateLabel: (date: string) => string;
   },
 ) {
   const { product } = view;
@@ -205,12 +204,32 @@ export function StockHistoryPage(
           <DataTable columns={["When", "Change", "Stock after", "Reason", "Note", "By"]}>
             {view.movements.map((m) => (
               <tr>
-                <td>{view.dateTime(m.at)}</td>
-                <td class="tabular-nums">{signed(m.delta)}</td>
-                <td class="tabular-nums">{m.stockAfter}</td>
-                <td>{reasonLabels[m.reason] ?? m.reason}</td>
-                <td>{m.note}</td>
-                <td>{m.actorName ?? "—"}</td>
+                <td data-label="When">
+                  {view.dateTime(m.at)}
+                  {m.planDate && (
+                    <span class="block text-xs text-ink-soft">
+                      plan for {view.dateLabel(m.planDate)}
+                    </span>
+                  )}
+                </td>
+                <td data-label="Change" class="tabular-nums">{signed(m.delta)}</td>
+                <td data-label="Stock after" class="tabular-nums">{m.stockAfter}</td>
+                <td data-label="Reason">
+                  {reasonWords[m.reason as StockReason] ?? m.reason}
+                </td>
+                <td data-label="Note">{m.note}</td>
+                <td data-label="By">
+                  {m.orderId
+                    ? (
+                      <a class="text-link" href={`/admin/orders/${m.orderId}`}>
+                        Order {m.orderCode}
+                      </a>
+                    )
+                    : m.actorName ?? "—"}
+                  {m.orderId && m.actorName && (
+                    <span class="block text-xs text-ink-soft">{m.actorName}</span>
+                  )}
+                </td>
               </tr>
             ))}
           </DataTable>

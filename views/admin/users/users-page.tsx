@@ -38,20 +38,22 @@ export function UserResults(props: UserResultsView) {
       <DataTable columns={["Name", "Email", "Role", "Account", "Created", "Last sign-in"]}>
         {props.users.map((u) => (
           <tr>
-            <td>
+            <td data-label="Name">
               <a class="text-link" href={`/admin/users/${u.id}`}>{u.name}</a>
             </td>
-            <td>{u.email}</td>
-            <td>{roleLabels[u.role]}</td>
-            <td>
+            <td data-label="Email">{u.email}</td>
+            <td data-label="Role">{roleLabels[u.role]}</td>
+            <td data-label="Account">
               {u.deletedAt
                 ? <strong class="text-out">Deleted</strong>
                 : u.disabled
                 ? <strong class="text-out">Disabled</strong>
                 : "Active"}
             </td>
-            <td>{props.date(u.createdAt)}</td>
-            <td>{u.lastSignInAt ? props.dateTime(u.lastSignInAt) : "Never"}</td>
+            <td data-label="Created">{props.date(u.createdAt)}</td>
+            <td data-label="Last sign-in">
+              {u.lastSignInAt ? props.dateTime(u.lastSignInAt) : "Never"}
+            </td>
           </tr>
         ))}
       </DataTable>
@@ -71,6 +73,9 @@ export function UsersPage(
       title="Users"
       flash={props.flash}
     >
+      <p>
+        <a class="btn-primary" href="/admin/users/invitations">Invite staff or an admin</a>
+      </p>
       <FilterBar
         action="/admin/users"
         label="Filter users"
