@@ -30,7 +30,7 @@ import { boardRoutes } from "./board/routes.tsx";
 import { boardStockRoutes } from "./board/stock.tsx";
 import { printRoutes } from "./board/print.tsx";
 import { stockCount } from "./admin/stock/count.ts";
-import { bakeListRoutes } from "./board/bake-list.tsx";
+import { bakeListRoutes } from "./board/bake-list-routes.tsx";
 import { adminRoutes } from "./admin/routes.tsx";
 import { ordersApi } from "./orders/api.ts";
 import { cartOwners } from "./cart/owner.ts";

@@ -1,7 +1,7 @@
 import type { LiveHub } from "../live/hub.ts";
 import type { Logger } from "../infra/log.ts";
 import { errorFields } from "../infra/log.ts";
-import type { CartOwner } from "./store.ts";
+import type { CartOwner } from "./cart-owner.ts";
 
 /**
  * A cart in step across its owner's tabs and devices. Every change publishes a

@@ -1,3 +1,4 @@
+import type { CartOwner } from "./cart-owner.ts";
 import type { Sql } from "../infra/db.ts";
 import { errorFields, type Logger, silentLogger } from "../infra/log.ts";
 import type { Store } from "../infra/store.ts";
@@ -17,6 +18,8 @@ import {
   touchCart,
 } from "./queries.ts";
 
+export type { CartOwner } from "./cart-owner.ts";
+
 /** A cart lives a week after its last use. */
 export const CART_TTL_MS = 7 * 24 * 60 * 60_000;
 export const MAX_LINE_QUANTITY = 99;
@@ -24,9 +27,6 @@ export const MAX_LINE_QUANTITY = 99;
 const CACHE_TTL_MS = 10 * 60_000;
 /** A read racing a change may put the old lines back: they are dropped again this much later. */
 const SECOND_DROP_MS = 500;
-
-/** Whose cart: a signed-in customer's, or a guest's (an id from a signed cookie). */
-export type CartOwner = { userId: number } | { guestId: string };
 
 /** A cart line as stored: how many, and the price the customer saw when adding it. */
 export interface StoredLine {

@@ -1,3 +1,4 @@
+import type { FormState } from "./form-state.ts";
 import type { Week } from "../../../src/bakery/calendar-admin.ts";
 import { weekdayKeys } from "../../../src/bakery/schema.ts";
 import type { ShopView, Viewer } from "../../context.ts";
@@ -6,12 +7,7 @@ import { AdminLayout } from "../shared/layout.tsx";
 import { ActionButton, Input } from "../shared/form-parts.tsx";
 import { type ClosureRow, ClosuresSection, DateInput } from "./closures.tsx";
 
-/** A refused form: its message, field messages and what was typed. */
-export interface FormState {
-  error?: string;
-  fields?: Record<string, string>;
-  typed?: Record<string, string>;
-}
+export type { FormState } from "./form-state.ts";
 
 export interface CalendarProblems {
   closure?: FormState;

@@ -2,7 +2,7 @@ import type { StrandedOrder } from "../../../src/bakery/calendar-queries.ts";
 import type { Closure } from "../../../src/bakery/calendar.ts";
 import { CsrfField } from "../../accounts/form-parts.tsx";
 import { ActionButton, Input } from "../shared/form-parts.tsx";
-import type { FormState } from "./calendar-page.tsx";
+import type { FormState } from "./form-state.ts";
 
 export interface ClosureRow extends Closure {
   openOrders: number;

@@ -1,7 +1,7 @@
 import type { AdminUserDetail } from "../../../src/admin/users/queries.ts";
 import { CsrfField, ErrorBanner } from "../../accounts/form-parts.tsx";
 import { DetailForm } from "../shared/form-parts.tsx";
-import type { UserActionProblems } from "./user-page.tsx";
+import type { UserActionProblems } from "./user-problems.ts";
 
 /**
  * What an admin does when a customer asks for their data or to be forgotten: the export,

@@ -1,3 +1,4 @@
+import type { UserActionProblems } from "./user-problems.ts";
 import type { AdminUserDetail } from "../../../src/admin/users/queries.ts";
 import { roleLabels, roles } from "../../../src/accounts/roles.ts";
 import type { ShopView, Viewer } from "../../context.ts";
@@ -7,14 +8,9 @@ import { Select } from "../shared/fields.tsx";
 import { DetailForm } from "../shared/form-parts.tsx";
 import { UserErasure } from "./user-erasure.tsx";
 
-export const USER_DETAIL_ID = "user-detail";
+export type { UserActionProblems } from "./user-problems.ts";
 
-/** A refused change, shown beside the form it came from. */
-export interface UserActionProblems {
-  form: "role" | "disabled" | "delete";
-  error?: string;
-  fields?: Record<string, string>;
-}
+export const USER_DETAIL_ID = "user-detail";
 
 export interface UserDetailView {
   user: AdminUserDetail;
