@@ -1,3 +1,4 @@
+import { statusLabels } from "../orders/status.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserOn } from "../../tests/cookie-browser.ts";
 import { createTestContext, type TestContext } from "../../tests/harness.ts";
@@ -63,7 +64,7 @@ describe("live regions", () => {
       await t.services.orders.changeStatus(order.id, "baking", staff);
       const frame = await client.next();
       expect(frame?.data).toContain(
-        `<p id="order-status-news-${order.id}" class="sr-only" role="status" hx-swap-oob="innerHTML">Order status: Being prepared</p>`,
+        `<p id="order-status-news-${order.id}" class="sr-only" role="status" hx-swap-oob="innerHTML">Order status: ${statusLabels.baking}</p>`,
       );
     } finally {
       controller.abort();
