@@ -67,8 +67,13 @@ function respond(
       status,
     );
   }
-  // The header shows who is signed in, once authentication has run for this request.
-  const viewer = c.get("csrfToken") ? viewerOf(c as Context<AppEnv>) : undefined;
+  // The header shows who is signed in, once authentication has run for this request. A
+  // server error may mean the database is away or hung: its page reads nothing more (no
+  // cart count, no shop details), so it answers at once.
+  const seen = c.get("csrfToken") ? viewerOf(c as Context<AppEnv>) : undefined;
+  const viewer = seen && status >= 500
+    ? { ...seen, cartCount: Promise.resolve(0), contact: undefined }
+    : seen;
   return c.html(
     <ErrorPage shop={shop} status={status} title={title} message={message} viewer={viewer} />,
     status,
