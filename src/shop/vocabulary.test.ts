@@ -28,7 +28,11 @@ describe("one set of status words", () => {
   let admin: SignedIn;
   let staff: SignedIn;
   beforeAll(async () => {
-    t = await createTestContext({ seed: true, config: { LOCALE: "en-US" } });
+    t = await createTestContext({
+      seed: true,
+      // Open all day: the order is for today whatever the hour the suite runs.
+      config: { LOCALE: "en-US", OPENING_HOURS: "mon-sun 00:00-23:45" },
+    });
     admin = await signedIn(t, "admin", "Ada Admin");
     staff = await signedIn(t, "staff", "Kim Kitchen");
   });
