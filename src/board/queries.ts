@@ -138,14 +138,3 @@ export async function eventsAfter(sql: Queryable, afterId: number, limit = 500) 
     select id::int, order_id, to_status from order_status_history
     where id > ${afterId} order by id limit ${limit}`;
 }
-
-/** The newest event of one order, and how many it has had (one: just placed). */
-export async function eventsOf(
-  sql: Queryable,
-  orderId: number,
-): Promise<{ last: number; count: number }> {
-  const [row] = await sql<{ last: number; count: number }[]>`
-    select coalesce(max(id), 0)::int as last, count(*)::int as count
-    from order_status_history where order_id = ${orderId}`;
-  return row;
-}
